@@ -1,0 +1,76 @@
+public import HTTPTypes
+public import Hummingbird
+
+/// Guards state-changing requests (`POST`, `PUT`, `PATCH`, `DELETE`): they need `Authorization: Bearer <admin
+/// token>`, or a dashboard session cookie with its `X-CSRF-Token` from the same origin. Reads pass through.
+///
+/// Routes that other services call to make decisions (not to change configuration) can be exempted by
+/// pattern, for example `/v1/ratelimit/check`.
+public struct AdminAuthMiddleware: RouterMiddleware {
+    public typealias Context = MasteryRequestContext
+    let credentials: AdminCredentials
+    let exemptRoutes: Set<String>
+
+    /// Creates the middleware.
+    /// - Parameters:
+    ///   - credentials: The admin token and session keys.
+    ///   - exemptRoutes: Route patterns (as registered) whose unsafe methods need no credentials.
+    public init(credentials: AdminCredentials, exemptRoutes: Set<String> = []) {
+        self.credentials = credentials
+        self.exemptRoutes = exemptRoutes
+    }
+
+    public func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        switch request.method {
+        case .get, .head, .options: return try await next(request, context)
+        default: break
+        }
+        // No route: let the router answer 404 or 405 without asking for credentials first.
+        guard let route = context.matchedRoute else { return try await next(request, context) }
+        if exemptRoutes.contains(route) {
+            return try await next(request, context)
+        }
+        var context = context
+        context.principal = try authorise(request)
+        return try await next(request, context)
+    }
+
+    func authorise(_ request: Request) throws -> MasteryRequestContext.Principal {
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer", credentials.verify(token: String(parts[1])) {
+                return .adminToken
+            }
+            throw ProblemDetails.unauthorized("The bearer token is not the admin token.", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        guard let session = request.cookies[AdminCredentials.sessionCookie]?.value, credentials.verify(session: session) else {
+            throw ProblemDetails.unauthorized(
+                "This request changes state: send Authorization: Bearer <admin token>, or use the dashboard.",
+                headers: [.wwwAuthenticate: "Bearer"]
+            )
+        }
+        if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" {
+            throw ProblemDetails.forbidden("Cross-site requests cannot change state.")
+        }
+        if let origin = request.headers[.origin] {
+            let host = request.head.authority ?? ""
+            let originHost = origin.split(separator: "://", maxSplits: 1).last.map(String.init) ?? ""
+            guard !host.isEmpty, originHost == host else {
+                throw ProblemDetails.forbidden("Cross-origin requests cannot change state.")
+            }
+        }
+        guard let presented = request.headers[.csrfToken], ConstantTime.equals(presented, credentials.csrfToken(for: session)) else {
+            throw ProblemDetails.forbidden("The X-CSRF-Token header is missing or does not match the session.")
+        }
+        return .dashboardSession
+    }
+}
+
+extension HTTPField.Name {
+    /// `Sec-Fetch-Site`.
+    public static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+}
