@@ -1,0 +1,219 @@
+public import Configuration
+import Dashboard
+import Foundation
+public import Hummingbird
+public import Logging
+import HummingbirdCore
+import NIOCore
+public import Tracing
+public import Platform
+import ServiceLifecycle
+import UnixSignals
+import Storage
+
+/// The composition root: builds the `mastery serve` application from its configuration, with every mounted
+/// system, the operational endpoints and the dashboard, and runs it until SIGTERM/SIGINT.
+public struct MasteryServer: Sendable {
+    /// The server's configuration.
+    public let configuration: MasteryConfiguration
+    /// The full configuration reader (systems read their scoped keys from it).
+    public let reader: ConfigReader
+    /// The systems to mount.
+    public let systemTypes: [any MasterySystem.Type]
+    /// The server's metrics (the executable also bootstraps swift-metrics with its factory).
+    public let metrics: MetricsRegistry
+    /// The tracer for server spans (the executable also bootstraps swift-distributed-tracing with it).
+    public let tracer: any Tracer
+    let logger: Logger
+
+    /// Creates the server.
+    /// - Parameters:
+    ///   - configuration: The validated server configuration.
+    ///   - reader: The reader it came from (for systems' keys).
+    ///   - systems: The systems to mount (``systems`` by default).
+    ///   - metrics: Where metrics go (a fresh registry by default).
+    ///   - tracer: Where server spans go (W3C propagation only, by default).
+    ///   - logger: The root logger.
+    public init(
+        configuration: MasteryConfiguration,
+        reader: ConfigReader,
+        systems: [any MasterySystem.Type] = MasteryServer.systems,
+        metrics: MetricsRegistry = MetricsRegistry(),
+        tracer: any Tracer = TraceContextTracer(),
+        logger: Logger
+    ) {
+        self.tracer = tracer
+        self.configuration = configuration
+        self.metrics = metrics
+        self.reader = reader
+        self.systemTypes = systems
+        self.logger = logger
+    }
+
+    /// What ``makeApplication(onServerRunning:)`` builds: the application and what it shares with its caller.
+    public struct Assembly: Sendable {
+        /// The HTTP application (a `Service`).
+        public var application: Application<RouterResponder<MasteryRequestContext>>
+        /// The readiness state (``ShutdownDrainService`` flips it).
+        public var readiness: Readiness
+        /// The server's metrics.
+        public var metrics: MetricsRegistry
+        /// The admin credentials.
+        public var credentials: AdminCredentials
+    }
+
+    /// Builds the application: storage, systems, routes, middleware, services. Nothing listens yet; migrations
+    /// run when the application starts, before the listener opens.
+    /// - Throws: ``ConfigurationError`` or a storage error.
+    public func makeApplication(
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) async throws -> Assembly {
+        let configuration = self.configuration
+        let logger = self.logger
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let credentials = try AdminCredentials.load(configured: configuration.adminToken, dataDirectory: configuration.dataDirectory)
+        let metrics = self.metrics
+        let tracer = self.tracer
+        let readiness = Readiness()
+
+        // Storage tiers: SQLite always, PostgreSQL and Redis when configured.
+        let sqlitePath = (configuration.dataDirectory as NSString).appendingPathComponent("mastery.sqlite")
+        let sqlite = try SQLiteStorage(path: sqlitePath)
+        readiness.add(ClosureReadinessCheck(name: "sqlite", target: sqlitePath) { try await sqlite.ping() })
+        var postgres: PostgresStorage? = nil
+        if let url = configuration.postgresURL {
+            do {
+                let database = try PostgresStorage(url: url, logger: logger)
+                readiness.add(ClosureReadinessCheck(name: "postgres", target: database.url.redacted) { try await database.ping() })
+                postgres = database
+            } catch {
+                throw ConfigurationError(key: "postgresURL", expected: "a postgres:// URL", reason: "\(error)")
+            }
+        }
+        if let url = configuration.redisURL {
+            readiness.add(try RedisPing(url: url))
+        }
+
+        // Systems.
+        var systems: [any MasterySystem] = []
+        for type in systemTypes {
+            let descriptor = type.descriptor
+            var systemLogger = logger
+            systemLogger[metadataKey: "system"] = .string(descriptor.slug)
+            let context = SystemContext(
+                configuration: reader.scoped(to: ConfigKey(descriptor.slug)),
+                server: configuration,
+                logger: systemLogger,
+                metrics: metrics,
+                sqlite: sqlite,
+                postgres: postgres,
+                redisURL: configuration.redisURL
+            )
+            systems.append(try await type.init(context: context))
+        }
+        for system in systems {
+            for check in system.readinessChecks { readiness.add(check) }
+        }
+
+        // Routes and middleware (outermost first).
+        let routeTable = RouteTable()
+        let router = Router(context: MasteryRequestContext.self)
+        let publicWrites = systems.reduce(into: DashboardController.publicWriteRoutes) { $0.formUnion($1.publicWriteRoutes) }
+        router.addMiddleware {
+            RequestIDMiddleware()
+            TracingMiddleware(tracer: tracer)
+            HTTPMetricsMiddleware(factory: metrics.factory)
+            RequestLogMiddleware()
+            ProblemMiddleware(routeTable: routeTable)
+            BodyLimitMiddleware(limit: configuration.maxBodySize)
+            AdminAuthMiddleware(credentials: credentials, exemptRoutes: publicWrites)
+        }
+        OperationsController(readiness: readiness, metrics: metrics).addRoutes(to: router)
+        let renderer = try DashboardRenderer(credentials: credentials)
+        DashboardController(
+            renderer: renderer,
+            credentials: credentials,
+            mountedModules: Set(systemTypes.map { $0.descriptor.module })
+        ).addRoutes(to: router)
+        for system in systems { system.addRoutes(to: router) }
+        routeTable.load(router.routes.map { ($0.path.description, $0.method) })
+
+        // The application: connection limits and timeouts protect it from slow or abusive clients.
+        let headTimeout = TimeAmount.nanoseconds(Int64(configuration.requestHeadTimeout / .nanoseconds(1)))
+        var services: [any Service] = []
+        if let postgres { services.append(postgres) }
+        for system in systems { services.append(contentsOf: system.services) }
+        var application = Application(
+            router: router,
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: headTimeout)],
+                    idleTimeout: .nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1)))
+                )
+            ),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "mastery",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)
+            ),
+            services: services,
+            onServerRunning: { channel in
+                logger.info(
+                    "Server started",
+                    metadata: [
+                        "http.host": .string(configuration.host),
+                        "http.port": .stringConvertible(channel.localAddress?.port ?? configuration.port),
+                    ]
+                )
+                await onServerRunning(channel)
+            },
+            logger: logger
+        )
+        let migrations = systems.compactMap(\.migrations)
+        application.beforeServerStarts { [postgres] in
+            guard !migrations.isEmpty else { return }
+            try await sqlite.migrate(migrations, logger: logger)
+            if let postgres {
+                do {
+                    try await withDeadline(.seconds(60)) { try await postgres.migrate(migrations, logger: logger) }
+                } catch let error as DeadlineExceeded {
+                    throw ConfigurationError(
+                        key: "postgresURL",
+                        expected: "a reachable PostgreSQL server",
+                        reason: "\(postgres.url.redacted) did not answer within \(error.limit) to apply migrations"
+                    )
+                }
+            }
+        }
+        return Assembly(application: application, readiness: readiness, metrics: metrics, credentials: credentials)
+    }
+
+    /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully within the grace period.
+    /// - Throws: A configuration, storage or listening error.
+    public func run() async throws {
+        let assembly = try await makeApplication()
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: assembly.application),
+                    .init(
+                        service: ShutdownDrainService(readiness: assembly.readiness, drainDelay: configuration.drainDelay)
+                    ),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger
+            ).withGracePeriod(configuration.shutdownGracePeriod)
+        )
+        try await group.run()
+        logger.info("Server stopped")
+    }
+}
+
+extension ServiceGroupConfiguration {
+    fileprivate func withGracePeriod(_ grace: Duration) -> Self {
+        var copy = self
+        copy.maximumGracefulShutdownDuration = grace
+        return copy
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `mastery`: the curriculum's systems as one server and one command-line tool.
+@main
+struct Mastery: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mastery",
+        abstract: "The 40 systems of Backend Engineering Mastery, as one server and one tool.",
+        subcommands: [ServeCommand.self, BenchCommand.self]
+    )
+}
+
+/// `mastery bench <name>`: benchmarks, meant for release builds (`swift build -c release`).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure a system, side by side with its peer where one is named (use a release build).",
+        subcommands: [BenchHTTPCommand.self]
+    )
+}
