@@ -1,0 +1,83 @@
+import Foundation
+
+/// A `mastery serve` child process on a free loopback port, for tests that need the real executable: signals,
+/// exit codes, logs, slow clients, several instances.
+public final class ServeProcess: Sendable {
+    /// The child process.
+    public let process: ChildProcess
+    /// The port it listens on.
+    public let port: Int
+    /// Its data folder (a fresh temporary folder unless given).
+    public let dataDirectory: String
+
+    /// Starts `mastery serve --host 127.0.0.1 --port <free> --data-dir <temp> <arguments>` and waits (bounded)
+    /// until `/health` answers, unless `waitForHealth` is false.
+    /// - Throws: When the executable is missing, or the server does not become healthy within `timeout`.
+    public init(
+        arguments: [String] = [],
+        environment: [String: String] = [:],
+        dataDirectory: String? = nil,
+        waitForHealth: Bool = true,
+        timeout: Duration = .seconds(30)
+    ) async throws {
+        let port = try freePort()
+        let folder = dataDirectory ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("mastery-serve-\(UUID().uuidString)").path
+        self.port = port
+        self.dataDirectory = folder
+        self.process = try ChildProcess(
+            executable: try TestServers.masteryExecutable(),
+            arguments: ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", folder] + arguments,
+            environment: environment,
+            name: "mastery-serve-\(port)"
+        )
+        if waitForHealth {
+            do {
+                try await waitUntil(timeout: timeout, interval: .milliseconds(50)) {
+                    guard process.isRunning else {
+                        throw ChildProcessError(code: .launchFailed, message: "mastery serve exited: \(process.readStandardError().suffix(2000))")
+                    }
+                    return (try? Self.get(port: port, path: "/health").status) == 200
+                }
+            } catch {
+                process.kill()
+                throw error
+            }
+        }
+    }
+
+    /// Sends `GET path` on a new connection and returns the status and body (status 0 when nothing came back).
+    public static func get(port: Int, path: String, headers: [String: String] = [:], timeout: Duration = .seconds(10)) throws
+        -> (status: Int, headers: String, body: String)
+    {
+        let connection = try RawConnection(port: port)
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        connection.send(request + "\r\n")
+        return parse(connection.readResponse(timeout: timeout))
+    }
+
+    /// `GET path` against this server.
+    public func get(_ path: String, headers: [String: String] = [:]) throws -> (status: Int, headers: String, body: String) {
+        try Self.get(port: port, path: path, headers: headers)
+    }
+
+    /// Splits a raw HTTP/1.1 response into status, head and body.
+    public static func parse(_ response: String) -> (status: Int, headers: String, body: String) {
+        guard let headEnd = response.range(of: "\r\n\r\n") else { return (0, "", "") }
+        let head = String(response[..<headEnd.lowerBound])
+        let status = head.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+        return (status, head, String(response[headEnd.upperBound...]))
+    }
+
+    /// Sends SIGTERM and waits (bounded) for the exit status.
+    public func stop(timeout: Duration = .seconds(30)) async throws -> ChildProcess.ExitStatus {
+        process.terminate()
+        return try await process.waitForExit(timeout: timeout)
+    }
+
+    deinit {
+        if process.isRunning { process.kill() }
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+}

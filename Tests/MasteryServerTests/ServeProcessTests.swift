@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `mastery serve` as a real process: defaults, configuration errors, secrets, signals, slow and hostile clients.
+@Suite("mastery serve as a process", .serialized)
+struct ServeProcessTests {
+    @Test("with no configuration it serves /health, /ready, /metrics and / and keeps state under its data folder")
+    func defaults() async throws {
+        let server = try await ServeProcess()
+        #expect(try server.get("/health").status == 200)
+        let ready = try server.get("/ready")
+        #expect(ready.status == 200)
+        #expect(ready.body.contains(#""name":"sqlite""#))
+        #expect(try server.get("/metrics").body.contains("process_resident_memory_bytes"))
+        #expect(try server.get("/").body.contains("data-system=\"40\""))
+        #expect(FileManager.default.fileExists(atPath: server.dataDirectory + "/mastery.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: server.dataDirectory + "/admin-token"))
+        #expect(try await server.stop() == .exited(0))
+    }
+
+    @Test(
+        "a present but invalid value stops serve before it starts, naming the key",
+        arguments: [
+            (["--max-body-size=-5"], [String: String](), "--max-body-size"),
+            ([], ["MASTERY_IDLE_TIMEOUT": "soon"], "MASTERY_IDLE_TIMEOUT"),
+            (["--host", "0.0.0.0"], [:], "admin token"),
+            (["--log-format", "yaml"], [:], "--log-format"),
+        ]
+    )
+    func invalidConfiguration(arguments: [String], environment: [String: String], mention: String) async throws {
+        let process = try ChildProcess(
+            executable: try TestServers.masteryExecutable(),
+            arguments: ["serve", "--port", String(try freePort())] + arguments,
+            environment: environment
+        )
+        let status = try await process.waitForExit(timeout: .seconds(30))
+        #expect(status == .exited(78))
+        #expect(process.readStandardError().contains(mention), "\(process.readStandardError())")
+    }
+
+    @Test("an invalid JSON config file value is named too, and the command line overrides the file")
+    func configFile() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try #"{"maxConnections": "lots"}"#.write(to: file, atomically: true, encoding: .utf8)
+        let bad = try ChildProcess(
+            executable: try TestServers.masteryExecutable(),
+            arguments: ["serve", "--port", String(try freePort()), "--config", file.path]
+        )
+        #expect(try await bad.waitForExit(timeout: .seconds(30)) == .exited(78))
+        #expect(bad.readStandardError().contains("maxConnections"))
+        let good = try await ServeProcess(arguments: ["--config", file.path, "--max-connections", "10"])
+        #expect(try good.get("/health").status == 200)
+        #expect(try await good.stop() == .exited(0))
+    }
+
+    @Test("passwords in backend URLs never reach logs, /ready or --help")
+    func secretsStayOut() async throws {
+        let secret = "pw-\(UUID().uuidString.prefix(8))"
+        let deadPort = try freePort()
+        let server = try await ServeProcess(
+            arguments: ["--postgres-url", "postgres://mastery:\(secret)@127.0.0.1:\(deadPort)/db", "--log-level", "debug"],
+            environment: ["MASTERY_REDIS_URL": "redis://:\(secret)@127.0.0.1:\(deadPort)"]
+        )
+        let ready = try server.get("/ready")
+        #expect(ready.status == 503)
+        #expect(ready.body.contains("postgres://mastery:***@127.0.0.1"))
+        #expect(ready.body.contains(#""state":"down""#))
+        #expect(!ready.body.contains(secret))
+        _ = try await server.stop()
+        #expect(!server.process.readStandardError().contains(secret))
+        #expect(!server.process.readStandardOutput().contains(secret))
+        let help = try ChildProcess(executable: try TestServers.masteryExecutable(), arguments: ["serve", "--help"])
+        #expect(try await help.waitForExit(timeout: .seconds(30)) == .exited(0))
+        let text = help.readStandardOutput()
+        #expect(text.contains("MASTERY_POSTGRES_URL") && text.contains("--max-body-size") && text.contains("--drain-delay"))
+    }
+
+    @Test("logs are JSON lines with a request ID when stderr is not a terminal")
+    func structuredLogs() async throws {
+        let server = try await ServeProcess()
+        _ = try server.get("/health", headers: ["X-Request-ID": "log-check-42"])
+        _ = try await server.stop()
+        let lines = server.process.readStandardError().split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
+        }
+        #expect(lines.contains { $0.contains(#""request.id":"log-check-42""#) && $0.contains(#""http.route":"/health""#) })
+    }
+
+    @Test("SIGTERM: /ready turns 503 at once, an in-flight request completes, then serve exits 0")
+    func gracefulShutdown() async throws {
+        let server = try await ServeProcess(arguments: ["--drain-delay", "2", "--shutdown-grace-period", "20"])
+        // A request in flight: headers and half of its body sent.
+        let inFlight = try RawConnection(port: server.port)
+        inFlight.send(
+            "POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 12\r\n\r\ntoken="
+        )
+        let keepAlive = try RawConnection(port: server.port)
+        keepAlive.send("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(ServeProcess.parse(keepAlive.readResponse(timeout: .seconds(10))).status == 200)
+        server.process.terminate()
+        try await waitUntil(timeout: .seconds(10)) {
+            keepAlive.send("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let response = ServeProcess.parse(keepAlive.readResponse(timeout: .seconds(5)))
+            return response.status == 503 && response.body.contains("shutting-down")
+        }
+        inFlight.send("abcdef")
+        let response = ServeProcess.parse(inFlight.readResponse(timeout: .seconds(20)))
+        #expect(response.status == 401)  // the request ran to completion (a wrong token)
+        #expect(try await server.process.waitForExit(timeout: .seconds(30)) == .exited(0))
+    }
+
+    @Test("SIGINT also shuts down gracefully with exit 0")
+    func interrupt() async throws {
+        let server = try await ServeProcess()
+        server.process.kill(signal: .interrupt)
+        #expect(try await server.process.waitForExit(timeout: .seconds(30)) == .exited(0))
+    }
+
+    @Test("slow clients: a trickled request head and an idle connection are closed, others are served")
+    func slowClients() async throws {
+        let server = try await ServeProcess(arguments: ["--request-head-timeout", "0.5", "--idle-timeout", "1"])
+        let slowloris = try RawConnection(port: server.port)
+        slowloris.send("GET /health HTTP/1.1\r\nHost: x\r\n")
+        let idle = try RawConnection(port: server.port)
+        // Keep the trickle going faster than the idle timeout, so only the head timeout can close it.
+        var closed = false
+        for index in 0..<40 where !closed {
+            closed = !slowloris.send("X-Slow-\(index): y\r\n") || slowloris.waitForClose(timeout: .milliseconds(250))
+        }
+        #expect(closed, "a trickled head must be cut off by the head timeout")
+        #expect(idle.waitForClose(timeout: .seconds(10)), "an idle connection must be closed by the idle timeout")
+        #expect(try server.get("/health").status == 200)
+        _ = try await server.stop()
+    }
+
+    @Test("the connection cap holds further clients back until a slot frees")
+    func connectionCap() async throws {
+        let server = try await ServeProcess(arguments: ["--max-connections", "2", "--idle-timeout", "60"])
+        let first = try RawConnection(port: server.port)
+        first.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(ServeProcess.parse(first.readResponse(timeout: .seconds(10))).status == 200)
+        let second = try RawConnection(port: server.port)
+        second.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(ServeProcess.parse(second.readResponse(timeout: .seconds(10))).status == 200)
+        let third = try RawConnection(port: server.port)
+        third.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(third.read(timeout: .milliseconds(700)) == .timedOut, "a third connection must wait")
+        first.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        _ = first.readResponse(timeout: .seconds(10))
+        #expect(ServeProcess.parse(third.readResponse(timeout: .seconds(10))).status == 200)
+        _ = try await server.stop()
+    }
+
+    @Test("hostile requests get 4xx answers and the server keeps serving everyone else")
+    func hostileRequests() async throws {
+        let server = try await ServeProcess()
+        // Hummingbird's parser answers the first group with a bare 400 before any middleware runs; the rest reach
+        // our code and get problem+json.
+        let cases: [(String, [UInt8], Int)] = [
+            ("malformed request line", Array("GARBAGE\r\n\r\n".utf8), 400),
+            ("binary noise", [0x16, 0x03, 0x01, 0x00, 0xFF, 0x00, 0x0D, 0x0A, 0x0D, 0x0A], 400),
+            ("non-UTF-8 path", Array("GET /\u{1}".utf8) + [0xC3, 0x28, 0xFF] + Array(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8), 400),
+            ("200 KB URL", Array("GET /\(String(repeating: "a", count: 200_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), 400),
+            ("100 KB header", Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 100_000))\r\n\r\n".utf8), 400),
+            ("2,000 headers", Array(("GET /health HTTP/1.1\r\nHost: x\r\n" + (0..<2000).map { "X-H\($0): v\r\n" }.joined() + "\r\n").utf8), 400),
+            ("unparsable Content-Length", Array("POST /dashboard/login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n".utf8), 400),
+            ("HTTP/0.9", Array("GET /\r\n\r\n".utf8), 400),
+            ("8 KB URL", Array("GET /\(String(repeating: "a", count: 8000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), 404),
+            ("huge declared body", Array("POST /dashboard/login HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n".utf8), 413),
+            ("non-UTF-8 header value", Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Request-ID: ".utf8) + [0xFF, 0xFE] + Array("\r\n\r\n".utf8), 200),
+        ]
+        for (name, bytes, expected) in cases {
+            let connection = try RawConnection(port: server.port)
+            connection.send(bytes)
+            let response = ServeProcess.parse(connection.readResponse(timeout: .seconds(10)))
+            #expect(response.status == expected, "\(name): \(response.status)")
+            if expected == 404 || expected == 413 {
+                #expect(response.headers.lowercased().contains("content-type: application/problem+json"), "\(name)")
+            }
+            #expect(try server.get("/health").status == 200, "the server must keep serving after \(name)")
+        }
+        #expect(server.process.isRunning)
+        _ = try await server.stop()
+    }
+
+    @Test("an over-limit declared body is refused with 413 without waiting for the body")
+    func oversizedBody() async throws {
+        let server = try await ServeProcess(arguments: ["--max-body-size", "1024"])
+        let connection = try RawConnection(port: server.port)
+        connection.send("POST /dashboard/login HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n" + String(repeating: "a", count: 2000))
+        let response = ServeProcess.parse(connection.readResponse(timeout: .seconds(10)))
+        #expect(response.status == 413)
+        #expect(response.headers.lowercased().contains("content-type: application/problem+json"))
+        #expect(try server.get("/health").status == 200)
+        _ = try await server.stop()
+    }
+
+    @Test("idle mastery serve stays under 150 MB resident memory")
+    func idleMemory() async throws {
+        let server = try await ServeProcess()
+        for _ in 0..<20 { _ = try server.get("/") }
+        let status = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
+        let kilobytes = try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
+        #expect(kilobytes < 150 * 1024, "resident memory: \(kilobytes) kB")
+        _ = try await server.stop()
+    }
+}
