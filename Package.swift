@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "Benchmarking",
             dependencies: [
-                logging, nioCore, httpClient,
+                "Platform", logging, nioCore, httpClient,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -151,12 +151,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TestSupportTests",
-            dependencies: ["TestSupport"],
+            dependencies: ["TestSupport", "Platform"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BenchmarkingTests",
-            dependencies: ["Benchmarking", logging],
+            dependencies: ["Benchmarking", "Platform", logging],
             swiftSettings: strictSettings
         ),
     ]

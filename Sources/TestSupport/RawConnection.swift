@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// A plain TCP connection to a loopback port for tests that must send exactly the bytes they choose (malformed
 /// request lines, trickled headers, half-sent bodies) and see exactly what comes back, including a close.

@@ -1,4 +1,5 @@
 import Foundation
+public import Platform
 
 /// A `mastery serve` child process on a free loopback port, for tests that need the real executable: signals,
 /// exit codes, logs, slow clients, several instances.
@@ -29,6 +30,8 @@ public final class ServeProcess: Sendable {
             executable: try TestServers.masteryExecutable(),
             arguments: ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", folder] + arguments,
             environment: environment,
+            standardOutput: .artifactFile,
+            standardError: .artifactFile,
             name: "mastery-serve-\(port)"
         )
         if waitForHealth {

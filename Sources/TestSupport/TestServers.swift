@@ -1,4 +1,5 @@
 public import Foundation
+import Platform
 
 /// The servers and tools that the test script (`scripts/test`) started or found for this test run.
 ///
@@ -31,14 +32,9 @@ public enum TestServers {
         required || tools.allSatisfy { executable(named: $0) != nil }
     }
 
-    /// The full path of an executable found in `PATH` (or `/usr/sbin`, `/usr/bin`), or `nil`.
+    /// The full path of an executable found in `PATH` (or `/usr/sbin`, `/usr/bin`, `/usr/local/bin`), or `nil`.
     public static func executable(named name: String) -> String? {
-        let path = (environment["PATH"] ?? "") + ":/usr/sbin:/usr/bin:/usr/local/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        ChildProcess.find(name)
     }
 
     /// The path of an executable, or an error naming the package that provides it.

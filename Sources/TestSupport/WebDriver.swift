@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 public import Foundation
+public import Platform
 import NIOCore
 import NIOHTTP1
 import Synchronization

@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarking
 import Foundation
 import Logging
+import Platform
 
 /// `mastery bench http`: requests/s and latency of `/health` under wrk, beside nginx serving a static response of
 /// the same size on the same machine, reported as a ratio (above 1: we are ahead). Meant for release builds.
@@ -44,7 +45,7 @@ struct BenchHTTPCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        ChildProcess.stopAllOnInterrupt()
+        ChildProcess.stopAllOnInterruptForBenchmarks()
         // Progress goes to standard error, so standard output holds only the table or the JSON object.
         var logger = Logger(label: "mastery.bench") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .info

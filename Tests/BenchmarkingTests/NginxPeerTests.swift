@@ -1,6 +1,7 @@
 import Benchmarking
 import Foundation
 import Logging
+import Platform
 import Testing
 
 @Suite struct NginxPeerTests {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MasteryServer
+import Platform
 import PostgresNIO
 import Storage
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import TestSupport
 import Testing
 
@@ -6,7 +7,12 @@ import Testing
 struct ChildProcessTests {
     @Test("captures output and the exit status of a process that exits")
     func exitStatusAndOutput() async throws {
-        let process = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "echo hi; echo oops >&2; exit 3"])
+        let process = try ChildProcess(
+            executable: "/bin/sh",
+            arguments: ["-c", "echo hi; echo oops >&2; exit 3"],
+            standardOutput: .artifactFile,
+            standardError: .artifactFile
+        )
         let status = try await process.waitForExit(timeout: .seconds(30))
         #expect(status == .exited(3))
         #expect(status.code == 3)
@@ -82,6 +88,23 @@ struct ChildProcessTests {
     @Test("an unknown executable is a launchFailed error")
     func unknownExecutable() throws {
         #expect(throws: ChildProcessError.self) { try ChildProcess(executable: "no-such-executable-mastery") }
+    }
+
+    @Test("standard output and standard error can share one appended log")
+    func sharedLog() async throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-shared-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        try "before\n".write(to: log, atomically: true, encoding: .utf8)
+        let process = try ChildProcess(
+            executable: "/bin/sh",
+            arguments: ["-c", "echo one; echo two >&2; echo three"],
+            standardOutput: .appending(log),
+            standardError: .appending(log)
+        )
+        #expect(try await process.waitForExit(timeout: .seconds(30)) == .exited(0))
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.sorted() == ["before", "one", "three", "two"])
+        #expect(lines.first == "before")
     }
 
     @Test("freePort returns a bindable port")

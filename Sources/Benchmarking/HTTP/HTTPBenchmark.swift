@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 public import Logging
 
 /// `mastery bench http`: requests/s and latency of our server's `/health` beside nginx serving a static
@@ -112,7 +113,6 @@ public struct HTTPBenchmark: Sendable {
             executable: server.executable,
             arguments: server.arguments(port, dataDirectory.path),
             logFile: directory.appendingPathComponent("server.log"),
-            stopSignal: SIGTERM,
             grace: .seconds(10)
         ) { child in
             let body = try await HealthCheck.waitForOK(url: ourURL, child: child, timeout: configuration.startupTimeout)

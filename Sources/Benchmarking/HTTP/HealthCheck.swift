@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Platform
 import NIOCore
 import NIOHTTP1  // HTTPResponseStatus; comes with AsyncHTTPClient
 

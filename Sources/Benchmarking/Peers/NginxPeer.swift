@@ -1,4 +1,5 @@
 import Foundation
+public import Platform
 public import Logging
 
 /// nginx on 127.0.0.1, answering `GET /health` with a fixed body: the peer of `mastery bench http`.
@@ -155,7 +156,6 @@ public struct NginxPeer: Sendable {
                 "-c", configurationPath.path,
             ],
             logFile: directory.appendingPathComponent("output.log"),
-            stopSignal: SIGTERM,
             grace: .seconds(5)
         ) { child in
             do {

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Temporary directories of a benchmark (data directory, nginx prefix, wrk script), removed when done and also
-/// when the command is interrupted (``ChildProcess/stopAllOnInterrupt()``).
+/// when the command is interrupted (`ChildProcess.stopAllOnInterruptForBenchmarks()`).
 enum TemporaryDirectory {
     private static let live = Mutex<Set<String>>([])
 

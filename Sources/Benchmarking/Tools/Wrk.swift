@@ -1,4 +1,5 @@
 public import Foundation
+import Platform
 public import Logging
 
 /// Runs the HTTP load generator wrk (`wrk -t T -c C -d Ds --latency -s <script> URL`) and parses its result.
@@ -131,7 +132,7 @@ public struct Wrk: Sendable {
             logFile: output,
             grace: .seconds(2)
         ) { child in
-            await child.waitForExit(timeout: bound)
+            (try? await child.waitForExit(timeout: bound))?.code
         }
         let text = String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self)
         guard let status else {

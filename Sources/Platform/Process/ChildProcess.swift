@@ -7,11 +7,12 @@ import Glibc
 import Darwin
 #endif
 
-/// A child process started by a test: output captured to files, signals sent to its whole process group, and
-/// killed with `SIGKILL` when the last reference goes away, so a test never leaks a process.
+/// A child process (a server under test, a benchmark peer, a load generator): output captured to files, signals
+/// sent to its whole process group, and killed with `SIGKILL` when the last reference goes away, so neither a test
+/// nor a benchmark leaks a process. ``stopAllOnInterrupt()`` makes Ctrl-C stop every running child too.
 ///
 /// ```swift
-/// let server = try ChildProcess(executable: try TestServers.masteryExecutable(), arguments: ["serve"])
+/// let server = try ChildProcess(executable: "/usr/sbin/nginx", arguments: ["-c", path])
 /// try await waitUntil(timeout: .seconds(10)) { (try? await ping()) == true }
 /// let status = try await server.stop()
 /// ```
@@ -22,17 +23,24 @@ public final class ChildProcess: Sendable {
     /// Where a standard stream of the child goes.
     public struct Output: Sendable {
         fileprivate enum Base: Sendable {
-            case artifactFile
+            case newFile(URL)
             case file(URL)
+            case appending(URL)
             case discard
             case inherit
         }
         fileprivate let base: Base
 
-        /// A new file under `.build/test-artifacts/processes/` (the default), kept for reading after the test.
-        public static let artifactFile = Output(base: .artifactFile)
+        /// A new file in `directory` named after the process (`<name>-<id>.stdout.log`), kept for reading later.
+        public static func newFile(in directory: URL) -> Output { Output(base: .newFile(directory)) }
         /// The given file, created or truncated (give standard output and standard error different files).
         public static func file(_ url: URL) -> Output { Output(base: .file(url)) }
+        /// The given file, created if needed and appended to (standard output and standard error may share it).
+        public static func appending(_ url: URL) -> Output { Output(base: .appending(url)) }
+        /// A new file under the system's temporary folder, in `mastery-processes/` (the default).
+        public static var temporaryFile: Output {
+            newFile(in: FileManager.default.temporaryDirectory.appendingPathComponent("mastery-processes"))
+        }
         /// `/dev/null`.
         public static let discard = Output(base: .discard)
         /// The test runner's own stream.
@@ -114,14 +122,14 @@ public final class ChildProcess: Sendable {
     /// Starts a child process.
     ///
     /// - Parameters:
-    ///   - executable: A path, or a name looked up with ``TestServers/executable(named:)``.
+    ///   - executable: A path, or a name looked up in `PATH` (and `/usr/sbin`, `/usr/bin`, `/usr/local/bin`).
     ///   - arguments: The arguments, without the executable.
     ///   - environment: Variables set on top of the runner's environment (or alone, see `inheritsEnvironment`).
     ///   - inheritsEnvironment: Whether the child starts from the test runner's environment.
     ///   - workingDirectory: The child's working directory; the runner's when `nil`.
-    ///   - standardOutput: Where standard output goes; a file under `.build/test-artifacts/processes/` by default.
-    ///   - standardError: Where standard error goes; a file under `.build/test-artifacts/processes/` by default.
-    ///   - name: The prefix of the artifact file names; the executable's file name by default.
+    ///   - standardOutput: Where standard output goes; a new temporary file by default.
+    ///   - standardError: Where standard error goes; a new temporary file by default.
+    ///   - name: The prefix of the log file names; the executable's file name by default.
     /// - Throws: ``ChildProcessError`` with code `launchFailed` when the executable cannot be found or started.
     public init(
         executable: String,
@@ -129,11 +137,11 @@ public final class ChildProcess: Sendable {
         environment: [String: String] = [:],
         inheritsEnvironment: Bool = true,
         workingDirectory: URL? = nil,
-        standardOutput: Output = .artifactFile,
-        standardError: Output = .artifactFile,
+        standardOutput: Output = .temporaryFile,
+        standardError: Output = .temporaryFile,
         name: String? = nil
     ) throws {
-        let path = executable.contains("/") ? executable : TestServers.executable(named: executable)
+        let path = executable.contains("/") ? executable : Self.find(executable)
         guard let path else {
             throw ChildProcessError(code: .launchFailed, message: "\(executable) is not in PATH")
         }
@@ -146,8 +154,8 @@ public final class ChildProcess: Sendable {
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }
 
         let prefix = (name ?? URL(fileURLWithPath: path).lastPathComponent) + "-" + UUID().uuidString.prefix(8)
-        let (stdoutURL, stdoutHandle) = try Self.open(standardOutput, artifact: "\(prefix).stdout.log")
-        let (stderrURL, stderrHandle) = try Self.open(standardError, artifact: "\(prefix).stderr.log")
+        let (stdoutURL, stdoutHandle) = try Self.open(standardOutput, named: "\(prefix).stdout.log")
+        let (stderrURL, stderrHandle) = try Self.open(standardError, named: "\(prefix).stderr.log")
         if let stdoutHandle { process.standardOutput = stdoutHandle }
         if let stderrHandle { process.standardError = stderrHandle }
         process.standardInput = FileHandle.nullDevice
@@ -163,6 +171,7 @@ public final class ChildProcess: Sendable {
                 return state.waiters.values
             }
             for waiter in waiters { waiter.resume() }
+            Self.running.withLock { _ = $0.remove(process.processIdentifier) }
         }
         do {
             try withSignalsUnblocked { try process.run() }
@@ -172,6 +181,7 @@ public final class ChildProcess: Sendable {
         // The child holds its own copies of the descriptors.
         for handle in [stdoutHandle, stderrHandle] where handle !== FileHandle.nullDevice { try? handle?.close() }
 
+        Self.running.withLock { _ = $0.insert(process.processIdentifier) }
         self.process = process
         self.executable = path
         self.arguments = arguments
@@ -240,6 +250,37 @@ public final class ChildProcess: Sendable {
     /// What the process wrote to standard error so far (empty unless it goes to a file).
     public func readStandardError() -> String { Self.read(standardErrorURL) }
 
+    // MARK: Interrupts
+
+    /// The process ids of children started and not yet seen to exit.
+    static let running = Mutex<Set<Int32>>([])
+    private static let interruptSources = Mutex<[any DispatchSourceSignal]>([])
+
+    /// Makes `SIGINT` and `SIGTERM` stop every running child (`SIGTERM` to its group, `SIGKILL` a second later)
+    /// and exit with status 130, so Ctrl-C never leaves a server or a peer behind. For commands (`mastery bench`);
+    /// call once, early.
+    public static func stopAllOnInterrupt(cleanup: @escaping @Sendable () -> Void = {}) {
+        interruptSources.withLock { sources in
+            guard sources.isEmpty else { return }
+            for signalNumber in [SIGINT, SIGTERM] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler {
+                    let children = running.withLock { $0 }
+                    for child in children where posixKill(-child, SIGTERM) != 0 { _ = posixKill(child, SIGTERM) }
+                    for _ in 0..<50 where children.contains(where: { posixKill($0, 0) == 0 }) { usleep(20_000) }
+                    for child in children where posixKill(child, 0) == 0 {
+                        if posixKill(-child, SIGKILL) != 0 { _ = posixKill(child, SIGKILL) }
+                    }
+                    cleanup()
+                    exit(130)
+                }
+                source.resume()
+                sources.append(source)
+            }
+        }
+    }
+
     private func send(_ signal: Signal) {
         // The child leads its own process group; fall back to the process alone if it left the group.
         if posixKill(-processIdentifier, signal.rawValue) != 0 {
@@ -273,21 +314,37 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    private static func open(_ output: Output, artifact: String) throws -> (URL?, FileHandle?) {
+    private static func open(_ output: Output, named fileName: String) throws -> (URL?, FileHandle?) {
         let url: URL
         switch output.base {
         case .inherit: return (nil, nil)
         case .discard: return (nil, FileHandle.nullDevice)
         case .file(let file): url = file
-        case .artifactFile:
-            let directory = TestServers.artifactsDirectory.appendingPathComponent("processes")
+        case .newFile(let directory):
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            url = directory.appendingPathComponent(artifact)
+            url = directory.appendingPathComponent(fileName)
+        case .appending(let file):
+            // O_APPEND: standard output and standard error may share the file without overwriting each other.
+            let descriptor = Foundation.open(file.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                throw ChildProcessError(code: .launchFailed, message: "could not open \(file.path) (errno \(errno))")
+            }
+            return (file, FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
         }
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw ChildProcessError(code: .launchFailed, message: "could not create \(url.path)")
         }
         return (url, try FileHandle(forWritingTo: url))
+    }
+
+    /// The full path of an executable found in `PATH` (or `/usr/sbin`, `/usr/bin`, `/usr/local/bin`), or `nil`.
+    public static func find(_ name: String) -> String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/sbin:/usr/bin:/usr/local/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
     }
 
     private static func read(_ url: URL?) -> String {
@@ -319,92 +376,3 @@ private func posixKill(_ pid: pid_t, _ signal: Int32) -> Int32 {
     #endif
 }
 
-/// A child process could not be started, or a bounded wait ran out.
-public struct ChildProcessError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong.
-    public struct Code: Hashable, Sendable {
-        private enum Base: Hashable, Sendable {
-            case launchFailed
-            case timedOut
-            case socketFailed
-        }
-        private let base: Base
-        /// The executable was not found or could not be started.
-        public static let launchFailed = Code(base: .launchFailed)
-        /// A bounded wait ran out.
-        public static let timedOut = Code(base: .timedOut)
-        /// A socket call failed (in ``freePort()``).
-        public static let socketFailed = Code(base: .socketFailed)
-    }
-
-    /// What went wrong.
-    public var code: Code
-    /// A readable explanation.
-    public var message: String
-    /// The error that caused this one, if any.
-    public var underlying: (any Error)?
-
-    /// Creates the error.
-    public init(code: Code, message: String, underlying: (any Error)? = nil) {
-        self.code = code
-        self.message = message
-        self.underlying = underlying
-    }
-
-    public var description: String {
-        underlying.map { "\(message): \($0)" } ?? message
-    }
-}
-
-/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, closed).
-///
-/// Another process may take it before the caller binds it: start servers on it in a retry loop where it matters.
-/// - Throws: ``ChildProcessError`` with code `socketFailed`.
-public func freePort() throws -> Int {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { throw ChildProcessError(code: .socketFailed, message: "socket() failed: errno \(errno)") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let result = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-            bind(fd, socketAddress, length) == 0 ? getsockname(fd, socketAddress, &length) : -1
-        }
-    }
-    guard result == 0 else {
-        throw ChildProcessError(code: .socketFailed, message: "bind/getsockname failed: errno \(errno)")
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// Polls `condition` until it returns true: for waiting on an external process to become ready.
-///
-/// Errors thrown by `condition` end the wait and propagate; write `(try? await probe()) ?? false` to treat a
-/// failing probe (connection refused) as "not yet".
-/// - Parameters:
-///   - timeout: How long to poll at most.
-///   - interval: The pause between attempts.
-///   - condition: The check; called at least once.
-/// - Throws: ``ChildProcessError`` with code `timedOut`, an error of `condition`, or `CancellationError`.
-public func waitUntil(
-    timeout: Duration,
-    interval: Duration = .milliseconds(50),
-    _ condition: () async throws -> Bool
-) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while true {
-        if try await condition() { return }
-        guard clock.now < deadline else {
-            throw ChildProcessError(code: .timedOut, message: "condition not met within \(timeout)")
-        }
-        try await Task.sleep(for: interval)
-    }
-}
