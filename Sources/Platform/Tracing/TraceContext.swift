@@ -43,12 +43,26 @@ public struct TraceContext: Sendable, Hashable {
         TraceContext(traceID: traceID, spanID: Self.randomHex(bytes: 8), flags: flags)
     }
 
+    /// `bytes` random bytes as lowercase hex, never all zero: 8 bytes per call of the system generator, no
+    /// per-byte allocation (this runs several times per request).
     static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        var text = ""
         while true {
-            text = (0..<bytes).map { _ in String(format2: UInt8.random(in: 0...255, using: &generator)) }.joined()
-            if text.contains(where: { $0 != "0" }) { return text }
+            var allZero = true
+            let text = String(unsafeUninitializedCapacity: bytes * 2) { buffer in
+                var written = 0
+                var word: UInt64 = 0
+                for index in 0..<bytes {
+                    if index % 8 == 0 { word = generator.next() }
+                    let byte = UInt8(truncatingIfNeeded: word >> (UInt64(index % 8) * 8))
+                    if byte != 0 { allZero = false }
+                    buffer[written] = hexDigits[Int(byte >> 4)]
+                    buffer[written + 1] = hexDigits[Int(byte & 0x0F)]
+                    written += 2
+                }
+                return written
+            }
+            if !allZero { return text }
         }
     }
 
@@ -57,10 +71,11 @@ public struct TraceContext: Sendable, Hashable {
     }
 }
 
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
 extension String {
     fileprivate init(format2 byte: UInt8) {
-        let digits = Array("0123456789abcdef")
-        self = String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        self = String(decoding: [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]], as: UTF8.self)
     }
 }
 
