@@ -49,7 +49,12 @@ struct HTTPSurfaceTests {
             }
             try await client.execute(uri: "/problems/not-found", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains("Not Found"))
+                let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                #expect(object?["title"] as? String == "Not Found")
+                #expect(object?["status"] as? Int == 404)
+            }
+            try await client.execute(uri: "/problems/no-such-kind", method: .get) { response in
+                #expect(response.status == .notFound)
             }
         }
     }

@@ -41,9 +41,12 @@ public struct OperationsController: Sendable {
             guard let kind = problemKinds.first(where: { $0.slug == slug }) else {
                 throw ProblemDetails.notFound("There is no problem type named \(ProblemMiddleware.printable(slug)).")
             }
-            return Self.json(
-                #"{"type":"/problems/\#(kind.slug)","title":"\#(kind.title)","status":\#(kind.status.code),"description":"\#(kind.summary)"}"#
-            )
+            let object: [String: Any] = [
+                "type": "/problems/\(kind.slug)", "title": kind.title, "status": Int(kind.status.code),
+                "description": kind.summary,
+            ]
+            let body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            return Self.json(String(decoding: body, as: UTF8.self))
         }
     }
 
