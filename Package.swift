@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "Dashboard", targets: ["Dashboard"]),
         .library(name: "Benchmarking", targets: ["Benchmarking"]),
         .library(name: "MasteryServer", targets: ["MasteryServer"]),
+        .library(name: "Redis", targets: ["Redis"]),
         // Each system is a library product too, so another package can `import RateLimiting`.
     ],
     dependencies: [
@@ -106,6 +107,12 @@ let package = Package(
         ),
 
         // MARK: Systems (one library module each; add the module here and one line in MasteryServer)
+        .target(
+            name: "Redis",
+            dependencies: [nioCore, nioPosix, logging, lifecycle, .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
 
         // MARK: Composition root and executable
         .target(
@@ -152,6 +159,11 @@ let package = Package(
         .testTarget(
             name: "TestSupportTests",
             dependencies: ["TestSupport", "Platform"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: ["Redis", "TestSupport", "Platform", logging, nioCore, nioPosix],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,121 @@
+import Logging
+import NIOCore
+
+/// Commands written to a connection's channel: their encoded bytes and one promise per reply expected.
+struct RedisRequest: Sendable {
+    var bytes: ByteBuffer
+    var promises: [EventLoopPromise<RESPValue>]
+    var timeout: TimeAmount?
+}
+
+/// Matches replies to commands in order: each written command queues a promise; each reply completes the oldest.
+///
+/// Push messages (RESP3 `>`) are out of band and go to `onPush` instead. A protocol error, a command timeout or a
+/// closed socket fails every command in flight and closes the channel: after any of them the order of replies can
+/// no longer be trusted.
+final class RedisChannelHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = RedisRequest
+    typealias OutboundOut = ByteBuffer
+
+    private struct Pending {
+        var promise: EventLoopPromise<RESPValue>
+        var timeout: Scheduled<Void>?
+        var id: UInt64
+    }
+
+    private var parser: RESPParser
+    private var pending = CircularBuffer<Pending>(initialCapacity: 64)
+    private var nextID: UInt64 = 0
+    private var failure: RedisError?
+    private var context: ChannelHandlerContext?
+    private let onPush: (@Sendable (RESPValue) -> Void)?
+    private let logger: Logger
+
+    init(parser: RESPParser.Configuration, onPush: (@Sendable (RESPValue) -> Void)?, logger: Logger) {
+        self.parser = RESPParser(configuration: parser)
+        self.onPush = onPush
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        failAll(RedisError(code: .connectionClosed, message: "the connection was closed"))
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let request = unwrapOutboundIn(data)
+        if let failure {
+            for reply in request.promises { reply.fail(failure) }
+            promise?.fail(failure)
+            return
+        }
+        for reply in request.promises {
+            let id = nextID
+            nextID &+= 1
+            var scheduled: Scheduled<Void>?
+            if let timeout = request.timeout {
+                scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
+                    self?.timedOut(id: id, after: timeout)
+                }
+            }
+            pending.append(Pending(promise: reply, timeout: scheduled, id: id))
+        }
+        context.write(wrapOutboundOut(request.bytes), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard failure == nil else { return }
+        parser.append(unwrapInboundIn(data))
+        do throws(RedisError) {
+            while let value = try parser.next() {
+                if case .push = value.withoutAttributes {
+                    onPush?(value)
+                    continue
+                }
+                guard let head = pending.popFirst() else {
+                    throw RedisError.protocolViolation("a reply arrived with no command waiting for it")
+                }
+                head.timeout?.cancel()
+                head.promise.succeed(value)
+            }
+        } catch {
+            logger.debug("Redis protocol error", metadata: ["redis.error": "\(error)"])
+            failAll(error)
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(RedisError(code: .connectionClosed, message: "the server closed the connection"))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failAll(RedisError(code: .connectionFailed, message: "the connection failed", underlying: error))
+        context.close(promise: nil)
+    }
+
+    private func timedOut(id: UInt64, after timeout: TimeAmount) {
+        guard let index = pending.firstIndex(where: { $0.id == id }) else { return }
+        let expired = pending.remove(at: index)
+        let milliseconds = timeout.nanoseconds / 1_000_000
+        expired.promise.fail(RedisError(code: .timeout, message: "no reply within \(milliseconds) ms"))
+        failAll(
+            RedisError(code: .connectionClosed, message: "the connection was closed after a command timed out")
+        )
+        context?.close(promise: nil)
+    }
+
+    private func failAll(_ error: RedisError) {
+        if failure == nil { failure = error }
+        while let head = pending.popFirst() {
+            head.timeout?.cancel()
+            head.promise.fail(error)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Platform
+import Redis
+
+/// A redis-server of the test's own, on a free port: for tests that set a password or restart the server.
+struct RedisTestServer {
+    let process: ChildProcess
+    let port: Int
+
+    /// Starts `redis-server` with `arguments` added, and waits until it accepts connections.
+    static func start(_ arguments: [String] = []) async throws -> RedisTestServer {
+        let port = try freePort()
+        let process = try ChildProcess(
+            executable: "redis-server",
+            arguments: [
+                "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+            ] + arguments
+        )
+        try await waitUntil(timeout: .seconds(10)) {
+            (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
+        }
+        return RedisTestServer(process: process, port: port)
+    }
+
+    func stop() async {
+        _ = try? await process.stop(gracePeriod: .seconds(5))
+    }
+}
+
+extension Logger {
+    /// A logger that drops everything (tests assert on errors, not log lines).
+    static let test = Logger(label: "redis-tests") { _ in SwiftLogNoOpLogHandler() }
+}
