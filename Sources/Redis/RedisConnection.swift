@@ -15,7 +15,7 @@ public import NIOPosix
 ///
 /// A command timeout, a protocol error or a lost socket fails every command in flight and closes the connection;
 /// later commands fail at once with ``RedisError/Code/connectionClosed``. Reconnecting is the caller's job for now.
-public final class RedisConnection: Sendable {
+public final class RedisConnection: RedisCommandExecutor {
     /// The configuration the connection was opened with.
     public let configuration: Configuration
     /// The protocol the server agreed to: RESP3 after a successful `HELLO 3`, otherwise RESP2.
@@ -126,7 +126,7 @@ public final class RedisConnection: Sendable {
     ///   ``RedisError/serverCode``), ``RedisError/Code/timeout``, ``RedisError/Code/connectionClosed``,
     ///   ``RedisError/Code/protocolError``.
     @discardableResult
-    public func send(_ command: RedisCommand, timeout: Duration? = nil) async throws -> RESPValue {
+    public func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue {
         let promise = channel.eventLoop.makePromise(of: RESPValue.self)
         var bytes = channel.allocator.buffer(capacity: command.encodedLength)
         command.encode(into: &bytes)
@@ -141,20 +141,6 @@ public final class RedisConnection: Sendable {
         }
         if case .error(let error) = reply.withoutAttributes { throw RedisError.server(error, command: command.name) }
         return reply
-    }
-
-    /// Sends one command given as strings (`["SET", "key", "value"]`) and returns its reply.
-    /// - Throws: as ``send(_:timeout:)-(RedisCommand,_)``.
-    @discardableResult
-    public func send(_ arguments: [String], timeout: Duration? = nil) async throws -> RESPValue {
-        try await send(RedisCommand(arguments: arguments), timeout: timeout)
-    }
-
-    /// Sends one command given as bytes and returns its reply.
-    /// - Throws: as ``send(_:timeout:)-(RedisCommand,_)``.
-    @discardableResult
-    public func send(_ arguments: [ByteBuffer], timeout: Duration? = nil) async throws -> RESPValue {
-        try await send(RedisCommand(arguments: arguments), timeout: timeout)
     }
 
     /// Sends many commands in one write and returns their replies in the same order.
