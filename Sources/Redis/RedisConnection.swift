@@ -118,6 +118,14 @@ public final class RedisConnection: RedisCommandExecutor {
     /// Whether the connection is still open.
     public var isActive: Bool { channel.isActive }
 
+    /// Starts closing without waiting for the close to finish.
+    func closeSoon() {
+        channel.close(promise: nil)
+    }
+
+    /// Completes when the connection closes, for whatever reason.
+    var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
+
     /// Sends one command and returns its reply.
     /// - Parameters:
     ///   - command: The command.

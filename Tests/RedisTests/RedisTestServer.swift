@@ -10,9 +10,10 @@ struct RedisTestServer {
     let process: ChildProcess
     let port: Int
 
-    /// Starts `redis-server` with `arguments` added, and waits until it accepts connections.
-    static func start(_ arguments: [String] = []) async throws -> RedisTestServer {
-        let port = try freePort()
+    /// Starts `redis-server` with `arguments` added, on `port` (a free one when `nil`), and waits until it
+    /// accepts connections.
+    static func start(_ arguments: [String] = [], port: Int? = nil) async throws -> RedisTestServer {
+        let port = try port ?? freePort()
         let process = try ChildProcess(
             executable: "redis-server",
             arguments: [
