@@ -72,7 +72,7 @@ struct RedisClientOfflineTests {
                 let start = clock.now
                 let error = await #expect(throws: RedisError.self) { try await client.ping() }
                 #expect(error?.code == .connectionFailed)
-                #expect(error?.message.contains("could not connect") == true, "\(String(describing: error))")
+                #expect(error?.message.contains("no connection to Redis could be made") == true, "\(String(describing: error))")
                 #expect(clock.now - start < .seconds(10))
             }
             #expect(client.statistics.failedAttempts >= 1)
