@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "Benchmarking",
             dependencies: [
-                "Platform", logging, nioCore, httpClient,
+                "Platform", "Redis", logging, nioCore, nioPosix, httpClient,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

@@ -72,7 +72,8 @@ struct RedisClientOfflineTests {
                 let start = clock.now
                 let error = await #expect(throws: RedisError.self) { try await client.ping() }
                 #expect(error?.code == .connectionFailed)
-                #expect(error?.message.contains("no connection to Redis could be made") == true, "\(String(describing: error))")
+                let message = error?.message ?? ""
+                #expect(message.contains("no connection to Redis could be made"), "\(message)")
                 #expect(clock.now - start < .seconds(10))
             }
             #expect(client.statistics.failedAttempts >= 1)
