@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Storage", hummingbird, httpTypes, logging, metrics, lifecycle, configuration, tracing, nioCore, nioPosix,
+                "Storage", "Redis", hummingbird, httpTypes, logging, metrics, lifecycle, configuration, tracing, nioCore, nioPosix,
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "MasteryServer",
             dependencies: [
-                "Platform", "Storage", "Dashboard", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
+                "Platform", "Storage", "Redis", "Dashboard", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "MasteryServerTests",
             dependencies: [
-                "MasteryServer", "Platform", "Dashboard", "Storage", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
+                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

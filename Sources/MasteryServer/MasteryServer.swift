@@ -9,6 +9,7 @@ public import Tracing
 public import Platform
 import ServiceLifecycle
 import UnixSignals
+import Redis
 import Storage
 
 /// The composition root: builds the `mastery serve` application from its configuration, with every mounted
@@ -90,8 +91,23 @@ public struct MasteryServer: Sendable {
                 throw ConfigurationError(key: "postgresURL", expected: "a postgres:// URL", reason: "\(error)")
             }
         }
+        var redis: RedisClient? = nil
         if let url = configuration.redisURL {
-            readiness.add(try RedisPing(url: url))
+            let client: RedisClient
+            do {
+                var redisConfiguration = try RedisClient.Configuration(url: url)
+                redisConfiguration.maximumConnections = configuration.redisMaxConnections
+                redisConfiguration.connectionWaitTimeout = configuration.redisCommandTimeout
+                redisConfiguration.connection.commandTimeout = configuration.redisCommandTimeout
+                redisConfiguration.connection.clientName = "mastery"
+                client = try RedisClient(configuration: redisConfiguration, logger: logger)
+            } catch {
+                throw ConfigurationError(key: "redisURL", expected: "a redis:// or rediss:// URL", reason: "\(error)")
+            }
+            readiness.add(
+                ClosureReadinessCheck(name: "redis", target: RedactedURL.redact(url)) { _ = try await client.ping() }
+            )
+            redis = client
         }
 
         // Systems.
@@ -107,7 +123,7 @@ public struct MasteryServer: Sendable {
                 metrics: metrics,
                 sqlite: sqlite,
                 postgres: postgres,
-                redisURL: configuration.redisURL
+                redis: redis
             )
             systems.append(try await type.init(context: context))
         }
@@ -142,6 +158,7 @@ public struct MasteryServer: Sendable {
         let headTimeout = TimeAmount.nanoseconds(Int64(configuration.requestHeadTimeout / .nanoseconds(1)))
         var services: [any Service] = []
         if let postgres { services.append(postgres) }
+        if let redis { services.append(redis) }
         for system in systems { services.append(contentsOf: system.services) }
         var application = Application(
             router: router,

@@ -169,19 +169,27 @@ public final class RedisConnection: RedisCommandExecutor {
             promises.append(channel.eventLoop.makePromise(of: RESPValue.self))
         }
         write(RedisRequest(bytes: bytes, promises: promises, timeout: timeAmount(timeout)))
+        // One suspension for the whole batch: the replies are gathered on the event loop.
+        let replies: [Result<RESPValue, any Error>]
+        do {
+            replies = try await EventLoopFuture.whenAllComplete(promises.map(\.futureResult), on: channel.eventLoop)
+                .get()
+        } catch {
+            replies = Array(repeating: .failure(error), count: commands.count)
+        }
         var results: [Result<RESPValue, RedisError>] = []
         results.reserveCapacity(commands.count)
-        for (command, promise) in zip(commands, promises) {
-            do {
-                let reply = try await promise.futureResult.get()
-                if case .error(let error) = reply.withoutAttributes {
+        for (command, reply) in zip(commands, replies) {
+            switch reply {
+            case .success(let value):
+                if case .error(let error) = value.withoutAttributes {
                     results.append(.failure(.server(error, command: command.name)))
                 } else {
-                    results.append(.success(reply))
+                    results.append(.success(value))
                 }
-            } catch let error as RedisError {
+            case .failure(let error as RedisError):
                 results.append(.failure(error))
-            } catch {
+            case .failure(let error):
                 results.append(
                     .failure(RedisError(code: .connectionFailed, message: "\(command.name) failed", underlying: error))
                 )

@@ -1,5 +1,6 @@
 import Hummingbird
 import Platform
+import Redis
 import Storage
 
 /// A system that exists only in tests: it exercises mounting, JSON bodies, parameters and migrations.
@@ -13,7 +14,11 @@ struct EchoSystem: MasterySystem {
         var count: Int
     }
 
-    init(context: SystemContext) async throws {}
+    let redis: RedisClient?
+
+    init(context: SystemContext) async throws {
+        redis = context.redis
+    }
 
     var migrations: SchemaMigrations? {
         SchemaMigrations(
@@ -33,6 +38,12 @@ struct EchoSystem: MasterySystem {
                 throw ProblemDetails.invalidParameter("id must be a positive integer, not \(text.prefix(40)).")
             }
             return "echo \(id)"
+        }
+        // Counts hits in the shared Redis tier through the server's pool (a test-only GET that writes).
+        router.get("/v1/echo/hits/{name}") { [redis] _, context in
+            guard let redis else { throw ProblemDetails.invalidParameter("no Redis tier is configured") }
+            let name = try context.parameters.require("name")
+            return "\(try await redis.increment("echo:hits:\(name)"))"
         }
         router.delete("/v1/echo/{id}") { _, _ in Response(status: .noContent) }
         router.get("/v1/echo/crash") { _, _ -> String in

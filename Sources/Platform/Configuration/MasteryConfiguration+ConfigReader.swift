@@ -20,6 +20,8 @@ extension MasteryConfiguration {
         Key(name: "dataDir", help: "folder for embedded state (default ./.mastery)", isSecret: false),
         Key(name: "postgresURL", help: "postgres://user:password@host:port/db: switches the PostgreSQL tier on", isSecret: true),
         Key(name: "redisURL", help: "redis://[:password@]host:port[/db]: switches the Redis tier on", isSecret: true),
+        Key(name: "redisMaxConnections", help: "connections the Redis pool may open, 1-10000 (default 16)", isSecret: false),
+        Key(name: "redisCommandTimeout", help: "seconds a Redis command may take, 0.01-3600 (default 5)", isSecret: false),
         Key(name: "adminToken", help: "bearer token for state-changing requests, at least 16 characters", isSecret: true),
         Key(name: "logLevel", help: "trace, debug, info, notice, warning, error or critical (default info)", isSecret: false),
         Key(name: "logFormat", help: "auto, json or text (default auto: JSON lines unless stderr is a terminal)", isSecret: false),
@@ -61,6 +63,12 @@ extension MasteryConfiguration {
             isSecret: true,
             validate: { RedactedURL.hasScheme($0, in: ["redis", "rediss"]) }
         )
+        if let connections = try reader.validatedInt("redisMaxConnections", in: 1...10_000) {
+            self.redisMaxConnections = connections
+        }
+        if let timeout = try reader.validatedDuration("redisCommandTimeout", in: 0.01...3600) {
+            self.redisCommandTimeout = timeout
+        }
         self.adminToken = try reader.validatedString(
             "adminToken",
             expected: "a token of 16 to 512 printable ASCII characters",

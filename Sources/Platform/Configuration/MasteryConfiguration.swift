@@ -22,6 +22,10 @@ public struct MasteryConfiguration: Sendable {
     public var postgresURL: String? = nil
     /// A Redis URL that switches the shared Redis tier on.
     public var redisURL: String? = nil
+    /// The most connections the Redis pool opens.
+    public var redisMaxConnections: Int = 16
+    /// How long a Redis command may wait for its reply (and a caller for a free connection).
+    public var redisCommandTimeout: Duration = .seconds(5)
     /// The bearer token that authorises state-changing requests.
     public var adminToken: String? = nil
     /// The minimum log level.

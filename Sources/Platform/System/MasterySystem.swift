@@ -2,6 +2,7 @@ public import Configuration
 public import Hummingbird
 public import Logging
 public import ServiceLifecycle
+public import Redis
 public import Storage
 
 /// A system of the curriculum, as the composition root mounts it: its migrations, HTTP routes, dashboard page,
@@ -52,8 +53,8 @@ public struct SystemContext: Sendable {
     public var sqlite: SQLiteStorage
     /// The shared PostgreSQL tier, when `postgresURL` is set.
     public var postgres: PostgresStorage?
-    /// The shared Redis tier's URL, when `redisURL` is set.
-    public var redisURL: String?
+    /// The shared Redis tier (a connection pool the server runs as a service), when `redisURL` is set.
+    public var redis: RedisClient?
 
     /// Creates a context.
     public init(
@@ -63,7 +64,7 @@ public struct SystemContext: Sendable {
         metrics: MetricsRegistry,
         sqlite: SQLiteStorage,
         postgres: PostgresStorage?,
-        redisURL: String?
+        redis: RedisClient?
     ) {
         self.configuration = configuration
         self.server = server
@@ -71,6 +72,6 @@ public struct SystemContext: Sendable {
         self.metrics = metrics
         self.sqlite = sqlite
         self.postgres = postgres
-        self.redisURL = redisURL
+        self.redis = redis
     }
 }

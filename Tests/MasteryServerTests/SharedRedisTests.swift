@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Logging
+import HummingbirdTesting
+import MasteryServer
+import Platform
+import Redis
+import Testing
+import TestSupport
+
+/// The Redis tier: the server runs one pool as a service and hands it to every system.
+@Suite(
+    "Instances sharing Redis",
+    .enabled(if: TestServers.shouldRun(TestServers.redisURL), "needs Redis: run scripts/test"),
+    .timeLimit(.minutes(2))
+)
+struct SharedRedisTests {
+    @Test("/ready reports Redis up, and two servers count through their pools into one Redis")
+    func twoServersOneRedis() async throws {
+        let url = try TestServers.requireRedisURL()
+        let name = TestServers.uniqueKeyPrefix().filter { $0.isLetter || $0.isNumber }
+        let (first, _) = try await makeServer(flags: ["redisURL": url, "redisMaxConnections": "4"])
+        let (second, _) = try await makeServer(flags: ["redisURL": url])
+        let perServer = 50
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for assembly in [first, second] {
+                group.addTask {
+                    try await assembly.application.test(.live) { client in
+                        try await client.execute(uri: "/ready", method: .get) { response in
+                            let body = String(buffer: response.body)
+                            #expect(response.status == .ok, "\(body)")
+                            #expect(body.contains(#""name":"redis""#) && !body.contains("\"down\""), "\(body)")
+                        }
+                        for _ in 0..<perServer {
+                            try await client.execute(uri: "/v1/echo/hits/\(name)", method: .get) { response in
+                                #expect(response.status == .ok)
+                            }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // An application runs once (its Redis pool is a one-shot service): read the total with a connection.
+        let total = try await RedisConnection.withConnection(configuration: .init(url: url), logger: Logger(label: "test")) {
+            try await $0.getString("echo:hits:\(name)")
+        }
+        #expect(total == "\(2 * perServer)")
+    }
+
+    @Test("with Redis down, /ready says so within its deadline and the server still serves")
+    func redisDown() async throws {
+        let (assembly, _) = try await makeServer(flags: ["redisURL": "redis://127.0.0.1:\(try freePort())"])
+        try await assembly.application.test(.live) { client in
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await client.execute(uri: "/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains(#""name":"redis""#))
+            }
+            #expect(clock.now - start < .seconds(20))
+            try await client.execute(uri: "/health", method: .get) { response in #expect(response.status == .ok) }
+        }
+    }
+}
