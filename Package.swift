@@ -109,7 +109,11 @@ let package = Package(
         // MARK: Systems (one library module each; add the module here and one line in MasteryServer)
         .target(
             name: "Redis",
-            dependencies: [nioCore, nioPosix, logging, lifecycle, .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            dependencies: [
+                nioCore, nioPosix, logging, lifecycle,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),

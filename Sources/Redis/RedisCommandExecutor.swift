@@ -2,8 +2,8 @@ public import NIOCore
 
 /// Anything that can run a Redis command and return its reply: a ``RedisConnection``, or a pool that leases one.
 ///
-/// Every typed command (`get`, `set`, `hashGetAll`, `zadd`, `evalScript`, …) is written once, as an extension of
-/// this protocol, so it works the same on a single connection and on a pool.
+/// Every typed command (`get`, `set`, `hashGetAll`, `sortedSetAdd`, `streamReadGroup`, `evaluate`, …) is written
+/// once, as an extension of this protocol, so it works the same on a single connection and on a pool.
 public protocol RedisCommandExecutor: Sendable {
     /// Sends one command and returns its reply.
     /// - Parameters:

@@ -20,11 +20,18 @@ struct RedisTestServer {
                 "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
             ] + arguments
         )
-        try await waitUntil(timeout: .seconds(10)) {
-            (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
+        let server = RedisTestServer(process: process, port: port)
+        do {
+            // Generous: on a loaded machine a whole test process can stall for many seconds.
+            try await waitUntil(timeout: .seconds(60)) {
+                (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
+            }
+        } catch {
+            await server.stop()
+            throw error
         }
-        return RedisTestServer(process: process, port: port)
+        return server
     }
 
     func stop() async {

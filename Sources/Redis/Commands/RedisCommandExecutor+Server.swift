@@ -18,4 +18,16 @@ extension RedisCommandExecutor {
         guard let string = reply.string else { throw RedisError.unexpected(reply, command: "PING") }
         return string
     }
+
+    /// `INFO [section …]`: the server's information, parsed into sections of fields (a RESP2 bulk string or a
+    /// RESP3 verbatim string alike).
+    /// - Parameters:
+    ///   - sections: The sections to ask for (`server`, `memory`, `all`, `everything`, …); Redis's default set
+    ///     when empty.
+    /// - Throws: ``RedisError``.
+    public func info(_ sections: String...) async throws -> RedisServerInfo {
+        let reply = try await send(RedisCommand("INFO", sections))
+        guard let text = reply.string else { throw RedisError.unexpected(reply, command: "INFO") }
+        return RedisServerInfo(parsing: text)
+    }
 }
