@@ -13,7 +13,8 @@ struct RedisRequest: Sendable {
 ///
 /// Push messages (RESP3 `>`) are out of band and go to `onPush` instead. A protocol error, a command timeout or a
 /// closed socket fails every command in flight and closes the channel: after any of them the order of replies can
-/// no longer be trusted.
+/// no longer be trusted. The command whose reply broke the protocol (or timed out) gets `protocolError` (or
+/// `timeout`); the others, and every later one, `connectionClosed`.
 final class RedisChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisRequest
@@ -107,7 +108,18 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             }
         } catch {
             logger.debug("Redis protocol error", metadata: ["redis.error": "\(error)"])
-            failAll(error)
+            // The bytes that broke the protocol were the oldest command's reply: it gets the protocol error. The
+            // others can no longer be matched to their replies.
+            if let head = pending.popFirst() {
+                head.timeout?.cancel()
+                head.promise.fail(error)
+            }
+            failAll(
+                RedisError(
+                    code: .connectionClosed,
+                    message: "the connection was closed after a protocol error (\(error.message))"
+                )
+            )
             context.close(promise: nil)
         }
     }
