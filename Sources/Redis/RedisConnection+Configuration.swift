@@ -22,10 +22,14 @@ extension RedisConnection {
         /// How long each command may wait for its reply before it fails with ``RedisError/Code/timeout`` and the
         /// connection closes; `nil` waits forever.
         public var commandTimeout: Duration?
-        /// How long establishing the TCP connection may take.
+        /// How long establishing the connection may take: the TCP connection and, with ``tls``, the TLS handshake
+        /// (certificate verification included), together. Reading certificate files comes before and is not counted.
         public var connectTimeout: Duration
         /// The reply parser's limits.
         public var parser: RESPParser.Configuration
+        /// TLS settings; `nil` (the default) for a plain TCP connection. `rediss://` URLs set ``TLS`` defaults: the
+        /// system's CAs and full verification against the host name.
+        public var tls: TLS?
         /// Called on the connection's event loop for every RESP3 push message (invalidations, pub/sub); keep it
         /// short. Push messages are dropped when it is `nil`.
         public var onPush: (@Sendable (RESPValue) -> Void)?
@@ -41,7 +45,8 @@ extension RedisConnection {
             protocolVersion: ProtocolVersion = .resp3,
             commandTimeout: Duration? = .seconds(30),
             connectTimeout: Duration = .seconds(10),
-            parser: RESPParser.Configuration = RESPParser.Configuration()
+            parser: RESPParser.Configuration = RESPParser.Configuration(),
+            tls: TLS? = nil
         ) {
             self.host = host
             self.port = port
@@ -53,20 +58,20 @@ extension RedisConnection {
             self.commandTimeout = commandTimeout
             self.connectTimeout = connectTimeout
             self.parser = parser
+            self.tls = tls
         }
 
-        /// Reads `redis://[[user]:password@]host[:port][/database]`.
+        /// Reads `redis://[[user]:password@]host[:port][/database]`, or `rediss://…` for TLS with the default
+        /// ``TLS`` settings (the system's CAs, full verification against the host); set ``tls`` afterwards to trust
+        /// other CAs or present a client certificate. The port defaults to 6379 for both.
         /// - Throws: ``RedisError`` with code ``RedisError/Code/invalidConfiguration`` (the message never echoes
-        ///   the URL, which may hold a password); `rediss://` (TLS) is not supported yet.
+        ///   the URL, which may hold a password).
         public init(url: String) throws {
             guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
                 throw RedisError(code: .invalidConfiguration, message: "not a redis://host[:port][/db] URL")
             }
-            guard scheme == "redis" else {
-                throw RedisError(
-                    code: .invalidConfiguration,
-                    message: scheme == "rediss" ? "rediss:// (TLS) is not supported yet" : "the scheme must be redis"
-                )
+            guard scheme == "redis" || scheme == "rediss" else {
+                throw RedisError(code: .invalidConfiguration, message: "the scheme must be redis or rediss")
             }
             guard let host = components.host, !host.isEmpty else {
                 throw RedisError(code: .invalidConfiguration, message: "the URL has no host")
@@ -83,17 +88,17 @@ extension RedisConnection {
                 }
                 database = number
             }
-            self.init(host: host, port: port, database: database)
+            self.init(host: host, port: port, database: database, tls: scheme == "rediss" ? TLS() : nil)
             self.username = components.user.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding }
             self.password = components.password?.removingPercentEncoding
         }
 
-        /// The address, user and options, with the password shown as `***`.
+        /// The address and user as a URL (`rediss://` with TLS), with the password shown as `***`.
         public var description: String {
             var userInfo = username ?? ""
             if password != nil { userInfo += ":***" }
             if !userInfo.isEmpty { userInfo += "@" }
-            return "redis://\(userInfo)\(host):\(port)/\(database)"
+            return "\(tls == nil ? "redis" : "rediss")://\(userInfo)\(host):\(port)/\(database)"
         }
     }
 

@@ -1,6 +1,7 @@
 public import Logging
 public import NIOCore
 public import NIOPosix
+import NIOSSL
 
 /// One connection to a Redis server, with pipelining: any number of commands may be in flight at once, from any
 /// number of tasks, and each gets the reply the server sent for it (replies come back in the order commands were
@@ -13,60 +14,141 @@ public import NIOPosix
 /// }
 /// ```
 ///
-/// A command timeout, a protocol error or a lost socket fails every command in flight and closes the connection;
-/// later commands fail at once with ``RedisError/Code/connectionClosed``. Reconnecting is the caller's job for now.
+/// A command timeout, a protocol error or a lost socket fails every command in flight and closes the connection:
+/// the command whose reply timed out or broke the protocol with ``RedisError/Code/timeout`` or
+/// ``RedisError/Code/protocolError``, the others with ``RedisError/Code/connectionClosed``. Later commands fail at
+/// once with an error saying why the connection closed (``RedisError/Code/connectionClosed``, or
+/// ``RedisError/Code/connectionFailed`` after a socket or TLS error). Reconnecting is the caller's job for now.
+///
+/// With ``Configuration/tls`` set the connection speaks TLS (swift-nio-ssl); see ``TLS``.
 public final class RedisConnection: RedisCommandExecutor {
     /// The configuration the connection was opened with.
     public let configuration: Configuration
     /// The protocol the server agreed to: RESP3 after a successful `HELLO 3`, otherwise RESP2.
     public let protocolVersion: ProtocolVersion
     private let channel: any Channel
+    private let closeReason: RedisChannelHandler.CloseReason
     private let logger: Logger
 
-    private init(channel: any Channel, configuration: Configuration, protocolVersion: ProtocolVersion, logger: Logger) {
+    private init(
+        channel: any Channel,
+        closeReason: RedisChannelHandler.CloseReason,
+        configuration: Configuration,
+        protocolVersion: ProtocolVersion,
+        logger: Logger
+    ) {
         self.channel = channel
+        self.closeReason = closeReason
         self.configuration = configuration
         self.protocolVersion = protocolVersion
         self.logger = logger
     }
 
-    /// Opens a connection and sets it up: `HELLO 3` (or `AUTH` on RESP2), `CLIENT SETNAME`, `SELECT`.
+    /// Opens a connection and sets it up: the TLS handshake when ``Configuration/tls`` is set, then `HELLO 3` (or
+    /// `AUTH` on RESP2), `CLIENT SETNAME`, `SELECT`.
+    ///
+    /// With TLS, nothing is sent before the handshake is complete and the server's certificate has been verified;
+    /// ``Configuration/connectTimeout`` covers the TCP connection and the handshake together.
     /// - Parameters:
     ///   - configuration: Where to connect and how to set the connection up.
     ///   - eventLoopGroup: The event loops to run on.
     ///   - logger: Where to log (at debug level).
-    /// - Throws: ``RedisError``: ``RedisError/Code/connectionFailed`` when the server cannot be reached,
-    ///   ``RedisError/Code/serverError`` when it refuses the password (with its code, such as `WRONGPASS`).
+    /// - Throws: ``RedisError``: ``RedisError/Code/connectionFailed`` when the server cannot be reached or the TLS
+    ///   handshake fails (the message says so: an untrusted or mismatched certificate, a missing client
+    ///   certificate, a server that does not speak TLS, the connect timeout), ``RedisError/Code/serverError`` when
+    ///   it refuses the password (with its code, such as `WRONGPASS`), ``RedisError/Code/invalidConfiguration``
+    ///   when a TLS certificate or key cannot be read.
     public static func connect(
         configuration: Configuration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) async throws -> RedisConnection {
+        let address = "\(configuration.host):\(configuration.port)"
+        var tls: TLS.Prepared?
+        if let settings = configuration.tls {
+            // Reading certificates (and the system's CA store) is blocking disk I/O: keep it off the event loops and
+            // the cooperative pool.
+            let host = configuration.host
+            do {
+                tls = try await NIOThreadPool.singleton.runIfActive { try settings.prepare(host: host) }
+            } catch let error as RedisError {
+                throw error
+            } catch {
+                throw RedisError(
+                    code: .invalidConfiguration,
+                    message: "the TLS settings could not be read",
+                    underlying: error
+                )
+            }
+        }
+        // The connect timeout covers the network: the TCP connection and the TLS handshake, not reading files.
+        let deadline = NIODeadline.now() + timeAmount(configuration.connectTimeout)
+        let eventLoop = eventLoopGroup.next()
+        let handshake = tls.map { _ in eventLoop.makePromise(of: Void.self) }
+        let prepared = tls
         let parser = configuration.parser
         let onPush = configuration.onPush
+        let connectTimeout = configuration.connectTimeout
+        let closeReason = RedisChannelHandler.CloseReason()
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: eventLoopGroup)
+            channel = try await ClientBootstrap(group: eventLoop)
                 .connectTimeout(Self.timeAmount(configuration.connectTimeout))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            RedisChannelHandler(parser: parser, onPush: onPush, logger: logger)
+                        let pipeline = channel.pipeline.syncOperations
+                        if let tls = prepared, let handshake {
+                            try pipeline.addHandler(
+                                NIOSSLClientHandler(context: tls.context, serverHostname: tls.sniHostname)
+                            )
+                            try pipeline.addHandler(
+                                RedisTLSHandshakeHandler(
+                                    promise: handshake,
+                                    identity: tls.identity,
+                                    serverName: tls.serverName,
+                                    address: address,
+                                    deadline: deadline,
+                                    connectTimeout: connectTimeout
+                                )
+                            )
+                        }
+                        try pipeline.addHandler(
+                            RedisChannelHandler(
+                                parser: parser,
+                                onPush: onPush,
+                                logger: logger,
+                                closeReason: closeReason
+                            )
                         )
                     }
                 }
                 .connect(host: configuration.host, port: configuration.port)
                 .get()
         } catch {
-            throw RedisError(
-                code: .connectionFailed,
-                message: "could not connect to \(configuration.host):\(configuration.port)",
-                underlying: error
-            )
+            handshake?.fail(error)
+            throw RedisError(code: .connectionFailed, message: "could not connect to \(address)", underlying: error)
+        }
+        if let handshake {
+            do {
+                try await handshake.futureResult.get()
+            } catch {
+                try? await channel.close()
+                logger.debug(
+                    "Redis TLS handshake failed",
+                    metadata: ["redis.address": "\(address)", "redis.error": "\(error)"]
+                )
+                throw error as? RedisError
+                    ?? RedisError(
+                        code: .connectionFailed,
+                        message: "TLS handshake with \(address) failed",
+                        underlying: error
+                    )
+            }
         }
         let connection = RedisConnection(
             channel: channel,
+            closeReason: closeReason,
             configuration: configuration,
             protocolVersion: .resp2,
             logger: logger
@@ -76,11 +158,13 @@ public final class RedisConnection: RedisCommandExecutor {
             logger.debug(
                 "Redis connection ready",
                 metadata: [
-                    "redis.address": "\(configuration.host):\(configuration.port)", "redis.protocol": "\(version)",
+                    "redis.address": "\(address)", "redis.protocol": "\(version)",
+                    "redis.tls": "\(configuration.tls != nil)",
                 ]
             )
             return RedisConnection(
                 channel: channel,
+                closeReason: closeReason,
                 configuration: configuration,
                 protocolVersion: version,
                 logger: logger
@@ -112,6 +196,7 @@ public final class RedisConnection: RedisCommandExecutor {
 
     /// Closes the connection; commands still in flight fail with ``RedisError/Code/connectionClosed``.
     public func close() async {
+        closeReason.record(RedisError(code: .connectionClosed, message: "the connection was closed by close()"))
         try? await channel.close()
     }
 
@@ -201,9 +286,11 @@ public final class RedisConnection: RedisCommandExecutor {
     /// Writes a request; when the write itself fails (the channel is closed), fails its replies too.
     private func write(_ request: RedisRequest) {
         let written = channel.eventLoop.makePromise(of: Void.self)
+        let closeReason = self.closeReason
         written.futureResult.whenFailure { error in
+            // Written after the channel closed: fail with the reason it closed (a TLS alert, a protocol error).
             let failure =
-                error as? RedisError
+                error as? RedisError ?? closeReason.value
                 ?? RedisError(code: .connectionClosed, message: "the connection is closed", underlying: error)
             // A promise the handler already completed ignores this.
             for promise in request.promises { promise.fail(failure) }

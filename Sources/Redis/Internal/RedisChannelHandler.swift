@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import Synchronization
 
 /// Commands written to a connection's channel: their encoded bytes and one promise per reply expected.
 struct RedisRequest: Sendable {
@@ -12,7 +13,8 @@ struct RedisRequest: Sendable {
 ///
 /// Push messages (RESP3 `>`) are out of band and go to `onPush` instead. A protocol error, a command timeout or a
 /// closed socket fails every command in flight and closes the channel: after any of them the order of replies can
-/// no longer be trusted.
+/// no longer be trusted. The command whose reply broke the protocol (or timed out) gets `protocolError` (or
+/// `timeout`); the others, and every later one, `connectionClosed`.
 final class RedisChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisRequest
@@ -31,11 +33,32 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     private let onPush: (@Sendable (RESPValue) -> Void)?
     private let logger: Logger
+    private let closeReason: CloseReason
 
-    init(parser: RESPParser.Configuration, onPush: (@Sendable (RESPValue) -> Void)?, logger: Logger) {
+    /// Why a connection stopped working, readable from any thread: commands written after the channel has closed
+    /// (when this handler has left the pipeline) fail with it instead of a bare "closed".
+    final class CloseReason: Sendable {
+        private let error = Mutex<RedisError?>(nil)
+
+        /// The first failure recorded, if any.
+        var value: RedisError? { error.withLock { $0 } }
+
+        /// Records `failure` unless a failure is already recorded.
+        func record(_ failure: RedisError) {
+            error.withLock { if $0 == nil { $0 = failure } }
+        }
+    }
+
+    init(
+        parser: RESPParser.Configuration,
+        onPush: (@Sendable (RESPValue) -> Void)?,
+        logger: Logger,
+        closeReason: CloseReason = CloseReason()
+    ) {
         self.parser = RESPParser(configuration: parser)
         self.onPush = onPush
         self.logger = logger
+        self.closeReason = closeReason
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -85,7 +108,18 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             }
         } catch {
             logger.debug("Redis protocol error", metadata: ["redis.error": "\(error)"])
-            failAll(error)
+            // The bytes that broke the protocol were the oldest command's reply: it gets the protocol error. The
+            // others can no longer be matched to their replies.
+            if let head = pending.popFirst() {
+                head.timeout?.cancel()
+                head.promise.fail(error)
+            }
+            failAll(
+                RedisError(
+                    code: .connectionClosed,
+                    message: "the connection was closed after a protocol error (\(error.message))"
+                )
+            )
             context.close(promise: nil)
         }
     }
@@ -96,7 +130,22 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        failAll(RedisError(code: .connectionFailed, message: "the connection failed", underlying: error))
+        let failure: RedisError
+        if RedisError.isUncleanTLSShutdown(error) {
+            failure = RedisError(
+                code: .connectionClosed,
+                message: "the server closed the connection",
+                underlying: error
+            )
+        } else if RedisError.isTLSError(error) {
+            let remote = context.channel.remoteAddress
+            let address = remote?.ipAddress.map { "\($0):\(remote?.port ?? 0)" }
+            failure = .tls(error, address: address, duringHandshake: false)
+        } else {
+            failure = RedisError(code: .connectionFailed, message: "the connection failed: \(error)", underlying: error)
+        }
+        logger.debug("Redis connection error", metadata: ["redis.error": "\(failure)"])
+        failAll(failure)
         context.close(promise: nil)
     }
 
@@ -112,7 +161,10 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     }
 
     private func failAll(_ error: RedisError) {
-        if failure == nil { failure = error }
+        if failure == nil {
+            failure = error
+            closeReason.record(error)
+        }
         while let head = pending.popFirst() {
             head.timeout?.cancel()
             head.promise.fail(error)
