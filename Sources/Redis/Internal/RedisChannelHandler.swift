@@ -6,6 +6,15 @@ struct RedisRequest: Sendable {
     var bytes: ByteBuffer
     var promises: [EventLoopPromise<RESPValue>]
     var timeout: TimeAmount?
+    /// For one (un)subscribe command on a subscriber connection: the confirmations that complete its promise.
+    var confirmations: Confirmations? = nil
+}
+
+/// The confirmations a `SUBSCRIBE`-like command waits for: one per name, or an error reply instead.
+struct Confirmations: Sendable, Hashable {
+    var kind: RedisPubSubKind
+    var isSubscribe: Bool
+    var remaining: Int
 }
 
 /// Matches replies to commands in order: each written command queues a promise; each reply completes the oldest.
@@ -13,6 +22,12 @@ struct RedisRequest: Sendable {
 /// Push messages (RESP3 `>`) are out of band and go to `onPush` instead. A protocol error, a command timeout or a
 /// closed socket fails every command in flight and closes the channel: after any of them the order of replies can
 /// no longer be trusted.
+///
+/// With `onPubSub` set the connection is a subscriber connection: pub/sub frames (RESP3 pushes, or RESP2 arrays,
+/// which a connection in subscribed mode sends in place of replies) are taken out of the reply stream. A
+/// confirmation (`subscribe`, `unsubscribe`, …) counts towards the (un)subscribe command at the head of the queue,
+/// which completes when all its names are confirmed; messages and unexpected confirmations go to `onPubSub`. Other
+/// replies (`PING`'s, an error refusing a `SUBSCRIBE`) are matched to commands as usual.
 final class RedisChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisRequest
@@ -22,6 +37,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         var promise: EventLoopPromise<RESPValue>
         var timeout: Scheduled<Void>?
         var id: UInt64
+        var confirmations: Confirmations?
     }
 
     private var parser: RESPParser
@@ -30,11 +46,18 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private var failure: RedisError?
     private var context: ChannelHandlerContext?
     private let onPush: (@Sendable (RESPValue) -> Void)?
+    private let onPubSub: (@Sendable (RedisPubSubFrame) -> Void)?
     private let logger: Logger
 
-    init(parser: RESPParser.Configuration, onPush: (@Sendable (RESPValue) -> Void)?, logger: Logger) {
+    init(
+        parser: RESPParser.Configuration,
+        onPush: (@Sendable (RESPValue) -> Void)?,
+        onPubSub: (@Sendable (RedisPubSubFrame) -> Void)? = nil,
+        logger: Logger
+    ) {
         self.parser = RESPParser(configuration: parser)
         self.onPush = onPush
+        self.onPubSub = onPubSub
         self.logger = logger
     }
 
@@ -63,7 +86,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
                     self?.timedOut(id: id, after: timeout)
                 }
             }
-            pending.append(Pending(promise: reply, timeout: scheduled, id: id))
+            pending.append(Pending(promise: reply, timeout: scheduled, id: id, confirmations: request.confirmations))
         }
         context.write(wrapOutboundOut(request.bytes), promise: promise)
     }
@@ -73,6 +96,10 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         parser.append(unwrapInboundIn(data))
         do throws(RedisError) {
             while let value = try parser.next() {
+                if let onPubSub, let frame = RedisPubSubFrame(value) {
+                    route(frame, value: value, onPubSub: onPubSub)
+                    continue
+                }
                 if case .push = value.withoutAttributes {
                     onPush?(value)
                     continue
@@ -98,6 +125,30 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         failAll(RedisError(code: .connectionFailed, message: "the connection failed", underlying: error))
         context.close(promise: nil)
+    }
+
+    /// Counts a confirmation towards the (un)subscribe command at the head of the queue, or hands the frame on.
+    private func route(
+        _ frame: RedisPubSubFrame,
+        value: RESPValue,
+        onPubSub: @Sendable (RedisPubSubFrame) -> Void
+    ) {
+        guard case .confirmation(let kind, let isSubscribe, _) = frame,
+            var head = pending.first, var expected = head.confirmations,
+            expected.kind == kind, expected.isSubscribe == isSubscribe
+        else {
+            onPubSub(frame)
+            return
+        }
+        expected.remaining -= 1
+        if expected.remaining > 0 {
+            head.confirmations = expected
+            pending[pending.startIndex] = head
+            return
+        }
+        pending.removeFirst()
+        head.timeout?.cancel()
+        head.promise.succeed(value)
     }
 
     private func timedOut(id: UInt64, after timeout: TimeAmount) {
