@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisTests",
-            dependencies: ["Redis", "TestSupport", "Platform", logging, nioCore, nioPosix],
+            dependencies: ["Redis", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix],
             swiftSettings: strictSettings
         ),
         .testTarget(
