@@ -163,7 +163,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisTests",
-            dependencies: ["Redis", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix],
+            dependencies: [
+                "Redis", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix,
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
