@@ -97,7 +97,10 @@ struct RedisSubscriberHandlerTests {
         #expect(
             frames.values.withLock { $0 } == [
                 .confirmation(.channel, isSubscribe: true, name: "c"),
-                .message(.pattern, RedisPubSubMessage(channel: "n.1", payload: ByteBuffer(string: "p"), pattern: "n.*")),
+                .message(
+                    .pattern,
+                    RedisPubSubMessage(channel: "n.1", payload: ByteBuffer(string: "p"), pattern: "n.*")
+                ),
             ]
         )
         // A reply with no command waiting is a protocol error: the connection closes.

@@ -41,7 +41,10 @@ struct RedisSubscriberRestartTests {
         await server.stop()
     }
 
-    @Test("across a restart (SIGKILL): the consumer is told messages may be missed, subscriptions come back", arguments: versions)
+    @Test(
+        "across a restart (SIGKILL): the consumer is told messages may be missed, subscriptions come back",
+        arguments: versions
+    )
     func restart(version: RedisConnection.ProtocolVersion) async throws {
         let channel = "orders"
         let pattern = "news.*"
@@ -55,12 +58,16 @@ struct RedisSubscriberRestartTests {
                 var orderEvents = orders.makeAsyncIterator()
                 var newsEvents = news.makeAsyncIterator()
                 let publisher = RedisConnection.Configuration(port: port)
-                try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+                try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                    (redis: RedisConnection) async throws in
                     #expect(try await redis.publish(channel, message: "before") == 1)
                     #expect(try await redis.publish("news.today", message: "before") == 1)
                 }
                 #expect(try await orderEvents.next() == .message(RedisPubSubMessage(channel, "before")))
-                #expect(try await newsEvents.next() == .message(RedisPubSubMessage("news.today", "before", pattern: pattern)))
+                #expect(
+                    try await newsEvents.next()
+                        == .message(RedisPubSubMessage("news.today", "before", pattern: pattern))
+                )
 
                 try await servers.current.kill()
                 // Subscribing while the server is down waits for it (within subscribeTimeout).
@@ -71,13 +78,17 @@ struct RedisSubscriberRestartTests {
                 #expect(try await orderEvents.next() == .reconnected)
                 #expect(try await newsEvents.next() == .reconnected)
                 let lateEvents = try await lateSubscription.value
-                try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+                try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                    (redis: RedisConnection) async throws in
                     #expect(try await redis.publish(channel, message: "after") == 1)
                     #expect(try await redis.publish("news.tomorrow", message: "after") == 1)
                     #expect(try await redis.publish(late, message: "late") == 1)
                 }
                 #expect(try await orderEvents.next() == .message(RedisPubSubMessage(channel, "after")))
-                #expect(try await newsEvents.next() == .message(RedisPubSubMessage("news.tomorrow", "after", pattern: pattern)))
+                #expect(
+                    try await newsEvents.next()
+                        == .message(RedisPubSubMessage("news.tomorrow", "after", pattern: pattern))
+                )
                 var lateIterator = lateEvents.makeAsyncIterator()
                 // A subscription first confirmed after the restart has nothing to be told.
                 #expect(try await lateIterator.next() == .message(RedisPubSubMessage(late, "late")))
@@ -99,8 +110,11 @@ struct RedisSubscriberRestartTests {
                 #expect(error?.serverCode == "ERR")
 
                 let subscription = try await subscriber.subscribe(channels: ["c"])
-                try await RedisConnection.withConnection(configuration: .init(port: server.port), logger: .test) { (redis: RedisConnection) async throws in
-                    let publishError = await #expect(throws: RedisError.self) { try await redis.spublish("s", message: "x") }
+                try await RedisConnection.withConnection(configuration: .init(port: server.port), logger: .test) {
+                    (redis: RedisConnection) async throws in
+                    let publishError = await #expect(throws: RedisError.self) {
+                        try await redis.spublish("s", message: "x")
+                    }
                     #expect(publishError?.message.contains("Redis 7.0") == true)
                     #expect(try await redis.publish("c", message: "still works") == 1)
                 }
@@ -120,15 +134,20 @@ struct RedisSubscriberRestartTests {
             let start = clock.now
             let error = await #expect(throws: RedisError.self) { try await subscriber.subscribe(channels: ["c"]) }
             #expect(error?.code == .timeout)
-            #expect(clock.now - start < .seconds(10))
+            // Far below the default (30 s); generous because CPU-bound tests may hold the cooperative threads.
+            #expect(clock.now - start < .seconds(25))
         }
     }
 
-    @Test("a subscription the server refuses to restore (ACL change) throws; the others are restored", arguments: versions)
+    @Test(
+        "a subscription the server refuses to restore (ACL change) throws; the others are restored",
+        arguments: versions
+    )
     func refusedRestore(version: RedisConnection.ProtocolVersion) async throws {
         try await withServer { server in
             let admin = RedisConnection.Configuration(port: server.port)
-            try await RedisConnection.withConnection(configuration: admin, logger: .test) { (redis: RedisConnection) async throws in
+            try await RedisConnection.withConnection(configuration: admin, logger: .test) {
+                (redis: RedisConnection) async throws in
                 try await redis.send(["ACL", "SETUSER", "alice", "on", ">alice-Pa55", "~*", "&*", "+@all"])
             }
             var configuration = configuration(port: server.port, version)
@@ -139,7 +158,8 @@ struct RedisSubscriberRestartTests {
                 let open = try await subscriber.subscribe(channels: ["public"])
                 var openEvents = open.makeAsyncIterator()
                 // Revoking a channel disconnects the clients subscribed to it; the restore is then refused.
-                try await RedisConnection.withConnection(configuration: admin, logger: .test) { (redis: RedisConnection) async throws in
+                try await RedisConnection.withConnection(configuration: admin, logger: .test) {
+                    (redis: RedisConnection) async throws in
                     try await redis.send(["ACL", "SETUSER", "alice", "resetchannels", "&public"])
                 }
                 #expect(try await openEvents.next() == .reconnected)
@@ -147,7 +167,8 @@ struct RedisSubscriberRestartTests {
                 let error = await #expect(throws: RedisError.self) { try await secretEvents.next() }
                 #expect(error?.serverCode == "NOPERM")
                 #expect(try await secretEvents.next() == nil)
-                try await RedisConnection.withConnection(configuration: admin, logger: .test) { (redis: RedisConnection) async throws in
+                try await RedisConnection.withConnection(configuration: admin, logger: .test) {
+                    (redis: RedisConnection) async throws in
                     #expect(try await redis.publish("public", message: "open") == 1)
                 }
                 #expect(try await openEvents.next() == .message(RedisPubSubMessage("public", "open")))

@@ -54,7 +54,8 @@ struct RedisSubscriberTests {
             for _ in 0..<(1024 * 1024 / 8) { large.writeInteger(random.next()) }
             payloads.append(large)
             payloads.append(ByteBuffer())
-            try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+            try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                (redis: RedisConnection) async throws in
                 let commands = payloads.map { payload in
                     var command = RedisCommand("PUBLISH", channel)
                     command.append(payload)
@@ -72,7 +73,10 @@ struct RedisSubscriberTests {
         }
     }
 
-    @Test("two subscriptions to one channel each get every message; the last one to end unsubscribes", arguments: versions)
+    @Test(
+        "two subscriptions to one channel each get every message; the last one to end unsubscribes",
+        arguments: versions
+    )
     func sharedChannel(version: RedisConnection.ProtocolVersion) async throws {
         let channel = prefix + "shared-\(version)"
         let other = prefix + "other-\(version)"
@@ -81,7 +85,8 @@ struct RedisSubscriberTests {
         try await withSubscriber(configuration) { subscriber in
             let first = try await subscriber.subscribe(channels: [channel])
             let second = try await subscriber.subscribe(channels: [channel, other])
-            try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+            try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                (redis: RedisConnection) async throws in
                 #expect(try await redis.publish(channel, message: "one") == 1, "one connection serves both")
                 var firstEvents = first.makeAsyncIterator()
                 #expect(try await firstEvents.next() == .message(RedisPubSubMessage(channel, "one")))
@@ -119,7 +124,8 @@ struct RedisSubscriberTests {
         let publisher = try connection()
         try await withSubscriber(configuration) { subscriber in
             let subscription = try await subscriber.psubscribe(patterns: [pattern])
-            try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+            try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                (redis: RedisConnection) async throws in
                 #expect(try await redis.clientField(named: name, "psub") == "1")
                 #expect(try await redis.publish(prefix + "news.\(version).sport", message: "goal") == 1)
                 #expect(try await redis.publish(prefix + "weather", message: "rain") == 0)
@@ -131,7 +137,9 @@ struct RedisSubscriberTests {
                 consumer.cancel()
                 try await consumer.value
                 #expect(
-                    log.events == [.message(RedisPubSubMessage(prefix + "news.\(version).sport", "goal", pattern: pattern))]
+                    log.events == [
+                        .message(RedisPubSubMessage(prefix + "news.\(version).sport", "goal", pattern: pattern))
+                    ]
                 )
                 try await waitUntil(timeout: .seconds(10)) { try await redis.clientField(named: name, "psub") == "0" }
                 #expect(try await redis.publish(prefix + "news.\(version).sport", message: "late") == 0)
@@ -148,7 +156,8 @@ struct RedisSubscriberTests {
         try await withSubscriber(configuration) { subscriber in
             let subscription = try await subscriber.ssubscribe(shardChannels: [channel])
             var unused: RedisSubscription? = try await subscriber.ssubscribe(shardChannels: [dropped])
-            try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+            try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                (redis: RedisConnection) async throws in
                 #expect(try await redis.subscriberCount(channel, sharded: true) == 1)
                 #expect(try await redis.spublish(channel, message: "s1") == 1)
                 #expect(try await redis.publish(channel, message: "not sharded") == 0)
@@ -167,7 +176,10 @@ struct RedisSubscriberTests {
         }
     }
 
-    @Test("a slow consumer's buffer stays bounded: drop-oldest and drop-newest report what they dropped", arguments: versions)
+    @Test(
+        "a slow consumer's buffer stays bounded: drop-oldest and drop-newest report what they dropped",
+        arguments: versions
+    )
     func bufferPolicy(version: RedisConnection.ProtocolVersion) async throws {
         let oldest = prefix + "oldest-\(version)"
         let newest = prefix + "newest-\(version)"
@@ -178,7 +190,8 @@ struct RedisSubscriberTests {
             let dropOldest = try await subscriber.subscribe(channels: [oldest], bufferPolicy: .dropOldest(limit: 10))
             let dropNewest = try await subscriber.subscribe(channels: [newest], bufferPolicy: .dropNewest(limit: 10))
             let marker = try await subscriber.subscribe(channels: [sentinel])
-            try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+            try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                (redis: RedisConnection) async throws in
                 var commands = (0..<100).map { RedisCommand("PUBLISH", oldest, "m\($0)") }
                 commands += (0..<100).map { RedisCommand("PUBLISH", newest, "m\($0)") }
                 commands.append(RedisCommand("PUBLISH", sentinel, "done"))
@@ -191,7 +204,9 @@ struct RedisSubscriberTests {
             var oldestEvents = dropOldest.makeAsyncIterator()
             var events: [RedisSubscription.Event] = []
             for _ in 0..<11 { events.append(try #require(try await oldestEvents.next())) }
-            #expect(events == [.messagesDropped(90)] + (90..<100).map { .message(RedisPubSubMessage(oldest, "m\($0)")) })
+            #expect(
+                events == [.messagesDropped(90)] + (90..<100).map { .message(RedisPubSubMessage(oldest, "m\($0)")) }
+            )
 
             var newestEvents = dropNewest.makeAsyncIterator()
             events = []
@@ -211,7 +226,8 @@ struct RedisSubscriberTests {
         try await withSubscriber(configuration) { subscriber in
             let subscription = try await subscriber.subscribe(channels: [channel])
             var events = subscription.makeAsyncIterator()
-            try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+            try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                (redis: RedisConnection) async throws in
                 let id = try await redis.clientField(named: name, "id")
                 // CLIENT LIST shows the last command each client ran: a PING after the SUBSCRIBE.
                 try await waitUntil(timeout: .seconds(10)) { try await redis.clientField(named: name, "cmd") == "ping" }
@@ -240,7 +256,8 @@ struct RedisSubscriberTests {
                 tasks.addTask { try await group.run() }
                 let subscription = try await subscriber.subscribe(channels: [channel])
                 var events = subscription.makeAsyncIterator()
-                try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+                try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                    (redis: RedisConnection) async throws in
                     #expect(try await redis.publish(channel, message: "before") == 1)
                 }
                 #expect(try await events.next() == .message(RedisPubSubMessage(channel, "before")))
@@ -248,7 +265,8 @@ struct RedisSubscriberTests {
                 #expect(try await events.next() == nil)
                 try await tasks.waitForAll()
             }
-            try await RedisConnection.withConnection(configuration: publisher, logger: .test) { (redis: RedisConnection) async throws in
+            try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
+                (redis: RedisConnection) async throws in
                 try await waitUntil(timeout: .seconds(10)) { try await redis.subscriberCount(channel) == 0 }
             }
             let late = await #expect(throws: RedisError.self) { try await subscriber.subscribe(channels: [channel]) }
@@ -260,7 +278,8 @@ struct RedisSubscriberTests {
 
     @Test("an ordinary connection refuses SUBSCRIBE instead of mixing messages into replies", arguments: versions)
     func plainConnectionRefuses(version: RedisConnection.ProtocolVersion) async throws {
-        try await RedisConnection.withConnection(configuration: connection(version), logger: .test) { (redis: RedisConnection) async throws in
+        try await RedisConnection.withConnection(configuration: connection(version), logger: .test) {
+            (redis: RedisConnection) async throws in
             for command in ["SUBSCRIBE", "psubscribe", "SSUBSCRIBE", "UNSUBSCRIBE"] {
                 let error = await #expect(throws: RedisError.self) { try await redis.send([command, prefix + "x"]) }
                 #expect(error?.code == .invalidConfiguration)

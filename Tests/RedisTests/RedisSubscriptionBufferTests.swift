@@ -73,7 +73,9 @@ struct RedisSubscriptionBufferTests {
         buffer.append(Self.message(1))
         buffer.append(Self.message(2))  // drops 0, before the marker
         #expect(
-            Self.drain(&buffer) == [.messagesDropped(1), .reconnected, .message(Self.message(1)), .message(Self.message(2))]
+            Self.drain(&buffer) == [
+                .messagesDropped(1), .reconnected, .message(Self.message(1)), .message(Self.message(2)),
+            ]
         )
 
         // marker, message, marker, message: dropping the first message leaves two markers side by side: one stays.
@@ -83,7 +85,9 @@ struct RedisSubscriptionBufferTests {
         buffer.append(Self.message(4))
         buffer.append(Self.message(5))  // drops 3
         #expect(
-            Self.drain(&buffer) == [.messagesDropped(1), .reconnected, .message(Self.message(4)), .message(Self.message(5))]
+            Self.drain(&buffer) == [
+                .messagesDropped(1), .reconnected, .message(Self.message(4)), .message(Self.message(5)),
+            ]
         )
     }
 

@@ -20,7 +20,8 @@ struct RedisTestServer {
                 "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
             ] + arguments
         )
-        try await waitUntil(timeout: .seconds(10)) {
+        // Generous: on a loaded machine CPU-bound tests can hold the cooperative threads for seconds.
+        try await waitUntil(timeout: .seconds(30)) {
             (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
         }

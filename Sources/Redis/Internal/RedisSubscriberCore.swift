@@ -59,7 +59,10 @@ final class RedisSubscriberCore: Sendable {
             case nil:
                 guard self.consumer == nil else {
                     return .failure(
-                        RedisError(code: .invalidConfiguration, message: "a subscription is iterated by one task at a time")
+                        RedisError(
+                            code: .invalidConfiguration,
+                            message: "a subscription is iterated by one task at a time"
+                        )
                     )
                 }
                 self.consumer = consumer

@@ -122,7 +122,10 @@ public final class RedisSubscriber: Service, Sendable {
                     group.addTask { try await core.awaitConfirmation(id) }
                     group.addTask {
                         try await sleep(timeout)
-                        throw RedisError(code: .timeout, message: "\(kind.subscribeCommand) not confirmed within \(timeout)")
+                        throw RedisError(
+                            code: .timeout,
+                            message: "\(kind.subscribeCommand) not confirmed within \(timeout)"
+                        )
                     }
                     defer { group.cancelAll() }
                     try await group.next()

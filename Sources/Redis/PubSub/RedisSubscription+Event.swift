@@ -41,7 +41,10 @@ extension RedisSubscription {
         /// - Throws: ``RedisError/Code/invalidConfiguration`` unless `limit >= 1`.
         public func validate() throws(RedisError) {
             guard limit >= 1 else {
-                throw RedisError(code: .invalidConfiguration, message: "a subscription buffer needs a limit of at least 1")
+                throw RedisError(
+                    code: .invalidConfiguration,
+                    message: "a subscription buffer needs a limit of at least 1"
+                )
             }
         }
     }
