@@ -174,7 +174,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisTests",
-            dependencies: ["Redis", "TestSupport", "Platform", logging, nioCore, nioPosix],
+            dependencies: [
+                "Redis", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix,
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -18,7 +18,8 @@ import NIOSSL
 /// the command whose reply timed out or broke the protocol with ``RedisError/Code/timeout`` or
 /// ``RedisError/Code/protocolError``, the others with ``RedisError/Code/connectionClosed``. Later commands fail at
 /// once with an error saying why the connection closed (``RedisError/Code/connectionClosed``, or
-/// ``RedisError/Code/connectionFailed`` after a socket or TLS error). Reconnecting is the caller's job for now.
+/// ``RedisError/Code/connectionFailed`` after a socket or TLS error). Reconnecting is the caller's job (a
+/// ``RedisClient`` pool replaces broken connections; a ``RedisSubscriber`` reconnects its own).
 ///
 /// With ``Configuration/tls`` set the connection speaks TLS (swift-nio-ssl); see ``TLS``.
 public final class RedisConnection: RedisCommandExecutor {
@@ -26,8 +27,10 @@ public final class RedisConnection: RedisCommandExecutor {
     public let configuration: Configuration
     /// The protocol the server agreed to: RESP3 after a successful `HELLO 3`, otherwise RESP2.
     public let protocolVersion: ProtocolVersion
-    private let channel: any Channel
+    let channel: any Channel
     private let closeReason: RedisChannelHandler.CloseReason
+    /// Whether this is a subscriber connection (see ``RedisSubscriber``).
+    let isSubscriber: Bool
     private let logger: Logger
 
     private init(
@@ -35,12 +38,14 @@ public final class RedisConnection: RedisCommandExecutor {
         closeReason: RedisChannelHandler.CloseReason,
         configuration: Configuration,
         protocolVersion: ProtocolVersion,
+        isSubscriber: Bool,
         logger: Logger
     ) {
         self.channel = channel
         self.closeReason = closeReason
         self.configuration = configuration
         self.protocolVersion = protocolVersion
+        self.isSubscriber = isSubscriber
         self.logger = logger
     }
 
@@ -61,6 +66,17 @@ public final class RedisConnection: RedisCommandExecutor {
     public static func connect(
         configuration: Configuration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) async throws -> RedisConnection {
+        try await connect(configuration: configuration, eventLoopGroup: eventLoopGroup, onPubSub: nil, logger: logger)
+    }
+
+    /// Opens a connection; with `onPubSub` it is a subscriber connection (see ``RedisSubscriber``), whose pub/sub
+    /// frames go to `onPubSub` on the event loop.
+    static func connect(
+        configuration: Configuration,
+        eventLoopGroup: any EventLoopGroup,
+        onPubSub: (@Sendable (RedisPubSubFrame) -> Void)?,
         logger: Logger
     ) async throws -> RedisConnection {
         let address = "\(configuration.host):\(configuration.port)"
@@ -117,6 +133,7 @@ public final class RedisConnection: RedisCommandExecutor {
                             RedisChannelHandler(
                                 parser: parser,
                                 onPush: onPush,
+                                onPubSub: onPubSub,
                                 logger: logger,
                                 closeReason: closeReason
                             )
@@ -151,6 +168,7 @@ public final class RedisConnection: RedisCommandExecutor {
             closeReason: closeReason,
             configuration: configuration,
             protocolVersion: .resp2,
+            isSubscriber: onPubSub != nil,
             logger: logger
         )
         do {
@@ -167,6 +185,7 @@ public final class RedisConnection: RedisCommandExecutor {
                 closeReason: closeReason,
                 configuration: configuration,
                 protocolVersion: version,
+                isSubscriber: onPubSub != nil,
                 logger: logger
             )
         } catch {
@@ -217,9 +236,11 @@ public final class RedisConnection: RedisCommandExecutor {
     ///   - timeout: This command's timeout; the configuration's ``Configuration/commandTimeout`` when `nil`.
     /// - Throws: ``RedisError``: ``RedisError/Code/serverError`` for an error reply (its code in
     ///   ``RedisError/serverCode``), ``RedisError/Code/timeout``, ``RedisError/Code/connectionClosed``,
-    ///   ``RedisError/Code/protocolError``.
+    ///   ``RedisError/Code/protocolError``; ``RedisError/Code/invalidConfiguration`` for a `SUBSCRIBE`-like
+    ///   command, which needs a ``RedisSubscriber``.
     @discardableResult
     public func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue {
+        try refuseSubscription(command)
         let promise = channel.eventLoop.makePromise(of: RESPValue.self)
         var bytes = channel.allocator.buffer(capacity: command.encodedLength)
         command.encode(into: &bytes)
@@ -239,13 +260,17 @@ public final class RedisConnection: RedisCommandExecutor {
     /// Sends many commands in one write and returns their replies in the same order.
     ///
     /// An error reply becomes a failed element (``RedisError/Code/serverError``) without affecting the others; a
-    /// timeout or lost connection fails the element it hits and every later one.
+    /// timeout or lost connection fails the element it hits and every later one. A `SUBSCRIBE`-like command fails
+    /// the whole pipeline, unsent, with ``RedisError/Code/invalidConfiguration``.
     /// - Parameters:
     ///   - commands: The commands, in the order the server runs them.
     ///   - timeout: Each command's timeout; the configuration's ``Configuration/commandTimeout`` when `nil`.
     public func pipeline(_ commands: [RedisCommand], timeout: Duration? = nil) async -> [Result<RESPValue, RedisError>]
     {
         guard !commands.isEmpty else { return [] }
+        for command in commands {
+            do { try refuseSubscription(command) } catch { return commands.map { _ in .failure(error) } }
+        }
         var bytes = channel.allocator.buffer(capacity: commands.reduce(0) { $0 + $1.encodedLength })
         var promises: [EventLoopPromise<RESPValue>] = []
         promises.reserveCapacity(commands.count)
@@ -283,8 +308,22 @@ public final class RedisConnection: RedisCommandExecutor {
         return results
     }
 
+    /// Refuses the commands that would put a command connection in subscribed mode: their replies would be taken
+    /// for other commands' (RESP2) or never arrive as replies (RESP3).
+    private func refuseSubscription(_ command: RedisCommand) throws(RedisError) {
+        guard !isSubscriber, command.name.hasSuffix("SUBSCRIBE") else { return }
+        switch command.name {
+        case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE":
+            throw RedisError(
+                code: .invalidConfiguration,
+                message: "\(command.name) needs a dedicated connection: use RedisSubscriber"
+            )
+        default: return
+        }
+    }
+
     /// Writes a request; when the write itself fails (the channel is closed), fails its replies too.
-    private func write(_ request: RedisRequest) {
+    func write(_ request: RedisRequest) {
         let written = channel.eventLoop.makePromise(of: Void.self)
         let closeReason = self.closeReason
         written.futureResult.whenFailure { error in
@@ -298,7 +337,7 @@ public final class RedisConnection: RedisCommandExecutor {
         channel.writeAndFlush(request, promise: written)
     }
 
-    private func timeAmount(_ timeout: Duration?) -> TimeAmount? {
+    func timeAmount(_ timeout: Duration?) -> TimeAmount? {
         (timeout ?? configuration.commandTimeout).map(Self.timeAmount)
     }
 

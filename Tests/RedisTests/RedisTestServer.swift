@@ -10,8 +10,8 @@ struct RedisTestServer {
     let process: ChildProcess
     let port: Int
 
-    /// Starts `redis-server` with `arguments` added, on `port` (a free one when `nil`), and waits until it
-    /// accepts connections.
+    /// Starts `redis-server` with `arguments` added, and waits until it accepts connections.
+    /// - Parameter port: The port; a free one when `nil` (give the old port to restart a killed server in its place).
     static func start(_ arguments: [String] = [], port: Int? = nil) async throws -> RedisTestServer {
         let port = try port ?? freePort()
         let process = try ChildProcess(
@@ -36,6 +36,12 @@ struct RedisTestServer {
 
     func stop() async {
         _ = try? await process.stop(gracePeriod: .seconds(5))
+    }
+
+    /// Kills the server with SIGKILL (no shutdown, clients see their connections reset) and waits until it is gone.
+    func kill() async throws {
+        process.kill(signal: .kill)
+        try await process.waitForExit(timeout: .seconds(10))
     }
 }
 

@@ -7,6 +7,15 @@ struct RedisRequest: Sendable {
     var bytes: ByteBuffer
     var promises: [EventLoopPromise<RESPValue>]
     var timeout: TimeAmount?
+    /// For one (un)subscribe command on a subscriber connection: the confirmations that complete its promise.
+    var confirmations: Confirmations? = nil
+}
+
+/// The confirmations a `SUBSCRIBE`-like command waits for: one per name, or an error reply instead.
+struct Confirmations: Sendable, Hashable {
+    var kind: RedisPubSubKind
+    var isSubscribe: Bool
+    var remaining: Int
 }
 
 /// Matches replies to commands in order: each written command queues a promise; each reply completes the oldest.
@@ -15,6 +24,12 @@ struct RedisRequest: Sendable {
 /// closed socket fails every command in flight and closes the channel: after any of them the order of replies can
 /// no longer be trusted. The command whose reply broke the protocol (or timed out) gets `protocolError` (or
 /// `timeout`); the others, and every later one, `connectionClosed`.
+///
+/// With `onPubSub` set the connection is a subscriber connection: pub/sub frames (RESP3 pushes, or RESP2 arrays,
+/// which a connection in subscribed mode sends in place of replies) are taken out of the reply stream. A
+/// confirmation (`subscribe`, `unsubscribe`, …) counts towards the (un)subscribe command at the head of the queue,
+/// which completes when all its names are confirmed; messages and unexpected confirmations go to `onPubSub`. Other
+/// replies (`PING`'s, an error refusing a `SUBSCRIBE`) are matched to commands as usual.
 final class RedisChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisRequest
@@ -24,6 +39,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         var promise: EventLoopPromise<RESPValue>
         var timeout: Scheduled<Void>?
         var id: UInt64
+        var confirmations: Confirmations?
     }
 
     private var parser: RESPParser
@@ -32,6 +48,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private var failure: RedisError?
     private var context: ChannelHandlerContext?
     private let onPush: (@Sendable (RESPValue) -> Void)?
+    private let onPubSub: (@Sendable (RedisPubSubFrame) -> Void)?
     private let logger: Logger
     private let closeReason: CloseReason
 
@@ -52,11 +69,13 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     init(
         parser: RESPParser.Configuration,
         onPush: (@Sendable (RESPValue) -> Void)?,
+        onPubSub: (@Sendable (RedisPubSubFrame) -> Void)? = nil,
         logger: Logger,
         closeReason: CloseReason = CloseReason()
     ) {
         self.parser = RESPParser(configuration: parser)
         self.onPush = onPush
+        self.onPubSub = onPubSub
         self.logger = logger
         self.closeReason = closeReason
     }
@@ -86,7 +105,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
                     self?.timedOut(id: id, after: timeout)
                 }
             }
-            pending.append(Pending(promise: reply, timeout: scheduled, id: id))
+            pending.append(Pending(promise: reply, timeout: scheduled, id: id, confirmations: request.confirmations))
         }
         context.write(wrapOutboundOut(request.bytes), promise: promise)
     }
@@ -96,6 +115,10 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         parser.append(unwrapInboundIn(data))
         do throws(RedisError) {
             while let value = try parser.next() {
+                if let onPubSub, let frame = RedisPubSubFrame(value) {
+                    route(frame, value: value, onPubSub: onPubSub)
+                    continue
+                }
                 if case .push = value.withoutAttributes {
                     onPush?(value)
                     continue
@@ -147,6 +170,30 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         logger.debug("Redis connection error", metadata: ["redis.error": "\(failure)"])
         failAll(failure)
         context.close(promise: nil)
+    }
+
+    /// Counts a confirmation towards the (un)subscribe command at the head of the queue, or hands the frame on.
+    private func route(
+        _ frame: RedisPubSubFrame,
+        value: RESPValue,
+        onPubSub: @Sendable (RedisPubSubFrame) -> Void
+    ) {
+        guard case .confirmation(let kind, let isSubscribe, _) = frame,
+            var head = pending.first, var expected = head.confirmations,
+            expected.kind == kind, expected.isSubscribe == isSubscribe
+        else {
+            onPubSub(frame)
+            return
+        }
+        expected.remaining -= 1
+        if expected.remaining > 0 {
+            head.confirmations = expected
+            pending[pending.startIndex] = head
+            return
+        }
+        pending.removeFirst()
+        head.timeout?.cancel()
+        head.promise.succeed(value)
     }
 
     private func timedOut(id: UInt64, after timeout: TimeAmount) {
