@@ -23,7 +23,7 @@ struct RedisClusterRedirectionTests {
             for index in 0..<2 {
                 nodes.append(
                     try await RedisTestServer.start([
-                        "--cluster-enabled", "yes", "--cluster-config-file",
+                        "--dir", directory.path, "--cluster-enabled", "yes", "--cluster-config-file",
                         directory.appendingPathComponent("nodes-\(index).conf").path,
                         "--cluster-port", "\(busPorts[index])",
                     ])

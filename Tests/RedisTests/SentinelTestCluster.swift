@@ -53,12 +53,13 @@ final class SentinelTestCluster: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let started = Started()
         do {
-            let primary = try await RedisTestServer.start(primaryArguments)
+            // A replica writes the snapshot of its full sync into its directory: keep it out of the working tree.
+            let primary = try await RedisTestServer.start(["--dir", directory.path] + primaryArguments)
             started.add(primary.process)
             var replicas: [RedisTestServer] = []
             for _ in 0..<replicaCount {
                 let replica = try await RedisTestServer.start(
-                    ["--replicaof", "127.0.0.1", "\(primary.port)"] + replicaArguments
+                    ["--dir", directory.path, "--replicaof", "127.0.0.1", "\(primary.port)"] + replicaArguments
                 )
                 started.add(replica.process)
                 replicas.append(replica)
