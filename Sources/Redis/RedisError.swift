@@ -18,6 +18,8 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
             case protocolError
             case unexpectedReply
             case invalidConfiguration
+            case primaryNotFound
+            case notPrimary
         }
         private let base: Base
 
@@ -35,6 +37,12 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
         public static let unexpectedReply = Code(base: .unexpectedReply)
         /// A configuration or URL that cannot be used.
         public static let invalidConfiguration = Code(base: .invalidConfiguration)
+        /// The sentinels that answered know no primary by the name asked for (a wrong name, or sentinels not yet
+        /// configured for it).
+        public static let primaryNotFound = Code(base: .primaryNotFound)
+        /// A node that should be the primary is not (or no longer) one: it answered `ROLE` as a replica, as during a
+        /// failover. See ``RedisError/isPrimaryLost``.
+        public static let notPrimary = Code(base: .notPrimary)
 
         /// The code's name, such as `serverError`.
         public var description: String {
@@ -46,6 +54,8 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
             case .protocolError: "protocolError"
             case .unexpectedReply: "unexpectedReply"
             case .invalidConfiguration: "invalidConfiguration"
+            case .primaryNotFound: "primaryNotFound"
+            case .notPrimary: "notPrimary"
             }
         }
     }
@@ -83,6 +93,15 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
         var reply = reply
         if let range = reply.message.range(of: ", with args beginning with:") {
             reply.message = String(reply.message[..<range.lowerBound])
+        }
+        if reply.code == "MOVED" || reply.code == "ASK" {
+            return RedisError(
+                code: .serverError,
+                message:
+                    "\(command): \(reply): the server is part of a Redis Cluster and the key lives on another node; "
+                    + "Redis Cluster is not supported yet",
+                reply: reply
+            )
         }
         return RedisError(code: .serverError, message: "\(command): \(reply)", reply: reply)
     }
