@@ -174,6 +174,8 @@ struct RedisClientTests {
         var configuration = try configuration(maximum: 1)
         configuration.connectionWaitTimeout = .milliseconds(300)
         try await withRunningClient(configuration) { client in
+            // The short wait is for the second caller; let the pool open its one connection first.
+            try await waitUntil(timeout: .seconds(30)) { client.statistics.open == 1 }
             try await client.withConnection { (held: RedisConnection) async throws in
                 let error = await #expect(throws: RedisError.self) { try await client.ping() }
                 #expect(error?.code == .timeout)
