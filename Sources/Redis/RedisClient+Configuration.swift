@@ -14,6 +14,9 @@ extension RedisClient {
         public var connectionWaitTimeout: Duration
         /// The pause between attempts to connect while the server is unreachable.
         public var reconnectBackoff: RedisBackoff
+        /// Discover the primary through Redis Sentinel instead of connecting to ``connection``'s host and port
+        /// (its credentials, database, TLS and timeouts still apply), and follow failovers.
+        public var sentinel: RedisSentinel.Configuration?
 
         /// Creates a configuration.
         public init(
@@ -21,13 +24,15 @@ extension RedisClient {
             minimumConnections: Int = 1,
             maximumConnections: Int = 16,
             connectionWaitTimeout: Duration = .seconds(10),
-            reconnectBackoff: RedisBackoff = RedisBackoff()
+            reconnectBackoff: RedisBackoff = RedisBackoff(),
+            sentinel: RedisSentinel.Configuration? = nil
         ) {
             self.connection = connection
             self.minimumConnections = minimumConnections
             self.maximumConnections = maximumConnections
             self.connectionWaitTimeout = connectionWaitTimeout
             self.reconnectBackoff = reconnectBackoff
+            self.sentinel = sentinel
         }
 
         /// Reads `redis://…` or `rediss://…` (see ``RedisConnection/Configuration/init(url:)``) with the pool's
@@ -39,7 +44,8 @@ extension RedisClient {
 
         /// The connection's redacted description and the pool's sizes.
         public var description: String {
-            "\(connection) (connections \(minimumConnections)...\(maximumConnections))"
+            let target = sentinel.map { "\($0)" } ?? "\(connection)"
+            return "\(target) (connections \(minimumConnections)...\(maximumConnections))"
         }
 
         /// Checks that the pool can work with these values.
@@ -60,6 +66,7 @@ extension RedisClient {
                 throw RedisError(code: .invalidConfiguration, message: "connectionWaitTimeout must be positive")
             }
             try reconnectBackoff.validate()
+            try sentinel?.validate()
         }
     }
 

@@ -31,6 +31,8 @@ public final class RedisClient: Service, RedisCommandExecutor {
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let state = Mutex(RedisPoolState())
+    /// Discovery through Sentinel, when ``Configuration/sentinel`` is set.
+    private let sentinel: RedisSentinel?
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -45,6 +47,9 @@ public final class RedisClient: Service, RedisCommandExecutor {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.sentinel = try configuration.sentinel.map {
+            try RedisSentinel(configuration: $0, eventLoopGroup: eventLoopGroup, logger: logger)
+        }
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -64,7 +69,17 @@ public final class RedisClient: Service, RedisCommandExecutor {
             throw RedisError(code: .invalidConfiguration, message: "RedisClient.run() may be called only once")
         }
         logger.debug("Redis pool starting", metadata: ["redis.pool": "\(configuration)"])
-        await cancelWhenGracefulShutdown { await self.maintainConnections() }
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.maintainConnections() }
+                if let sentinel = self.sentinel {
+                    group.addTask { await self.followFailovers(sentinel) }
+                }
+                // Either ends only when cancelled; then end the other.
+                await group.next()
+                group.cancelAll()
+            }
+        }
         await shutDown()
     }
 
@@ -99,6 +114,11 @@ public final class RedisClient: Service, RedisCommandExecutor {
             let result = try await body(connection)
             release(connection)
             return result
+        } catch let error as RedisError {
+            // A node that stopped being the primary (READONLY, demoted mid-command) is not reused: the next
+            // connection is opened through discovery again.
+            release(connection, discard: error.isPrimaryLost)
+            throw error
         } catch {
             release(connection)
             throw error
@@ -151,8 +171,8 @@ public final class RedisClient: Service, RedisCommandExecutor {
         }
     }
 
-    private func release(_ connection: RedisConnection) {
-        let (waiter, close) = state.withLock { $0.release(connection) }
+    private func release(_ connection: RedisConnection, discard: Bool = false) {
+        let (waiter, close) = state.withLock { $0.release(connection, discard: discard) }
         if let waiter {
             waiter.timer.cancel()
             waiter.continuation.resume(returning: connection)
@@ -212,11 +232,16 @@ public final class RedisClient: Service, RedisCommandExecutor {
                 continue
             }
             do {
-                let connection = try await RedisConnection.connect(
-                    configuration: configuration.connection,
-                    eventLoopGroup: eventLoopGroup,
-                    logger: logger
-                )
+                let connection =
+                    if let sentinel {
+                        try await sentinel.connectToPrimary(configuration: configuration.connection)
+                    } else {
+                        try await RedisConnection.connect(
+                            configuration: configuration.connection,
+                            eventLoopGroup: eventLoopGroup,
+                            logger: logger
+                        )
+                    }
                 if failures > 0 {
                     logger.info("Redis reachable again", metadata: ["redis.failed_attempts": "\(failures)"])
                 }
@@ -255,6 +280,25 @@ public final class RedisClient: Service, RedisCommandExecutor {
         }
         // More waiters, or still under the minimum: open the next one.
         wake.yield()
+    }
+
+    /// Follows Sentinel's failover notifications: when the primary moves, every connection opened before is
+    /// retired (idle ones closed now, leased ones when returned), so new commands reach the new primary.
+    private func followFailovers(_ sentinel: RedisSentinel) async {
+        guard let changes = try? sentinel.primaryChanges(backoff: configuration.reconnectBackoff) else { return }
+        for await change in changes where change.previous != nil {
+            let retired = state.withLock { $0.primaryChanged() }
+            logger.info(
+                "Redis primary moved; retiring connections to the old one",
+                metadata: [
+                    "redis.primary.previous": "\(change.previous.map { "\($0)" } ?? "-")",
+                    "redis.primary.current": "\(change.current)", "redis.primary.cause": "\(change.cause)",
+                    "redis.connections.retired_idle": "\(retired.count)",
+                ]
+            )
+            for connection in retired { connection.closeSoon() }
+            wake.yield()
+        }
     }
 
     /// A connection closed (idle or leased): it no longer counts, and the maintenance loop may replace it.

@@ -15,8 +15,12 @@ struct RedisPoolState: Sendable {
         case shutDown
     }
 
-    /// Every connection that is open and counts against the maximum (idle and leased).
-    private(set) var open: Set<ObjectIdentifier> = []
+    /// Every connection that is open and counts against the maximum (idle and leased), with the primary
+    /// generation it was opened in.
+    private(set) var open: [ObjectIdentifier: UInt64] = [:]
+    /// Bumped when Sentinel reports a failover: connections of older generations go to the old primary and are
+    /// retired (closed when idle, discarded when returned).
+    private(set) var generation: UInt64 = 0
     /// Open connections nobody holds; the most recently returned is last (reused first, so extra ones go idle).
     private(set) var idle: [RedisConnection] = []
     /// Callers waiting for a connection, oldest first.
@@ -50,8 +54,8 @@ struct RedisPoolState: Sendable {
     /// Takes an idle connection that is still open, dropping closed ones.
     mutating func takeIdle() -> RedisConnection? {
         while let connection = idle.popLast() {
-            guard connection.isActive, open.contains(ObjectIdentifier(connection)) else {
-                open.remove(ObjectIdentifier(connection))
+            guard connection.isActive, open[ObjectIdentifier(connection)] == generation else {
+                open[ObjectIdentifier(connection)] = nil
                 continue
             }
             leased += 1
@@ -72,11 +76,11 @@ struct RedisPoolState: Sendable {
 
     /// A leased connection comes back. Returns the waiter to hand it to, or whether to close it (broken, or the
     /// pool is shut down).
-    mutating func release(_ connection: RedisConnection) -> (waiter: Waiter?, close: Bool) {
+    mutating func release(_ connection: RedisConnection, discard: Bool) -> (waiter: Waiter?, close: Bool) {
         leased -= 1
         let id = ObjectIdentifier(connection)
-        guard lifecycle != .shutDown, connection.isActive, open.contains(id) else {
-            open.remove(id)
+        guard lifecycle != .shutDown, !discard, connection.isActive, open[id] == generation else {
+            open[id] = nil
             return (nil, true)
         }
         return (handOver(connection), false)
@@ -88,7 +92,7 @@ struct RedisPoolState: Sendable {
         lastConnectError = nil
         opened += 1
         guard lifecycle != .shutDown else { return (nil, true) }
-        open.insert(ObjectIdentifier(connection))
+        open[ObjectIdentifier(connection)] = generation
         return (handOver(connection), false)
     }
 
@@ -105,7 +109,16 @@ struct RedisPoolState: Sendable {
     /// A connection closed (idle or leased): it no longer counts. Returns whether it was still counted.
     mutating func closed(_ id: ObjectIdentifier) -> Bool {
         idle.removeAll { ObjectIdentifier($0) == id }
-        return open.remove(id) != nil
+        return open.removeValue(forKey: id) != nil
+    }
+
+    /// The primary moved: every open connection is retired. Returns the idle ones, to close now.
+    mutating func primaryChanged() -> [RedisConnection] {
+        generation += 1
+        let retired = idle
+        idle = []
+        for connection in retired { open[ObjectIdentifier(connection)] = nil }
+        return retired
     }
 
     /// Whether the maintenance loop should open another connection now.
@@ -118,7 +131,7 @@ struct RedisPoolState: Sendable {
     mutating func shutDown() -> (waiters: [Waiter], idle: [RedisConnection]) {
         lifecycle = .shutDown
         let result = (waiters, idle)
-        for connection in idle { open.remove(ObjectIdentifier(connection)) }
+        for connection in idle { open[ObjectIdentifier(connection)] = nil }
         waiters = []
         idle = []
         return result
