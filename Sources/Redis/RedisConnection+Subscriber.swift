@@ -15,7 +15,7 @@ extension RedisConnection {
         command.encode(into: &bytes)
         let request = RedisRequest(
             bytes: bytes,
-            promises: [promise],
+            replies: .one(promise),
             timeout: timeAmount(nil),
             confirmations: Confirmations(kind: kind, isSubscribe: subscribe, remaining: names.count)
         )

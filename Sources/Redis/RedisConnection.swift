@@ -244,7 +244,7 @@ public final class RedisConnection: RedisCommandExecutor {
         let promise = channel.eventLoop.makePromise(of: RESPValue.self)
         var bytes = channel.allocator.buffer(capacity: command.encodedLength)
         command.encode(into: &bytes)
-        write(RedisRequest(bytes: bytes, promises: [promise], timeout: timeAmount(timeout)))
+        write(RedisRequest(bytes: bytes, replies: .one(promise), timeout: timeAmount(timeout)))
         let reply: RESPValue
         do {
             reply = try await promise.futureResult.get()
@@ -272,40 +272,23 @@ public final class RedisConnection: RedisCommandExecutor {
             do { try refuseSubscription(command) } catch { return commands.map { _ in .failure(error) } }
         }
         var bytes = channel.allocator.buffer(capacity: commands.reduce(0) { $0 + $1.encodedLength })
-        var promises: [EventLoopPromise<RESPValue>] = []
-        promises.reserveCapacity(commands.count)
-        for command in commands {
-            command.encode(into: &bytes)
-            promises.append(channel.eventLoop.makePromise(of: RESPValue.self))
-        }
-        write(RedisRequest(bytes: bytes, promises: promises, timeout: timeAmount(timeout)))
-        // One suspension for the whole batch: the replies are gathered on the event loop.
-        let replies: [Result<RESPValue, any Error>]
+        for command in commands { command.encode(into: &bytes) }
+        // One promise and one suspension for the whole batch: the replies are gathered on the event loop.
+        let batch = RedisBatch(count: commands.count, eventLoop: channel.eventLoop)
+        write(RedisRequest(bytes: bytes, replies: .batch(batch), timeout: timeAmount(timeout)))
+        let replies: [Result<RESPValue, RedisError>]
         do {
-            replies = try await EventLoopFuture.whenAllComplete(promises.map(\.futureResult), on: channel.eventLoop)
-                .get()
+            replies = try await batch.promise.futureResult.get()
         } catch {
-            replies = Array(repeating: .failure(error), count: commands.count)
+            let failure = RedisError(code: .connectionFailed, message: "the pipeline failed", underlying: error)
+            replies = Array(repeating: .failure(failure), count: commands.count)
         }
-        var results: [Result<RESPValue, RedisError>] = []
-        results.reserveCapacity(commands.count)
-        for (command, reply) in zip(commands, replies) {
-            switch reply {
-            case .success(let value):
-                if case .error(let error) = value.withoutAttributes {
-                    results.append(.failure(.server(error, command: command.name)))
-                } else {
-                    results.append(.success(value))
-                }
-            case .failure(let error as RedisError):
-                results.append(.failure(error))
-            case .failure(let error):
-                results.append(
-                    .failure(RedisError(code: .connectionFailed, message: "\(command.name) failed", underlying: error))
-                )
+        return zip(commands, replies).map { command, reply in
+            if case .success(let value) = reply, case .error(let error) = value.withoutAttributes {
+                return .failure(.server(error, command: command.name))
             }
+            return reply
         }
-        return results
     }
 
     /// Refuses the commands that would put a command connection in subscribed mode: their replies would be taken
@@ -332,7 +315,7 @@ public final class RedisConnection: RedisCommandExecutor {
                 error as? RedisError ?? closeReason.value
                 ?? RedisError(code: .connectionClosed, message: "the connection is closed", underlying: error)
             // A promise the handler already completed ignores this.
-            for promise in request.promises { promise.fail(failure) }
+            request.replies.fail(failure)
         }
         channel.writeAndFlush(request, promise: written)
     }

@@ -41,7 +41,7 @@ struct RedisSubscriberHandlerTests {
         let outcome = Outcome()
         promise.futureResult.whenComplete { result in outcome.value.withLock { $0 = result } }
         try channel.writeOutbound(
-            RedisRequest(bytes: ByteBuffer(), promises: [promise], timeout: nil, confirmations: confirmations)
+            RedisRequest(bytes: ByteBuffer(), replies: .one(promise), timeout: nil, confirmations: confirmations)
         )
         return outcome
     }

@@ -58,9 +58,7 @@ public struct ProcessMetrics: Sendable {
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
         let uptimeSeconds = Double(uptime.split(separator: " ").first ?? "") ?? 0
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let bootTime = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 - uptimeSeconds
+        let bootTime = Date().timeIntervalSince1970 - uptimeSeconds
         let openFDs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)

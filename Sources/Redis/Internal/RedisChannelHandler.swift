@@ -2,10 +2,11 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// Commands written to a connection's channel: their encoded bytes and one promise per reply expected.
+/// Commands written to a connection's channel: their encoded bytes and what their replies complete.
 struct RedisRequest: Sendable {
     var bytes: ByteBuffer
-    var promises: [EventLoopPromise<RESPValue>]
+    var replies: RedisReplies
+    /// The time allowed for the last reply of the request (one timer per request, not per command).
     var timeout: TimeAmount?
     /// For one (un)subscribe command on a subscriber connection: the confirmations that complete its promise.
     var confirmations: Confirmations? = nil
@@ -35,8 +36,10 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     typealias OutboundIn = RedisRequest
     typealias OutboundOut = ByteBuffer
 
-    private struct Pending {
-        var promise: EventLoopPromise<RESPValue>
+    fileprivate struct Pending {
+        var replies: RedisReplies
+        /// The slot of a batch this reply fills.
+        var index: Int
         var timeout: Scheduled<Void>?
         var id: UInt64
         var confirmations: Confirmations?
@@ -92,20 +95,30 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
         if let failure {
-            for reply in request.promises { reply.fail(failure) }
+            request.replies.fail(failure)
             promise?.fail(failure)
             return
         }
-        for reply in request.promises {
+        let count = request.replies.count
+        for index in 0..<count {
             let id = nextID
             nextID &+= 1
+            // Replies arrive in order, so one timer on the request's last reply bounds them all.
             var scheduled: Scheduled<Void>?
-            if let timeout = request.timeout {
+            if let timeout = request.timeout, index == count - 1 {
                 scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
                     self?.timedOut(id: id, after: timeout)
                 }
             }
-            pending.append(Pending(promise: reply, timeout: scheduled, id: id, confirmations: request.confirmations))
+            pending.append(
+                Pending(
+                    replies: request.replies,
+                    index: index,
+                    timeout: scheduled,
+                    id: id,
+                    confirmations: request.confirmations
+                )
+            )
         }
         context.write(wrapOutboundOut(request.bytes), promise: promise)
     }
@@ -127,7 +140,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
                     throw RedisError.protocolViolation("a reply arrived with no command waiting for it")
                 }
                 head.timeout?.cancel()
-                head.promise.succeed(value)
+                head.succeed(value)
             }
         } catch {
             logger.debug("Redis protocol error", metadata: ["redis.error": "\(error)"])
@@ -135,7 +148,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             // others can no longer be matched to their replies.
             if let head = pending.popFirst() {
                 head.timeout?.cancel()
-                head.promise.fail(error)
+                head.fail(error)
             }
             failAll(
                 RedisError(
@@ -193,14 +206,16 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         }
         pending.removeFirst()
         head.timeout?.cancel()
-        head.promise.succeed(value)
+        head.succeed(value)
     }
 
+    /// The request whose last reply is `id` ran out of time: the oldest command still waiting (the one the server
+    /// is late with) fails with `timeout`, every other with `connectionClosed`.
     private func timedOut(id: UInt64, after timeout: TimeAmount) {
-        guard let index = pending.firstIndex(where: { $0.id == id }) else { return }
-        let expired = pending.remove(at: index)
+        guard pending.contains(where: { $0.id == id }), let expired = pending.popFirst() else { return }
         let milliseconds = timeout.nanoseconds / 1_000_000
-        expired.promise.fail(RedisError(code: .timeout, message: "no reply within \(milliseconds) ms"))
+        expired.timeout?.cancel()
+        expired.fail(RedisError(code: .timeout, message: "no reply within \(milliseconds) ms"))
         failAll(
             RedisError(code: .connectionClosed, message: "the connection was closed after a command timed out")
         )
@@ -214,7 +229,23 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         }
         while let head = pending.popFirst() {
             head.timeout?.cancel()
-            head.promise.fail(error)
+            head.fail(error)
+        }
+    }
+}
+
+extension RedisChannelHandler.Pending {
+    func succeed(_ value: RESPValue) {
+        switch replies {
+        case .one(let promise): promise.succeed(value)
+        case .batch(let batch): batch.record(.success(value), at: index)
+        }
+    }
+
+    func fail(_ error: RedisError) {
+        switch replies {
+        case .one(let promise): promise.fail(error)
+        case .batch(let batch): batch.record(.failure(error), at: index)
         }
     }
 }
