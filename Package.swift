@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchmarkingTests",
-            dependencies: ["Benchmarking", "Platform", logging],
+            dependencies: ["Benchmarking", "Platform", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
     ]
