@@ -92,10 +92,18 @@ public struct MasteryServer: Sendable {
             }
         }
         var redis: RedisClient? = nil
-        if let url = configuration.redisURL {
+        if configuration.redisURL != nil || !configuration.redisSentinels.isEmpty {
             let client: RedisClient
             do {
-                var redisConfiguration = try RedisClient.Configuration(url: url)
+                var redisConfiguration =
+                    try configuration.redisURL.map { try RedisClient.Configuration(url: $0) } ?? .init()
+                if !configuration.redisSentinels.isEmpty {
+                    redisConfiguration.sentinel = .init(
+                        sentinels: configuration.redisSentinels.map(Self.sentinelAddress),
+                        primaryName: configuration.redisSentinelPrimary,
+                        password: configuration.redisSentinelPassword
+                    )
+                }
                 redisConfiguration.maximumConnections = configuration.redisMaxConnections
                 redisConfiguration.connectionWaitTimeout = configuration.redisCommandTimeout
                 redisConfiguration.connection.commandTimeout = configuration.redisCommandTimeout
@@ -104,9 +112,11 @@ public struct MasteryServer: Sendable {
             } catch {
                 throw ConfigurationError(key: "redisURL", expected: "a redis:// or rediss:// URL", reason: "\(error)")
             }
-            readiness.add(
-                ClosureReadinessCheck(name: "redis", target: RedactedURL.redact(url)) { _ = try await client.ping() }
-            )
+            let target =
+                configuration.redisSentinels.isEmpty
+                ? RedactedURL.redact(configuration.redisURL ?? "")
+                : "sentinel \(configuration.redisSentinelPrimary) via \(configuration.redisSentinels.joined(separator: ","))"
+            readiness.add(ClosureReadinessCheck(name: "redis", target: target) { _ = try await client.ping() })
             redis = client
         }
 
@@ -232,5 +242,15 @@ extension ServiceGroupConfiguration {
         var copy = self
         copy.maximumGracefulShutdownDuration = grace
         return copy
+    }
+}
+
+extension MasteryServer {
+    /// `host:port` (validated by the configuration reader) as a sentinel address.
+    static func sentinelAddress(_ entry: String) -> RedisSentinel.Address {
+        let colon = entry.lastIndex(of: ":") ?? entry.endIndex
+        var host = String(entry[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return .init(host: host, port: Int(entry[entry.index(after: colon)...]) ?? 26379)
     }
 }

@@ -28,6 +28,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: help("dataDir")) var dataDir: String?
     @Option(name: .customLong("postgres-url"), help: help("postgresURL")) var postgresURL: String?
     @Option(name: .customLong("redis-url"), help: help("redisURL")) var redisURL: String?
+    @Option(name: .customLong("redis-sentinels"), help: help("redisSentinels")) var redisSentinels: String?
+    @Option(name: .customLong("redis-sentinel-primary"), help: help("redisSentinelPrimary")) var redisSentinelPrimary: String?
+    @Option(name: .customLong("redis-sentinel-password"), help: help("redisSentinelPassword")) var redisSentinelPassword: String?
+    @Option(name: .customLong("redis-max-connections"), help: help("redisMaxConnections")) var redisMaxConnections: String?
+    @Option(name: .customLong("redis-command-timeout"), help: help("redisCommandTimeout")) var redisCommandTimeout: String?
     @Option(name: .customLong("admin-token"), help: help("adminToken")) var adminToken: String?
     @Option(name: .customLong("log-level"), help: help("logLevel")) var logLevel: String?
     @Option(name: .customLong("log-format"), help: help("logFormat")) var logFormat: String?
@@ -49,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
             ("adminToken", adminToken), ("logLevel", logLevel), ("logFormat", logFormat), ("maxBodySize", maxBodySize),
             ("idleTimeout", idleTimeout), ("requestHeadTimeout", requestHeadTimeout), ("maxConnections", maxConnections),
             ("shutdownGracePeriod", shutdownGracePeriod), ("drainDelay", drainDelay),
+            ("redisSentinels", redisSentinels), ("redisSentinelPrimary", redisSentinelPrimary),
+            ("redisSentinelPassword", redisSentinelPassword), ("redisMaxConnections", redisMaxConnections),
+            ("redisCommandTimeout", redisCommandTimeout),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

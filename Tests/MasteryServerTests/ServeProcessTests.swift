@@ -76,6 +76,8 @@ struct ServeProcessTests {
         #expect(try await help.waitForExit(timeout: .seconds(30)) == .exited(0))
         let text = help.readStandardOutput()
         #expect(text.contains("MASTERY_POSTGRES_URL") && text.contains("--max-body-size") && text.contains("--drain-delay"))
+        // Every configuration key has its flag.
+        for key in MasteryConfiguration.keys { #expect(text.contains(key.names.flag + " "), "\(key.names.flag)") }
     }
 
     @Test("logs are JSON lines with a request ID when stderr is not a terminal")

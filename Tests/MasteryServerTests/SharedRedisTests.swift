@@ -62,4 +62,19 @@ struct SharedRedisTests {
             try await client.execute(uri: "/health", method: .get) { response in #expect(response.status == .ok) }
         }
     }
+
+    @Test("with redisSentinels the pool asks the sentinels: /ready names them, and says down when none answers")
+    func sentinelsUnreachable() async throws {
+        let port = try freePort()
+        let (assembly, _) = try await makeServer(flags: [
+            "redisSentinels": "127.0.0.1:\(port)", "redisSentinelPrimary": "cache", "redisCommandTimeout": "0.5",
+        ])
+        try await assembly.application.test(.live) { client in
+            try await client.execute(uri: "/ready", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(response.status == .serviceUnavailable)
+                #expect(body.contains("sentinel cache via 127.0.0.1:\(port)"), "\(body)")
+            }
+        }
+    }
 }

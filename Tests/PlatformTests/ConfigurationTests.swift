@@ -68,6 +68,12 @@ struct ConfigurationTests {
             (["logFormat": "xml"], [:], nil, "--log-format"),
             (["postgresURL": "mysql://x"], [:], nil, "--postgres-url"),
             (["host": "0.0.0.0"], [:], nil, "admin token"),
+            (["redisSentinels": "10.0.0.1"], [:], nil, "--redis-sentinels"),
+            (["redisSentinels": "10.0.0.1:0"], [:], nil, "--redis-sentinels"),
+            (["redisSentinels": "a b:26379"], [:], nil, "--redis-sentinels"),
+            ([:], ["MASTERY_REDIS_SENTINEL_PRIMARY": "my master"], nil, "MASTERY_REDIS_SENTINEL_PRIMARY"),
+            (["redisMaxConnections": "0"], [:], nil, "--redis-max-connections"),
+            (["redisCommandTimeout": "0"], [:], nil, "--redis-command-timeout"),
         ]
     )
     func invalid(flags: [String: String], environment: [String: String], file: String?, mention: String) async throws {
@@ -77,6 +83,24 @@ struct ConfigurationTests {
         let description = try #require(error).description
         #expect(description.contains(mention), "\(description)")
         #expect(description.contains("expected"))
+    }
+
+    @Test("Redis pool and Sentinel keys: defaults, lists of host:port, the sentinels' password kept secret")
+    func redisKeys() async throws {
+        let defaults = try await configuration()
+        #expect(defaults.redisSentinels.isEmpty && defaults.redisSentinelPrimary == "mymaster")
+        #expect(defaults.redisMaxConnections == 16 && defaults.redisCommandTimeout == .seconds(5))
+        let configured = try await configuration(
+            flags: ["redisSentinels": "10.0.0.1:26379, [::1]:26380,sentinel.internal:5000"],
+            environment: ["MASTERY_REDIS_SENTINEL_PRIMARY": "cache", "MASTERY_REDIS_MAX_CONNECTIONS": "64"],
+            file: #"{"redisCommandTimeout": "250ms", "redisSentinelPassword": "sentinel-secret-1"}"#
+        )
+        #expect(configured.redisSentinels == ["10.0.0.1:26379", "[::1]:26380", "sentinel.internal:5000"])
+        #expect(configured.redisSentinelPrimary == "cache")
+        #expect(configured.redisMaxConnections == 64)
+        #expect(configured.redisCommandTimeout == .milliseconds(250))
+        #expect(configured.redisSentinelPassword == "sentinel-secret-1")
+        #expect(MasteryConfiguration.keys.first { $0.name == "redisSentinelPassword" }?.isSecret == true)
     }
 
     @Test("a non-loopback host is allowed with an admin token")

@@ -1,4 +1,5 @@
 public import Configuration
+import Foundation
 
 extension MasteryConfiguration {
     /// A key that `mastery serve` reads, with its documentation for `--help` and the docs.
@@ -20,6 +21,9 @@ extension MasteryConfiguration {
         Key(name: "dataDir", help: "folder for embedded state (default ./.mastery)", isSecret: false),
         Key(name: "postgresURL", help: "postgres://user:password@host:port/db: switches the PostgreSQL tier on", isSecret: true),
         Key(name: "redisURL", help: "redis://[:password@]host:port[/db]: switches the Redis tier on", isSecret: true),
+        Key(name: "redisSentinels", help: "host:port[,host:port…] of Redis Sentinels: the pool follows failovers", isSecret: false),
+        Key(name: "redisSentinelPrimary", help: "the primary's name in the sentinels' configuration (default mymaster)", isSecret: false),
+        Key(name: "redisSentinelPassword", help: "the sentinels' own password, if they have one", isSecret: true),
         Key(name: "redisMaxConnections", help: "connections the Redis pool may open, 1-10000 (default 16)", isSecret: false),
         Key(name: "redisCommandTimeout", help: "seconds a Redis command may take, 0.01-3600 (default 5)", isSecret: false),
         Key(name: "adminToken", help: "bearer token for state-changing requests, at least 16 characters", isSecret: true),
@@ -63,6 +67,28 @@ extension MasteryConfiguration {
             isSecret: true,
             validate: { RedactedURL.hasScheme($0, in: ["redis", "rediss"]) }
         )
+        if let sentinels = try reader.validatedString(
+            "redisSentinels",
+            expected: "a comma-separated list of host:port (at most 64), such as 10.0.0.1:26379,10.0.0.2:26379",
+            validate: { Self.parseHostPorts($0) != nil }
+        ) {
+            self.redisSentinels = Self.parseHostPorts(sentinels) ?? []
+        }
+        if let name = try reader.validatedString(
+            "redisSentinelPrimary",
+            expected: "a name of 1 to 128 printable ASCII characters without spaces",
+            validate: { name in
+                (1...128).contains(name.utf8.count) && name.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+            }
+        ) {
+            self.redisSentinelPrimary = name
+        }
+        self.redisSentinelPassword = try reader.validatedString(
+            "redisSentinelPassword",
+            expected: "a password of 1 to 512 characters",
+            isSecret: true,
+            validate: { (1...512).contains($0.utf8.count) }
+        )
         if let connections = try reader.validatedInt("redisMaxConnections", in: 1...10_000) {
             self.redisMaxConnections = connections
         }
@@ -105,6 +131,23 @@ extension MasteryConfiguration {
                 reason: "listening on \(host) needs an admin token (--admin-token or MASTERY_ADMIN_TOKEN)"
             )
         }
+    }
+
+    /// `host:port,host:port` (an IPv6 host in brackets) as normalised `host:port` strings, or `nil` when any entry
+    /// is malformed.
+    static func parseHostPorts(_ text: String) -> [String]? {
+        let entries = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !entries.isEmpty, entries.count <= 64 else { return nil }
+        var result: [String] = []
+        for entry in entries {
+            guard let colon = entry.lastIndex(of: ":"), let port = Int(entry[entry.index(after: colon)...]),
+                (1...65535).contains(port)
+            else { return nil }
+            let host = String(entry[..<colon])
+            guard isValidHost(host) else { return nil }
+            result.append("\(host):\(port)")
+        }
+        return result
     }
 
     static func isValidHost(_ host: String) -> Bool {

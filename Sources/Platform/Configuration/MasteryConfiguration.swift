@@ -22,6 +22,13 @@ public struct MasteryConfiguration: Sendable {
     public var postgresURL: String? = nil
     /// A Redis URL that switches the shared Redis tier on.
     public var redisURL: String? = nil
+    /// Sentinels (`host:port`) that name the Redis primary; when set, the pool finds the primary through them and
+    /// follows failovers (``redisURL``, if set, supplies the credentials, database and TLS, not the address).
+    public var redisSentinels: [String] = []
+    /// The primary's name in the sentinels' configuration.
+    public var redisSentinelPrimary: String = "mymaster"
+    /// The sentinels' own password (`requirepass` on the sentinels), distinct from the data password.
+    public var redisSentinelPassword: String? = nil
     /// The most connections the Redis pool opens.
     public var redisMaxConnections: Int = 16
     /// How long a Redis command may wait for its reply (and a caller for a free connection).
