@@ -4,7 +4,8 @@ import Platform
 /// A plain TCP connection to a loopback port for tests that must send exactly the bytes they choose (malformed
 /// request lines, trickled headers, half-sent bodies) and see exactly what comes back, including a close.
 ///
-/// Every read is bounded by a timeout; nothing here can hang a test.
+/// Every read is bounded by a timeout; nothing here can hang a test. Reads wait on a thread of their own, never on
+/// one of Swift concurrency's few cooperative threads (a blocked one stalls every other test in the run).
 public final class RawConnection: @unchecked Sendable {
     // @unchecked Sendable: the descriptor is only used by the test that owns the connection, one call at a time.
     private var descriptor: Int32
@@ -58,7 +59,19 @@ public final class RawConnection: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` for some bytes, or a close.
-    public func read(timeout: Duration) -> ReadResult {
+    public func read(timeout: Duration) async -> ReadResult {
+        await Self.offCooperativePool { self.blockingRead(timeout: timeout) }
+    }
+
+    /// Runs blocking work on a new thread and resumes when it is done.
+    static func offCooperativePool<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: work()) }
+            thread.start()
+        }
+    }
+
+    private func blockingRead(timeout: Duration) -> ReadResult {
         var pollDescriptor = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         let milliseconds = Int32(timeout / .milliseconds(1))
         let ready = poll(&pollDescriptor, 1, milliseconds)
@@ -71,11 +84,15 @@ public final class RawConnection: @unchecked Sendable {
 
     /// Reads until a complete response head and `Content-Length` body arrived, the peer closed, or `timeout`
     /// passed; returns the text received (empty if nothing).
-    public func readResponse(timeout: Duration) -> String {
+    public func readResponse(timeout: Duration) async -> String {
+        await Self.offCooperativePool { self.blockingReadResponse(timeout: timeout) }
+    }
+
+    private func blockingReadResponse(timeout: Duration) -> String {
         let deadline = ContinuousClock.now + timeout
         var received: [UInt8] = []
         while ContinuousClock.now < deadline {
-            switch read(timeout: deadline - ContinuousClock.now) {
+            switch blockingRead(timeout: deadline - ContinuousClock.now) {
             case .data(let bytes):
                 received += bytes
                 let text = String(decoding: received, as: UTF8.self)
@@ -114,10 +131,14 @@ public final class RawConnection: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` for the peer to close, discarding anything it sends; true if it closed.
-    public func waitForClose(timeout: Duration) -> Bool {
+    public func waitForClose(timeout: Duration) async -> Bool {
+        await Self.offCooperativePool { self.blockingWaitForClose(timeout: timeout) }
+    }
+
+    private func blockingWaitForClose(timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            switch read(timeout: deadline - ContinuousClock.now) {
+            switch blockingRead(timeout: deadline - ContinuousClock.now) {
             case .closed: return true
             case .timedOut: return false
             case .data: continue

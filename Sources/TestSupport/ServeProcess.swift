@@ -40,7 +40,7 @@ public final class ServeProcess: Sendable {
                     guard process.isRunning else {
                         throw ChildProcessError(code: .launchFailed, message: "mastery serve exited: \(process.readStandardError().suffix(2000))")
                     }
-                    return (try? Self.get(port: port, path: "/health").status) == 200
+                    return (try? await Self.get(port: port, path: "/health").status) == 200
                 }
             } catch {
                 process.kill()
@@ -50,19 +50,19 @@ public final class ServeProcess: Sendable {
     }
 
     /// Sends `GET path` on a new connection and returns the status and body (status 0 when nothing came back).
-    public static func get(port: Int, path: String, headers: [String: String] = [:], timeout: Duration = .seconds(10)) throws
+    public static func get(port: Int, path: String, headers: [String: String] = [:], timeout: Duration = .seconds(10)) async throws
         -> (status: Int, headers: String, body: String)
     {
         let connection = try RawConnection(port: port)
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         connection.send(request + "\r\n")
-        return parse(connection.readResponse(timeout: timeout))
+        return parse(await connection.readResponse(timeout: timeout))
     }
 
     /// `GET path` against this server.
-    public func get(_ path: String, headers: [String: String] = [:]) throws -> (status: Int, headers: String, body: String) {
-        try Self.get(port: port, path: path, headers: headers)
+    public func get(_ path: String, headers: [String: String] = [:]) async throws -> (status: Int, headers: String, body: String) {
+        try await Self.get(port: port, path: path, headers: headers)
     }
 
     /// Splits a raw HTTP/1.1 response into status, head and body.

@@ -13,7 +13,7 @@ struct PrometheusScrapeTests {
     func scrape() async throws {
         let prometheusPath = try TestServers.requireExecutable(named: "prometheus", package: "prometheus")
         let server = try await ServeProcess()
-        for _ in 0..<5 { #expect(try server.get("/health").status == 200) }
+        for _ in 0..<5 { #expect(try await server.get("/health").status == 200) }
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -46,7 +46,7 @@ struct PrometheusScrapeTests {
             guard prometheus.isRunning else {
                 throw MissingTestServer(what: "prometheus exited: \(prometheus.readStandardError().suffix(1000))")
             }
-            guard let reply = try? ServeProcess.get(port: prometheusPort, path: "/api/v1/query?query=\(encoded)"),
+            guard let reply = try? await ServeProcess.get(port: prometheusPort, path: "/api/v1/query?query=\(encoded)"),
                 reply.status == 200,
                 let object = try? JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any],
                 let data = object["data"] as? [String: Any],

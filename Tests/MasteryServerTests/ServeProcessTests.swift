@@ -9,12 +9,12 @@ struct ServeProcessTests {
     @Test("with no configuration it serves /health, /ready, /metrics and / and keeps state under its data folder")
     func defaults() async throws {
         let server = try await ServeProcess()
-        #expect(try server.get("/health").status == 200)
-        let ready = try server.get("/ready")
+        #expect(try await server.get("/health").status == 200)
+        let ready = try await server.get("/ready")
         #expect(ready.status == 200)
         #expect(ready.body.contains(#""name":"sqlite""#))
-        #expect(try server.get("/metrics").body.contains("process_resident_memory_bytes"))
-        #expect(try server.get("/").body.contains("data-system=\"40\""))
+        #expect(try await server.get("/metrics").body.contains("process_resident_memory_bytes"))
+        #expect(try await server.get("/").body.contains("data-system=\"40\""))
         #expect(FileManager.default.fileExists(atPath: server.dataDirectory + "/mastery.sqlite"))
         #expect(FileManager.default.fileExists(atPath: server.dataDirectory + "/admin-token"))
         #expect(try await server.stop() == .exited(0))
@@ -52,7 +52,7 @@ struct ServeProcessTests {
         #expect(try await bad.waitForExit(timeout: .seconds(30)) == .exited(78))
         #expect(bad.readStandardError().contains("maxConnections"))
         let good = try await ServeProcess(arguments: ["--config", file.path, "--max-connections", "10"])
-        #expect(try good.get("/health").status == 200)
+        #expect(try await good.get("/health").status == 200)
         #expect(try await good.stop() == .exited(0))
     }
 
@@ -64,7 +64,7 @@ struct ServeProcessTests {
             arguments: ["--postgres-url", "postgres://mastery:\(secret)@127.0.0.1:\(deadPort)/db", "--log-level", "debug"],
             environment: ["MASTERY_REDIS_URL": "redis://:\(secret)@127.0.0.1:\(deadPort)"]
         )
-        let ready = try server.get("/ready")
+        let ready = try await server.get("/ready")
         #expect(ready.status == 503)
         #expect(ready.body.contains("postgres://mastery:***@127.0.0.1"))
         #expect(ready.body.contains(#""state":"down""#))
@@ -83,7 +83,7 @@ struct ServeProcessTests {
     @Test("logs are JSON lines with a request ID when stderr is not a terminal")
     func structuredLogs() async throws {
         let server = try await ServeProcess()
-        _ = try server.get("/health", headers: ["X-Request-ID": "log-check-42"])
+        _ = try await server.get("/health", headers: ["X-Request-ID": "log-check-42"])
         _ = try await server.stop()
         let lines = server.process.readStandardError().split(separator: "\n")
         #expect(!lines.isEmpty)
@@ -103,15 +103,15 @@ struct ServeProcessTests {
         )
         let keepAlive = try RawConnection(port: server.port)
         keepAlive.send("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        #expect(ServeProcess.parse(keepAlive.readResponse(timeout: .seconds(10))).status == 200)
+        #expect(ServeProcess.parse(await keepAlive.readResponse(timeout: .seconds(10))).status == 200)
         server.process.terminate()
         try await waitUntil(timeout: .seconds(10)) {
             keepAlive.send("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            let response = ServeProcess.parse(keepAlive.readResponse(timeout: .seconds(5)))
+            let response = ServeProcess.parse(await keepAlive.readResponse(timeout: .seconds(5)))
             return response.status == 503 && response.body.contains("shutting-down")
         }
         inFlight.send("abcdef")
-        let response = ServeProcess.parse(inFlight.readResponse(timeout: .seconds(20)))
+        let response = ServeProcess.parse(await inFlight.readResponse(timeout: .seconds(20)))
         #expect(response.status == 401)  // the request ran to completion (a wrong token)
         #expect(try await server.process.waitForExit(timeout: .seconds(30)) == .exited(0))
     }
@@ -132,11 +132,15 @@ struct ServeProcessTests {
         // Keep the trickle going faster than the idle timeout, so only the head timeout can close it.
         var closed = false
         for index in 0..<40 where !closed {
-            closed = !slowloris.send("X-Slow-\(index): y\r\n") || slowloris.waitForClose(timeout: .milliseconds(250))
+            if !slowloris.send("X-Slow-\(index): y\r\n") {
+                closed = true
+            } else {
+                closed = await slowloris.waitForClose(timeout: .milliseconds(250))
+            }
         }
         #expect(closed, "a trickled head must be cut off by the head timeout")
-        #expect(idle.waitForClose(timeout: .seconds(10)), "an idle connection must be closed by the idle timeout")
-        #expect(try server.get("/health").status == 200)
+        #expect(await idle.waitForClose(timeout: .seconds(10)), "an idle connection must be closed by the idle timeout")
+        #expect(try await server.get("/health").status == 200)
         _ = try await server.stop()
     }
 
@@ -145,16 +149,16 @@ struct ServeProcessTests {
         let server = try await ServeProcess(arguments: ["--max-connections", "2", "--idle-timeout", "60"])
         let first = try RawConnection(port: server.port)
         first.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(ServeProcess.parse(first.readResponse(timeout: .seconds(10))).status == 200)
+        #expect(ServeProcess.parse(await first.readResponse(timeout: .seconds(10))).status == 200)
         let second = try RawConnection(port: server.port)
         second.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(ServeProcess.parse(second.readResponse(timeout: .seconds(10))).status == 200)
+        #expect(ServeProcess.parse(await second.readResponse(timeout: .seconds(10))).status == 200)
         let third = try RawConnection(port: server.port)
         third.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(third.read(timeout: .milliseconds(700)) == .timedOut, "a third connection must wait")
+        #expect(await third.read(timeout: .milliseconds(700)) == .timedOut, "a third connection must wait")
         first.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        _ = first.readResponse(timeout: .seconds(10))
-        #expect(ServeProcess.parse(third.readResponse(timeout: .seconds(10))).status == 200)
+        _ = await first.readResponse(timeout: .seconds(10))
+        #expect(ServeProcess.parse(await third.readResponse(timeout: .seconds(10))).status == 200)
         _ = try await server.stop()
     }
 
@@ -179,12 +183,12 @@ struct ServeProcessTests {
         for (name, bytes, expected) in cases {
             let connection = try RawConnection(port: server.port)
             connection.send(bytes)
-            let response = ServeProcess.parse(connection.readResponse(timeout: .seconds(10)))
+            let response = ServeProcess.parse(await connection.readResponse(timeout: .seconds(10)))
             #expect(response.status == expected, "\(name): \(response.status)")
             if expected == 404 || expected == 413 {
                 #expect(response.headers.lowercased().contains("content-type: application/problem+json"), "\(name)")
             }
-            #expect(try server.get("/health").status == 200, "the server must keep serving after \(name)")
+            #expect(try await server.get("/health").status == 200, "the server must keep serving after \(name)")
         }
         #expect(server.process.isRunning)
         _ = try await server.stop()
@@ -195,17 +199,17 @@ struct ServeProcessTests {
         let server = try await ServeProcess(arguments: ["--max-body-size", "1024"])
         let connection = try RawConnection(port: server.port)
         connection.send("POST /dashboard/login HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n" + String(repeating: "a", count: 2000))
-        let response = ServeProcess.parse(connection.readResponse(timeout: .seconds(10)))
+        let response = ServeProcess.parse(await connection.readResponse(timeout: .seconds(10)))
         #expect(response.status == 413)
         #expect(response.headers.lowercased().contains("content-type: application/problem+json"))
-        #expect(try server.get("/health").status == 200)
+        #expect(try await server.get("/health").status == 200)
         _ = try await server.stop()
     }
 
     @Test("idle mastery serve stays under 150 MB resident memory")
     func idleMemory() async throws {
         let server = try await ServeProcess()
-        for _ in 0..<20 { _ = try server.get("/") }
+        for _ in 0..<20 { _ = try await server.get("/") }
         let status = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)
         let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
         let kilobytes = try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))

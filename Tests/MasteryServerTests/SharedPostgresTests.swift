@@ -52,7 +52,7 @@ struct SharedPostgresTests {
             async let second = ServeProcess(arguments: ["--postgres-url", url])
             let servers = try await [first, second]
             for server in servers {
-                let ready = try server.get("/ready")
+                let ready = try await server.get("/ready")
                 #expect(ready.status == 200, "\(ready.body)")
                 #expect(ready.body.contains(#""name":"postgres""#) && !ready.body.contains("\"down\""))
             }
