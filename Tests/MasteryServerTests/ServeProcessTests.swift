@@ -105,7 +105,7 @@ struct ServeProcessTests {
         keepAlive.send("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         #expect(ServeProcess.parse(await keepAlive.readResponse(timeout: .seconds(10))).status == 200)
         server.process.terminate()
-        try await waitUntil(timeout: .seconds(10)) {
+        try await waitUntil(timeout: .seconds(60)) {
             keepAlive.send("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             let response = ServeProcess.parse(await keepAlive.readResponse(timeout: .seconds(5)))
             return response.status == 503 && response.body.contains("shutting-down")

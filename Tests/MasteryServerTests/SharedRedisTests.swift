@@ -19,8 +19,8 @@ struct SharedRedisTests {
     func twoServersOneRedis() async throws {
         let url = try TestServers.requireRedisURL()
         let name = TestServers.uniqueKeyPrefix().filter { $0.isLetter || $0.isNumber }
-        let (first, _) = try await makeServer(flags: ["redisURL": url, "redisMaxConnections": "4"])
-        let (second, _) = try await makeServer(flags: ["redisURL": url])
+        let (first, _) = try await makeServer(flags: ["redisURL": url, "redisMaxConnections": "4", "redisCommandTimeout": "60"])
+        let (second, _) = try await makeServer(flags: ["redisURL": url, "redisCommandTimeout": "60"])
         let perServer = 50
         try await withThrowingTaskGroup(of: Void.self) { group in
             for assembly in [first, second] {

@@ -115,10 +115,12 @@ struct RedisClientTests {
     let prefix = TestServers.uniqueKeyPrefix()
 
     func configuration(maximum: Int, minimum: Int = 1) throws -> RedisClient.Configuration {
+        // Waits are generous: these tests are about behaviour, and a loaded machine can stall a test run for seconds.
         RedisClient.Configuration(
             connection: try .init(url: TestServers.requireRedisURL()),
             minimumConnections: minimum,
-            maximumConnections: maximum
+            maximumConnections: maximum,
+            connectionWaitTimeout: .seconds(60)
         )
     }
 

@@ -52,7 +52,7 @@ struct RedisHostileServerTests {
             #expect(error?.message.contains(reason) == true, "\(errors)", sourceLocation: sourceLocation)
         }
 
-        try await waitUntil(timeout: .seconds(10)) { !redis.isActive && server.closedConnections == 1 }
+        try await waitUntil(timeout: .seconds(60)) { !redis.isActive && server.closedConnections == 1 }
         let later = await #expect(throws: RedisError.self, sourceLocation: sourceLocation) { try await redis.ping() }
         #expect(later?.code == .connectionClosed, sourceLocation: sourceLocation)
         #expect(later?.message.contains(reason) == true, "\(String(describing: later))", sourceLocation: sourceLocation)
@@ -104,7 +104,7 @@ struct RedisHostileServerTests {
 
         #expect(try await redis.send(["PING"]) == .simpleString("OK"))
         // No command is left to take the protocol error: the connection closes, and later commands say why.
-        try await waitUntil(timeout: .seconds(10)) { !redis.isActive && server.closedConnections == 1 }
+        try await waitUntil(timeout: .seconds(60)) { !redis.isActive && server.closedConnections == 1 }
         let later = await #expect(throws: RedisError.self) { try await redis.ping() }
         #expect(later?.code == .connectionClosed)
         #expect(later?.message.contains("protocol error (a reply arrived with no command waiting for it)") == true)
@@ -132,7 +132,7 @@ struct RedisHostileServerTests {
         #expect(errors.first??.code == .timeout, "\(errors)")
         #expect(errors.first??.message.contains("no reply within 300 ms") == true, "\(errors)")
         for error in errors.dropFirst() { #expect(error?.code == .connectionClosed, "\(errors)") }
-        try await waitUntil(timeout: .seconds(10)) { !redis.isActive && server.closedConnections == 1 }
+        try await waitUntil(timeout: .seconds(60)) { !redis.isActive && server.closedConnections == 1 }
         #expect(server.receivedBytes > 0)
     }
 }

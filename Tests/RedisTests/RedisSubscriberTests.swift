@@ -107,7 +107,7 @@ struct RedisSubscriberTests {
                         .message(RedisPubSubMessage(other, "three")),
                     ]
                 )
-                try await waitUntil(timeout: .seconds(10)) {
+                try await waitUntil(timeout: .seconds(60)) {
                     let counts = (try await redis.subscriberCount(channel), try await redis.subscriberCount(other))
                     return counts == (0, 0)
                 }
@@ -133,7 +133,7 @@ struct RedisSubscriberTests {
                 let consumer = Task {
                     for try await event in subscription { log.append(event) }
                 }
-                try await waitUntil(timeout: .seconds(10)) { !log.events.isEmpty }
+                try await waitUntil(timeout: .seconds(60)) { !log.events.isEmpty }
                 consumer.cancel()
                 try await consumer.value
                 #expect(
@@ -141,7 +141,7 @@ struct RedisSubscriberTests {
                         .message(RedisPubSubMessage(prefix + "news.\(version).sport", "goal", pattern: pattern))
                     ]
                 )
-                try await waitUntil(timeout: .seconds(10)) { try await redis.clientField(named: name, "psub") == "0" }
+                try await waitUntil(timeout: .seconds(60)) { try await redis.clientField(named: name, "psub") == "0" }
                 #expect(try await redis.publish(prefix + "news.\(version).sport", message: "late") == 0)
             }
         }
@@ -167,7 +167,7 @@ struct RedisSubscriberTests {
                 #expect(try await redis.subscriberCount(dropped, sharded: true) == 1)
                 #expect(unused?.names == [dropped])
                 unused = nil
-                try await waitUntil(timeout: .seconds(10)) {
+                try await waitUntil(timeout: .seconds(60)) {
                     try await redis.subscriberCount(dropped, sharded: true) == 0
                 }
                 #expect(try await redis.spublish(channel, message: "s2") == 1, "the other one is still there")
@@ -230,7 +230,7 @@ struct RedisSubscriberTests {
                 (redis: RedisConnection) async throws in
                 let id = try await redis.clientField(named: name, "id")
                 // CLIENT LIST shows the last command each client ran: a PING after the SUBSCRIBE.
-                try await waitUntil(timeout: .seconds(10)) { try await redis.clientField(named: name, "cmd") == "ping" }
+                try await waitUntil(timeout: .seconds(60)) { try await redis.clientField(named: name, "cmd") == "ping" }
                 for round in 0..<20 {
                     #expect(try await redis.publish(channel, message: "m\(round)") == 1)
                     // A PING reply taken for something else would time out a PING (500 ms) and replace the
@@ -267,7 +267,7 @@ struct RedisSubscriberTests {
             }
             try await RedisConnection.withConnection(configuration: publisher, logger: .test) {
                 (redis: RedisConnection) async throws in
-                try await waitUntil(timeout: .seconds(10)) { try await redis.subscriberCount(channel) == 0 }
+                try await waitUntil(timeout: .seconds(60)) { try await redis.subscriberCount(channel) == 0 }
             }
             let late = await #expect(throws: RedisError.self) { try await subscriber.subscribe(channels: [channel]) }
             #expect(late?.code == .connectionClosed)

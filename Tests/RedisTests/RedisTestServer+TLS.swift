@@ -19,7 +19,7 @@ extension RedisTestServer {
             ]
         )
         do {
-            try await waitUntil(timeout: .seconds(10)) {
+            try await waitUntil(timeout: .seconds(60)) {
                 (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
             }

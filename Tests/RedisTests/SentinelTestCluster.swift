@@ -112,7 +112,7 @@ final class SentinelTestCluster: Sendable {
             name: "sentinel-\(index)"
         )
         do {
-            try await waitUntil(timeout: .seconds(10)) {
+            try await waitUntil(timeout: .seconds(60)) {
                 (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
             }

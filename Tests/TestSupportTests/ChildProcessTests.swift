@@ -72,8 +72,8 @@ struct ChildProcessTests {
             executable: "/bin/sh",
             arguments: ["-c", "sleep 100 & echo $! > '\(pidFile.path)'; wait"]
         )
-        try await waitUntil(timeout: .seconds(10)) { FileManager.default.fileExists(atPath: pidFile.path) }
-        try await waitUntil(timeout: .seconds(10)) {
+        try await waitUntil(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: pidFile.path) }
+        try await waitUntil(timeout: .seconds(60)) {
             (try? String(contentsOf: pidFile, encoding: .utf8))?.hasSuffix("\n") == true
         }
         let grandchild = try #require(
@@ -82,7 +82,7 @@ struct ChildProcessTests {
         process.kill(signal: .kill)
         try await process.waitForExit(timeout: .seconds(30))
         // The grandchild's parent is gone; it is reaped by init once dead. `kill(pid, 0)` fails when it is gone.
-        try await waitUntil(timeout: .seconds(10)) { !Self.isAlive(grandchild) }
+        try await waitUntil(timeout: .seconds(60)) { !Self.isAlive(grandchild) }
     }
 
     @Test("an unknown executable is a launchFailed error")
