@@ -59,7 +59,9 @@ public struct CalendarDate: Hashable, Sendable, Comparable, Codable, CustomStrin
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        let y = String(year), m = String(month), d = String(day)
+        let y = String(year)
+        let m = String(month)
+        let d = String(day)
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count < 2 ? "0" : "") + m + "-"
             + (d.count < 2 ? "0" : "") + d
     }
@@ -67,7 +69,8 @@ public struct CalendarDate: Hashable, Sendable, Comparable, Codable, CustomStrin
     /// The same day `months` months later (or earlier), clamped to the month's last day (Jan 31 + 1 month = Feb 28).
     public func adding(months: Int) -> CalendarDate {
         let index = year * 12 + (month - 1) + months
-        let newYear = index / 12, newMonth = index % 12 + 1
+        let newYear = index / 12
+        let newMonth = index % 12 + 1
         let newDay = min(day, Self.daysIn(month: newMonth, year: newYear))
         return CalendarDate(unchecked: newYear, newMonth, newDay)
     }

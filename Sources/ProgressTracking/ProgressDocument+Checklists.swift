@@ -20,7 +20,12 @@ extension ProgressDocument {
 
     /// Sets one checklist item's box; `within` limits the search to the items under a heading containing one of
     /// those keys (and its sub-headings).
-    func setChecked(_ checked: Bool, matching query: String, on date: CalendarDate, within keys: [String]?) throws
+    func setChecked(
+        _ checked: Bool,
+        matching query: String,
+        on date: CalendarDate,
+        within keys: [String]?
+    ) throws
         -> ProgressDocument
     {
         let needle = Self.comparable(query)

@@ -37,7 +37,11 @@ extension ProgressDocument {
         }
         if let line = outline.currentStatusLine {
             setContent(
-                Self.replacingValue(in: lines[line].content, label: "current status", with: Self.currentStatus(of: statuses)),
+                Self.replacingValue(
+                    in: lines[line].content,
+                    label: "current status",
+                    with: Self.currentStatus(of: statuses)
+                ),
                 line: line
             )
         }

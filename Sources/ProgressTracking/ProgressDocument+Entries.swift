@@ -48,7 +48,11 @@ extension ProgressDocument {
 
     /// Adds an insight as a list item under "Notes & Insights": `- **date**: text`, naming the project if given.
     /// - Throws: ``ProgressError/Code/invalidArgument`` for an empty text; ``ProgressError/Code/unknownProject``.
-    public func addInsight(_ text: String, project: ProjectNumber? = nil, on date: CalendarDate) throws -> ProgressDocument {
+    public func addInsight(
+        _ text: String,
+        project: ProjectNumber? = nil,
+        on date: CalendarDate
+    ) throws -> ProgressDocument {
         let text = try Self.nonEmpty(text, what: "insight")
         let about = try project.map { " (\(try projectLabel($0)))" } ?? ""
         var document = self
@@ -94,15 +98,17 @@ extension ProgressDocument {
 
     static func isRule(_ trimmed: String) -> Bool {
         let compact = trimmed.filter { $0 != " " }
-        return compact.count >= 3 && (compact.allSatisfy { $0 == "-" } || compact.allSatisfy { $0 == "*" }
-            || compact.allSatisfy { $0 == "_" })
+        return compact.count >= 3
+            && (compact.allSatisfy { $0 == "-" } || compact.allSatisfy { $0 == "*" }
+                || compact.allSatisfy { $0 == "_" })
     }
 
     /// An absolute http(s) URL with a host and no spaces.
     static func validatedURL(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }),
-            let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
             let host = url.host, !host.isEmpty
         else {
             throw ProgressError(code: .invalidArgument, message: "\"\(text)\" is not an http(s) URL with a host")

@@ -10,7 +10,11 @@ extension ProgressDocument {
     public func start(_ project: ProjectNumber, on date: CalendarDate) throws -> ProgressDocument {
         try updatingProject(project, on: date) { row in
             guard row.status == .notStarted else {
-                throw Self.transitionError(row, "cannot be started", hint: row.status == .inProgress ? nil : "reopen it first")
+                throw Self.transitionError(
+                    row,
+                    "cannot be started",
+                    hint: row.status == .inProgress ? nil : "reopen it first"
+                )
             }
             return [(row.columns.status, ProjectStatus.inProgress.glyph), (row.columns.start, date.description)]
         }
@@ -59,7 +63,9 @@ extension ProgressDocument {
                         line: row.line + 1
                     )
                 }
-            } else {
+            } else if Outline.isEmptyCell(row.row.cell(row.columns.start)) {
+                // A forced completion of a never-started project: it started and ended that day. A start cell
+                // holding text other than a date is the user's and is left alone.
                 changes.append((row.columns.start, date.description))
             }
             return changes
@@ -85,7 +91,11 @@ extension ProgressDocument {
     public func skip(_ project: ProjectNumber, on date: CalendarDate) throws -> ProgressDocument {
         try updatingProject(project, on: date) { row in
             guard row.status == .notStarted || row.status == .inProgress else {
-                throw Self.transitionError(row, "cannot be skipped", hint: row.status == .completed ? "reopen it first" : nil)
+                throw Self.transitionError(
+                    row,
+                    "cannot be skipped",
+                    hint: row.status == .completed ? "reopen it first" : nil
+                )
             }
             return [(row.columns.status, ProjectStatus.skipped.glyph)]
         }
@@ -100,7 +110,10 @@ extension ProgressDocument {
             case .completed:
                 return [(row.columns.status, ProjectStatus.inProgress.glyph), (row.columns.end, "-")]
             case .skipped:
-                return [(row.columns.status, ProjectStatus.notStarted.glyph), (row.columns.start, "-"), (row.columns.end, "-")]
+                return [
+                    (row.columns.status, ProjectStatus.notStarted.glyph), (row.columns.start, "-"),
+                    (row.columns.end, "-"),
+                ]
             case .notStarted, .inProgress:
                 throw Self.transitionError(row, "is not completed or skipped", hint: nil)
             }
@@ -160,7 +173,8 @@ extension ProgressDocument {
     static func transitionError(_ row: Outline.ProjectRow, _ what: String, hint: String?) -> ProgressError {
         ProgressError(
             code: .invalidTransition,
-            message: "project \(Outline.format(row.number)) (\(row.status.label)) \(what)" + (hint.map { ": \($0)" } ?? ""),
+            message: "project \(Outline.format(row.number)) (\(row.status.label)) \(what)"
+                + (hint.map { ": \($0)" } ?? ""),
             line: row.line + 1
         )
     }

@@ -24,15 +24,18 @@ extension ProgressDocument {
         let outline = try outline()
         var document = self
         let block = outline.monthBlock(month, in: lines)
-        let present = block.map { block in
-            Set(
-                (block.heading + 1..<block.end).compactMap { Self.reflectionLabel(lines[$0].content) }
-                    .map { $0.lowercased() }
-            )
-        } ?? []
+        let present =
+            block.map { block in
+                Set(
+                    (block.heading + 1..<block.end).compactMap { Self.reflectionLabel(lines[$0].content) }
+                        .map { $0.lowercased() }
+                )
+            } ?? []
         // Values in the template's order, then any extra ones by label.
         let ordered = values.sorted { lhs, rhs in
-            (defaults.firstIndex(of: lhs.key) ?? 99, lhs.key.label) < (defaults.firstIndex(of: rhs.key) ?? 99, rhs.key.label)
+            (defaults.firstIndex(of: lhs.key) ?? 99, lhs.key.label) < (
+                defaults.firstIndex(of: rhs.key) ?? 99, rhs.key.label
+            )
         }
         for (field, _) in ordered where !defaults.contains(field) && !present.contains(field.label.lowercased()) {
             throw ProgressError(
@@ -42,7 +45,9 @@ extension ProgressDocument {
             )
         }
         guard let block else {
-            let fields = defaults.map { field in "- **\(field.label)**:" + (values[field].map { " " + Self.inline($0) } ?? "") }
+            let fields = defaults.map { field in
+                "- **\(field.label)**:" + (values[field].map { " " + Self.inline($0) } ?? "")
+            }
             let new = ["### Month \(month)"] + fields
             if let heading = outline.heading(containing: NamedSection.reflections.keys) {
                 let end = outline.sectionEnd(headingLine: heading.line, lineCount: lines.count)
@@ -57,7 +62,8 @@ extension ProgressDocument {
             return document
         }
         var insertAt = block.heading + 1
-        for index in block.heading + 1..<block.end where !lines[index].trimmed.isEmpty && !Self.isRule(lines[index].trimmed) {
+        for index in block.heading + 1..<block.end
+        where !lines[index].trimmed.isEmpty && !Self.isRule(lines[index].trimmed) {
             insertAt = index + 1
         }
         var additions: [String] = []
@@ -79,7 +85,9 @@ extension ProgressDocument {
     /// The label of a `- **Label**: value` line.
     static func reflectionLabel(_ content: String) -> String? {
         let trimmed = content.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("- ") || trimmed.hasPrefix("* "), let colon = trimmed.firstIndex(of: ":") else { return nil }
+        guard trimmed.hasPrefix("- ") || trimmed.hasPrefix("* "), let colon = trimmed.firstIndex(of: ":") else {
+            return nil
+        }
         let label = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 2)..<colon].filter { $0 != "*" && $0 != "_" }
         let clean = label.trimmingCharacters(in: .whitespaces)
         return clean.isEmpty ? nil : clean

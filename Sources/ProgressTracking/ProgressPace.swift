@@ -59,7 +59,8 @@ extension ProgressSnapshot {
         }
         let months = ProgressPace.months(from: startDate, to: date)
         let planned = ProgressPace.planned(afterMonths: months, quarterSizes: quarterSizes)
-        let ordered = sections.filter { !$0.isBonus }.flatMap(\.projects) + sections.filter(\.isBonus).flatMap(\.projects)
+        let ordered =
+            sections.filter { !$0.isBonus }.flatMap(\.projects) + sections.filter(\.isBonus).flatMap(\.projects)
         return ProgressPace(
             date: date,
             startDate: startDate,

@@ -38,7 +38,9 @@ public struct ProjectNumber: Hashable, Sendable, Comparable, Codable, CustomStri
     /// Decodes a number or a string such as `"01"`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Int.self) { try self.init(value) } else {
+        if let value = try? container.decode(Int.self) {
+            try self.init(value)
+        } else {
             try self.init(parsing: try container.decode(String.self))
         }
     }

@@ -111,11 +111,13 @@ import Testing
         #expect(snapshot.projects.map(\.status) == [.notStarted, .notStarted, .skipped])
         let started = try document.start(Fixture.project(1), on: Fixture.date("2025-01-05"))
         let changes = Fixture.changedLines(document.text, started.text)
-        #expect(changes.map(\.new) == [
-            "**Current Status**: In Progress",
-            "| 1 | - | x | 🟡 | Alpha | 2025-01-05 | |",
-            "**Last Updated**: 2025-01-05",
-        ])
+        #expect(
+            changes.map(\.new) == [
+                "**Current Status**: In Progress",
+                "| 1 | - | x | 🟡 | Alpha | 2025-01-05 | |",
+                "**Last Updated**: 2025-01-05",
+            ]
+        )
         let done = try started.complete(Fixture.project(1), on: Fixture.date("2025-01-09"))
         #expect(done.text.contains("## Overall Progress: 1/3 Projects Complete (33%)"))
         #expect(done.text.contains("**Q1 Progress**: 1/2 Complete"))
@@ -143,7 +145,8 @@ import Testing
             ("⬜", .notStarted), ("🟡", .inProgress), ("✅", .completed), ("⏭️", .skipped), ("⏭", .skipped),
             ("‚¨ú", .notStarted), ("\u{F8FF}üü°", .inProgress), ("‚úÖ", .completed), ("‚è≠Ô∏è", .skipped),
             ("â¬œ", .notStarted), ("âœ…", .completed), ("ðŸŸ¡", .inProgress), ("â\u{AD}ï¸", .skipped),
-            ("â\u{8F}\u{AD}ï¸\u{8F}", .skipped), ("", .notStarted), ("Done", .completed), (" In Progress ", .inProgress),
+            ("â\u{8F}\u{AD}ï¸\u{8F}", .skipped), ("", .notStarted), ("Done", .completed),
+            (" In Progress ", .inProgress),
         ]
         for (cell, status) in cases {
             #expect(ProjectStatus(cell: cell) == status, "\(cell)")
@@ -156,7 +159,10 @@ import Testing
     func windows1252() throws {
         let text = Fixture.seedText.replacingOccurrences(of: "‚¨ú", with: "â¬œ")
             .replacingOccurrences(of: "| 02 | Job Queue with DLQ | â¬œ |", with: "| 02 | Job Queue with DLQ | ðŸŸ¡ |")
-            .replacingOccurrences(of: "| 03 | DB Connection Pool Monitor | â¬œ |", with: "| 03 | DB Connection Pool Monitor | âœ… |")
+            .replacingOccurrences(
+                of: "| 03 | DB Connection Pool Monitor | â¬œ |",
+                with: "| 03 | DB Connection Pool Monitor | âœ… |"
+            )
         let document = try ProgressDocument(text: text)
         #expect([UInt8](document.data) == Array(text.utf8))
         let snapshot = try document.snapshot()
@@ -184,8 +190,10 @@ import Testing
             #expect(change.new == expected)
         }
         #expect(!repaired.text.contains("‚"))
-        let windows = try ProgressDocument(text: Fixture.seedText.replacingOccurrences(of: "‚¨ú", with: "â¬œ")
-            .replacingOccurrences(of: "‚è≠Ô∏è", with: "â\u{AD}ï¸"))
+        let windows = try ProgressDocument(
+            text: Fixture.seedText.replacingOccurrences(of: "‚¨ú", with: "â¬œ")
+                .replacingOccurrences(of: "‚è≠Ô∏è", with: "â\u{AD}ï¸")
+        )
         #expect(windows.repaired().text == repaired.text)
     }
 
@@ -210,7 +218,10 @@ import Testing
         for bad in ["2025-13-01", "2025-02-29", "25-01-01", "2025-1-01", "tomorrow", "2025-01-01x"] {
             Fixture.expectError(.invalidArgument) { try CalendarDate(parsing: bad) }
         }
-        #expect(CalendarDate(Date(timeIntervalSince1970: 0), timeZone: TimeZone(identifier: "UTC")!).description == "1970-01-01")
+        #expect(
+            CalendarDate(Date(timeIntervalSince1970: 0), timeZone: TimeZone(identifier: "UTC")!).description
+                == "1970-01-01"
+        )
         #expect(try ProjectNumber(parsing: "1").description == "01")
         #expect(try ProjectNumber(parsing: "07") == Fixture.project(7))
         for bad in ["0", "x", "100", "-1", ""] {

@@ -1,6 +1,6 @@
-import Synchronization
 import Foundation
 import ProgressTracking
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -47,7 +47,15 @@ import Darwin
                 (.unknownProject, { try $0.start(Fixture.project(41), on: day) }),
                 (.invalidTransition, { try $0.complete(Fixture.project(1), on: day) }),
                 (.invalidTransition, { try $0.reopen(Fixture.project(1), on: day) }),
-                (.invalidArgument, { try $0.start(Fixture.project(1), on: day).complete(Fixture.project(1), on: Fixture.date("2025-11-01")) }),
+                (
+                    .invalidArgument,
+                    {
+                        try $0.start(Fixture.project(1), on: day).complete(
+                            Fixture.project(1),
+                            on: Fixture.date("2025-11-01")
+                        )
+                    }
+                ),
                 (.invalidArgument, { try $0.reflect(month: 13, [.keyLearnings: "x"], on: day) }),
                 (.invalidArgument, { try $0.addBlogPost(title: "t", url: "nope", on: day) }),
                 (.noMatch, { try $0.check("no such item", on: day) }),

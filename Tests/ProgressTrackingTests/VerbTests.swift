@@ -12,11 +12,13 @@ import Testing
         let started = try document.start(Fixture.project(1), on: day1)
         let changes = Fixture.changedLines(document.text, started.text)
         #expect(changes.map(\.line) == [5, 23, 309])
-        #expect(changes.map(\.new) == [
-            "**Current Status**: In Progress",
-            "| 01 | Distributed Rate Limiter | 🟡 | 2025-11-20 | - | |",
-            "**Last Updated**: 2025-11-20",
-        ])
+        #expect(
+            changes.map(\.new) == [
+                "**Current Status**: In Progress",
+                "| 01 | Distributed Rate Limiter | 🟡 | 2025-11-20 | - | |",
+                "**Last Updated**: 2025-11-20",
+            ]
+        )
         Fixture.expectError(.invalidTransition) { try started.start(Fixture.project(1), on: day2) }
     }
 
@@ -31,20 +33,24 @@ import Testing
             skills: ["caching strategies", "Connection pooling"]
         )
         let changes = Fixture.changedLines(document.text, Self.withoutInserted(done.text))
-        #expect(changes.map(\.new) == [
-            "## Overall Progress: 1/40 Projects Complete (3%)",  // 2.5 rounds half up
-            "| 04 | API Cache Layer | ✅ | 2025-11-20 | 2025-12-03 | |",
-            "**Q1 Progress**: 1/4 Complete",
-            "- [x] Caching strategies (multi-tier, invalidation)",
-            "- [x] Connection pooling & resource management",
-            "**Last Updated**: 2025-12-03",
-        ])
+        #expect(
+            changes.map(\.new) == [
+                "## Overall Progress: 1/40 Projects Complete (3%)",  // 2.5 rounds half up
+                "| 04 | API Cache Layer | ✅ | 2025-11-20 | 2025-12-03 | |",
+                "**Q1 Progress**: 1/4 Complete",
+                "- [x] Caching strategies (multi-tier, invalidation)",
+                "- [x] Connection pooling & resource management",
+                "**Last Updated**: 2025-12-03",
+            ]
+        )
         let inserted = Fixture.insertedLines(Self.withoutInserted(done.text), done.text)
         #expect(inserted.count == 4)  // each item with a blank line before it
-        #expect(inserted.filter { !$0.isEmpty } == [
-            "- **04 API Cache Layer** (2025-12-03): Cache stampede at 3am | fixed",
-            "- **04 API Cache Layer** (2025-12-03): <https://github.com/me/cache>",
-        ])
+        #expect(
+            inserted.filter { !$0.isEmpty } == [
+                "- **04 API Cache Layer** (2025-12-03): Cache stampede at 3am | fixed",
+                "- **04 API Cache Layer** (2025-12-03): <https://github.com/me/cache>",
+            ]
+        )
         #expect(done.text.contains("*Track your war stories here as you complete projects*\n\n- **04 API Cache"))
         #expect(done.text.contains("*Links to your deployed projects*\n\n- **04"))
         // A second story goes right after the first.
@@ -72,10 +78,16 @@ import Testing
         #expect(forced.text.contains("| 02 | Job Queue with DLQ | ✅ | 2025-11-20 | 2025-11-20 | |"))
         let started = try document.start(Fixture.project(2), on: day2)
         Fixture.expectError(.invalidArgument) { try started.complete(Fixture.project(2), on: day1) }
-        Fixture.expectError(.invalidArgument) { try started.complete(Fixture.project(2), on: day2, repository: "github.com/x") }
-        Fixture.expectError(.invalidArgument) { try started.complete(Fixture.project(2), on: day2, repository: "ftp://h/x") }
+        Fixture.expectError(.invalidArgument) {
+            try started.complete(Fixture.project(2), on: day2, repository: "github.com/x")
+        }
+        Fixture.expectError(.invalidArgument) {
+            try started.complete(Fixture.project(2), on: day2, repository: "ftp://h/x")
+        }
         Fixture.expectError(.noMatch) { try started.complete(Fixture.project(2), on: day2, skills: ["juggling"]) }
-        Fixture.expectError(.ambiguousMatch) { try started.complete(Fixture.project(2), on: day2, skills: ["strategies"]) }
+        Fixture.expectError(.ambiguousMatch) {
+            try started.complete(Fixture.project(2), on: day2, skills: ["strategies"])
+        }
         Fixture.expectError(.invalidTransition) { try forced.complete(Fixture.project(2), on: day2) }
         Fixture.expectError(.unknownProject) { try document.start(Fixture.project(41), on: day1) }
     }
@@ -98,7 +110,8 @@ import Testing
 
         var all = document
         for number in 1...40 {
-            all = number % 2 == 0
+            all =
+                number % 2 == 0
                 ? try all.skip(Fixture.project(number), on: day2)
                 : try all.complete(Fixture.project(number), on: day2, force: true)
         }
@@ -123,9 +136,11 @@ import Testing
     func checklists() throws {
         let document = try Fixture.document()
         let checked = try document.check("LOGGING STRATEGIES", on: day1)
-        #expect(Fixture.changedLines(document.text, checked.text).map(\.new) == [
-            "- [x] Logging strategies", "**Last Updated**: 2025-11-20",
-        ])
+        #expect(
+            Fixture.changedLines(document.text, checked.text).map(\.new) == [
+                "- [x] Logging strategies", "**Last Updated**: 2025-11-20",
+            ]
+        )
         let milestone = try checked.check("month 3", on: day1)
         #expect(milestone.text.contains("- [x] **Month 3**: Can discuss distributed systems"))
         let unchecked = try milestone.uncheck("logging strat", on: day2)
@@ -144,9 +159,12 @@ import Testing
             [.keyLearnings: "Backpressure\nmatters", .nextMonthFocus: "Events"],
             on: day1
         )
-        #expect(Fixture.changedLines(document.text, march.text).map(\.new) == [
-            "- **Key Learnings**: Backpressure matters", "- **Next Month Focus**: Events", "**Last Updated**: 2025-11-20",
-        ])
+        #expect(
+            Fixture.changedLines(document.text, march.text).map(\.new) == [
+                "- **Key Learnings**: Backpressure matters", "- **Next Month Focus**: Events",
+                "**Last Updated**: 2025-11-20",
+            ]
+        )
         let december = try document.reflect(month: 12, [.achievements: "Shipped 17"], on: day1)
         #expect(december.text.contains("- **Achievements**: Shipped 17\n"))
         #expect(try december.snapshot().reflections[11].fields.last?.value == "Shipped 17")
@@ -156,14 +174,19 @@ import Testing
         Fixture.expectError(.invalidArgument) { try document.reflect(month: 0, [.keyLearnings: "x"], on: day1) }
         Fixture.expectError(.invalidArgument) { try document.reflect(month: 2, [:], on: day1) }
         // A missing month is created inside the section.
-        let trimmed = try ProgressDocument(text: document.text.replacingOccurrences(
-            of: "### Month 12\n- **Projects Completed**:\n- **Key Learnings**:\n- **Challenges Faced**:\n- **Achievements**:\n",
-            with: ""
-        ))
+        let trimmed = try ProgressDocument(
+            text: document.text.replacingOccurrences(
+                of:
+                    "### Month 12\n- **Projects Completed**:\n- **Key Learnings**:\n- **Challenges Faced**:\n- **Achievements**:\n",
+                with: ""
+            )
+        )
         let recreated = try trimmed.reflect(month: 12, [.keyLearnings: "k"], on: day1)
-        #expect(recreated.text.contains(
-            "- **Next Month Focus**:\n\n### Month 12\n- **Projects Completed**:\n- **Key Learnings**: k\n"
-        ))
+        #expect(
+            recreated.text.contains(
+                "- **Next Month Focus**:\n\n### Month 12\n- **Projects Completed**:\n- **Key Learnings**: k\n"
+            )
+        )
     }
 
     @Test("blog posts and insights are list items with the date; the placeholder stays; missing sections are created")
@@ -175,10 +198,12 @@ import Testing
             project: Fixture.project(1),
             on: day1
         )
-        #expect(blog.text.contains(
-            "*Track technical blog posts explaining your learnings*\n\n"
-                + "- [Token buckets \\[explained\\]](https://blog.example.com/buckets) (2025-11-20) — 01 Distributed Rate Limiter\n\n---"
-        ))
+        #expect(
+            blog.text.contains(
+                "*Track technical blog posts explaining your learnings*\n\n"
+                    + "- [Token buckets \\[explained\\]](https://blog.example.com/buckets) (2025-11-20) — 01 Distributed Rate Limiter\n\n---"
+            )
+        )
         #expect(try blog.snapshot().blogPosts.count == 1)
         Fixture.expectError(.invalidArgument) { try document.addBlogPost(title: "t", url: "not a url", on: day1) }
         Fixture.expectError(.invalidArgument) { try document.addBlogPost(title: " ", url: "https://x.io", on: day1) }
@@ -188,12 +213,18 @@ import Testing
         let insight = try document.addInsight("Measure | then cut", on: day1)
         #expect(insight.text.contains("as you progress*\n\n- **2025-11-20**: Measure | then cut\n\n---"))
         Fixture.expectError(.invalidArgument) { try document.addInsight("", on: day1) }
-        let noBlog = try ProgressDocument(text: document.text.replacingOccurrences(
-            of: "## Blog Posts Written\n\n*Track technical blog posts explaining your learnings*\n\n---\n\n",
-            with: ""
-        ))
+        let noBlog = try ProgressDocument(
+            text: document.text.replacingOccurrences(
+                of: "## Blog Posts Written\n\n*Track technical blog posts explaining your learnings*\n\n---\n\n",
+                with: ""
+            )
+        )
         let created = try noBlog.addBlogPost(title: "T", url: "http://x.io/a", on: day1)
-        #expect(created.text.hasSuffix("**Last Updated**: 2025-11-20\n\n## Blog Posts Written\n\n- [T](http://x.io/a) (2025-11-20)\n"))
+        #expect(
+            created.text.hasSuffix(
+                "**Last Updated**: 2025-11-20\n\n## Blog Posts Written\n\n- [T](http://x.io/a) (2025-11-20)\n"
+            )
+        )
     }
 
     @Test("invalid input leaves the document unchanged (a verb is never partly applied)")
@@ -202,7 +233,13 @@ import Testing
         let before = document.data
         // The skill fails after the row, the story and the repository were prepared: nothing may survive.
         Fixture.expectError(.noMatch) {
-            try document.complete(Fixture.project(1), on: day2, story: "s", repository: "https://x.io", skills: ["nope"])
+            try document.complete(
+                Fixture.project(1),
+                on: day2,
+                story: "s",
+                repository: "https://x.io",
+                skills: ["nope"]
+            )
         }
         #expect(document.data == before)
     }

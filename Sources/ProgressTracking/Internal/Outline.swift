@@ -113,7 +113,8 @@ struct Outline: Sendable {
                 // A Progress line under a sub-heading of the project section.
                 guard let start = section.headingLine else { return false }
                 let level = headings.first { $0.line == start }?.heading.level ?? 0
-                return start < line && !headings.contains { $0.line > start && $0.line < line && $0.heading.level <= level }
+                return start < line
+                    && !headings.contains { $0.line > start && $0.line < line && $0.heading.level <= level }
             }
     }
 
@@ -201,6 +202,11 @@ struct Outline: Sendable {
     static func isBonus(_ title: String) -> Bool { title.lowercased().contains("bonus") }
 
     static func format(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
+
+    /// Whether a date cell says "no date": empty, `-`, `—`, `–`.
+    static func isEmptyCell(_ cell: String?) -> Bool {
+        ["", "-", "—", "–", "--"].contains(cell ?? "")
+    }
 
     /// The first `YYYY-MM-DD` in a cell, if any.
     static func date(in cell: String?) -> CalendarDate? {

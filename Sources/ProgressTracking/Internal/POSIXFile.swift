@@ -67,8 +67,14 @@ enum POSIXFile {
 
     /// Writes `bytes` to a new temporary file beside `path` (mode `mode`, owner kept when possible), syncs it and
     /// returns its path. The caller renames or links it into place, or removes it.
-    static func writeTemporary(beside path: String, _ bytes: [UInt8], mode: mode_t, owner: (uid_t, gid_t)?) throws -> String {
-        let temporary = "\(directory(of: path))/.\(basename(of: path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    static func writeTemporary(
+        beside path: String,
+        _ bytes: [UInt8],
+        mode: mode_t,
+        owner: (uid_t, gid_t)?
+    ) throws -> String {
+        let temporary =
+            "\(directory(of: path))/.\(basename(of: path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = try openFile(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
         do {
             defer { close(fd) }
