@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "Benchmarking", targets: ["Benchmarking"]),
         .library(name: "MasteryServer", targets: ["MasteryServer"]),
         .library(name: "Redis", targets: ["Redis"]),
+        .library(name: "ProgressTracking", targets: ["ProgressTracking"]),
         // Each system is a library product too, so another package can `import RateLimiting`.
     ],
     dependencies: [
@@ -125,6 +126,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .target(
+            name: "ProgressTracking",
+            dependencies: [],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Composition root and executable
         .target(
             name: "MasteryServer",
@@ -178,6 +186,12 @@ let package = Package(
                 "Redis", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProgressTrackingTests",
+            dependencies: ["ProgressTracking", "TestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
