@@ -146,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "mastery",
             dependencies: [
-                "MasteryServer", "Platform", "Benchmarking", logging, metrics, tracing, configuration,
+                "MasteryServer", "Platform", "Benchmarking", "ProgressTracking", logging, metrics, tracing, configuration,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

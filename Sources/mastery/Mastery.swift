@@ -6,7 +6,7 @@ struct Mastery: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mastery",
         abstract: "The 40 systems of Backend Engineering Mastery, as one server and one tool.",
-        subcommands: [ServeCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, ProgressCommand.self, BenchCommand.self]
     )
 }
 
