@@ -62,7 +62,15 @@ struct ProgressContext {
     }
 
     private static func failure(for error: ProgressError, path: String) -> Failure {
-        let message = error.line.map { "\(path), line \($0): \(error.message)" } ?? error.message
+        // Name the file when the error is about its contents.
+        let message: String
+        if let line = error.line {
+            message = "\(path), line \(line): \(error.message)"
+        } else if error.code == .invalidDocument {
+            message = "\(path): \(error.message)"
+        } else {
+            message = error.message
+        }
         switch error.code {
         case .fileExists:
             return Failure(status: Failure.cannotCreate, message: message)

@@ -167,7 +167,8 @@ struct ProgressRepairCommand: ParsableCommand {
                 changed = document.needsRepair
                 return document.repaired()
             }
-            return changed ? "\(context.store.path): status glyphs repaired" : "\(context.store.path): nothing to repair"
+            return changed
+                ? "\(context.store.path): status glyphs repaired" : "\(context.store.path): nothing to repair"
         }
     }
 }

@@ -5,13 +5,23 @@ import ProgressTracking
 /// and the next ones, and the pace against the plan. ANSI colours only when `colors` is true.
 struct ProgressReport {
     var snapshot: ProgressSnapshot
+    /// The pace at `today`; `nil` when the file has no Start Date.
     var pace: ProgressPace?
+    /// The day the view is for (`--date` or today).
+    var today: CalendarDate
+    /// How many upcoming projects to list.
+    var nextCount = 3
     var colors: Bool
     /// The width of a bar in cells.
     var barWidth = 24
 
     private enum Style: String {
-        case bold = "1", dim = "2", green = "32", yellow = "33", red = "31", cyan = "36"
+        case bold = "1"
+        case dim = "2"
+        case green = "32"
+        case yellow = "33"
+        case red = "31"
+        case cyan = "36"
     }
 
     /// The view, ending with a newline.
@@ -44,24 +54,31 @@ struct ProgressReport {
                 + "\(totals.skipped) skipped"
         )
 
-        let inProgress = pace?.inProgress ?? snapshot.projects.filter { $0.status == .inProgress }
+        let inProgress = snapshot.projects.filter { $0.status == .inProgress }
         out.append("")
         out.append(paint("In progress", .bold))
         if inProgress.isEmpty { out.append("  (none)") }
         for project in inProgress {
             let since = project.startDate.map { start in
-                let days = pace.map { start.days(to: $0.date) }
-                return " (since \(start)" + (days.map { $0 >= 0 ? ", \($0) days" : "" } ?? "") + ")"
+                let days = start.days(to: today)
+                return " (since \(start)" + (days >= 0 ? ", \(days) day\(days == 1 ? "" : "s")" : "") + ")"
             }
             out.append("  " + paint("\(project.number)", .yellow) + " \(project.name)" + (since ?? ""))
         }
+        // The pace's list when there is one; the same order (quarters, then Bonus) without a Start Date.
+        let next =
+            pace?.next
+            ?? Array(
+                (snapshot.sections.filter { !$0.isBonus } + snapshot.sections.filter(\.isBonus))
+                    .flatMap(\.projects).filter { $0.status == .notStarted }.prefix(nextCount)
+            )
+        out.append("")
+        out.append(paint("Next", .bold))
+        if next.isEmpty { out.append("  (none)") }
+        for project in next {
+            out.append("  " + paint("\(project.number)", .cyan) + " \(project.name)")
+        }
         if let pace {
-            out.append("")
-            out.append(paint("Next", .bold))
-            if pace.next.isEmpty { out.append("  (none)") }
-            for project in pace.next {
-                out.append("  " + paint("\(project.number)", .cyan) + " \(project.name)")
-            }
             out.append("")
             out.append(paint("Pace:", .bold) + " " + paceLine(pace))
         } else {

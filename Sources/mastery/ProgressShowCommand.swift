@@ -45,7 +45,13 @@ struct ProgressShowCommand: ParsableCommand {
             if json {
                 return try ProgressShowJSON(snapshot: snapshot, pace: pace).encoded()
             }
-            return ProgressReport(snapshot: snapshot, pace: pace, colors: useColors()).render()
+            return ProgressReport(
+                snapshot: snapshot,
+                pace: pace,
+                today: context.today,
+                nextCount: next,
+                colors: useColors()
+            ).render()
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// `mastery progress …` as a real process, on a copy of the seed PROGRESS.md in a folder of its own per test.
 @Suite("mastery progress as a process")
@@ -53,7 +53,10 @@ struct ProgressCommandTests {
         #expect(text.contains("https://github.com/me/limiter"))
         #expect(text.contains("- [x] Caching strategies (multi-tier, invalidation)"))
 
-        try await sandbox.expect(["skip", "2", "--date", "2025-12-11"], prints: "02 Job Queue with DLQ: skipped (0 in progress, 1/40 complete)")
+        try await sandbox.expect(
+            ["skip", "2", "--date", "2025-12-11"],
+            prints: "02 Job Queue with DLQ: skipped (0 in progress, 1/40 complete)"
+        )
         #expect(try sandbox.line(startingWith: "| 02 |") == "| 02 | Job Queue with DLQ | ⏭️ | - | - | |")
         try await sandbox.expect(
             ["reopen", "2", "--date", "2025-12-12"],
@@ -70,15 +73,27 @@ struct ProgressCommandTests {
             ["note", "3", "pool | sizing", "--date", "2025-12-14"],
             prints: "03 DB Connection Pool Monitor: note written (1 in progress, 0/40 complete)"
         )
-        #expect(try sandbox.line(startingWith: "| 03 |") == #"| 03 | DB Connection Pool Monitor | ‚¨ú | - | - | pool \| sizing |"#)
+        #expect(
+            try sandbox.line(startingWith: "| 03 |")
+                == #"| 03 | DB Connection Pool Monitor | ‚¨ú | - | - | pool \| sizing |"#
+        )
 
-        try await sandbox.expect(["check", "cap theorem"], prints: #""CAP theorem & distributed consensus" (Distributed Systems): checked"#)
+        try await sandbox.expect(
+            ["check", "cap theorem"],
+            prints: #""CAP theorem & distributed consensus" (Distributed Systems): checked"#
+        )
         #expect(try sandbox.text().contains("- [x] CAP theorem & distributed consensus"))
-        try await sandbox.expect(["uncheck", "CAP THEOREM"], prints: #""CAP theorem & distributed consensus" (Distributed Systems): unchecked"#)
+        try await sandbox.expect(
+            ["uncheck", "CAP THEOREM"],
+            prints: #""CAP theorem & distributed consensus" (Distributed Systems): unchecked"#
+        )
         #expect(try sandbox.text().contains("- [ ] CAP theorem & distributed consensus"))
 
         try await sandbox.expect(
-            ["reflect", "--month", "1", "--learnings", "Lua scripts are atomic", "--next-focus", "Job queues", "--date", "2025-12-15"],
+            [
+                "reflect", "--month", "1", "--learnings", "Lua scripts are atomic", "--next-focus", "Job queues",
+                "--date", "2025-12-15",
+            ],
             prints: "Month 1 reflection: wrote Key Learnings, Next Month Focus"
         )
         let reflection = try sandbox.text()
@@ -91,13 +106,29 @@ struct ProgressCommandTests {
         #expect(try sandbox.text().contains("- **Achievements**: Shipped 17 systems"))
 
         try await sandbox.expect(
-            ["blog", "add", "Rate limiting at scale", "https://blog.example.com/limits", "--project", "1", "--date", "2025-12-16"],
+            [
+                "blog", "add", "Rate limiting at scale", "https://blog.example.com/limits", "--project", "1", "--date",
+                "2025-12-16",
+            ],
             prints: "blog post added: Rate limiting at scale (1 listed)"
         )
-        #expect(try sandbox.text().contains("- [Rate limiting at scale](https://blog.example.com/limits) (2025-12-16) — 01 Distributed Rate Limiter"))
-        try await sandbox.expect(["insight", "Measure before tuning", "--project", "03", "--date", "2025-12-17"], prints: "insight added (1 listed)")
+        #expect(
+            try sandbox.text().contains(
+                "- [Rate limiting at scale](https://blog.example.com/limits) (2025-12-16) — 01 Distributed Rate Limiter"
+            )
+        )
+        try await sandbox.expect(
+            ["insight", "Measure before tuning", "--project", "03", "--date", "2025-12-17"],
+            prints: "insight added (1 listed)"
+        )
         #expect(try sandbox.text().contains("- **2025-12-17** (03 DB Connection Pool Monitor): Measure before tuning"))
         #expect(try sandbox.line(startingWith: "**Last Updated**") == "**Last Updated**: 2025-12-17")
+
+        try await sandbox.expect(
+            ["complete", "4", "--force", "--date", "2025-12-18"],
+            prints: "04 API Cache Layer: completed 2025-12-18 (1 in progress, 1/40 complete)"
+        )
+        #expect(try sandbox.line(startingWith: "| 04 |") == "| 04 | API Cache Layer | ✅ | 2025-12-18 | 2025-12-18 | |")
     }
 
     @Test("repair fixes the seed's mojibake glyphs only once, leaving Last Updated alone")
@@ -125,18 +156,27 @@ struct ProgressCommandTests {
         #expect(byFlag.status == .exited(0), "\(byFlag.standardError)")
         #expect(try sandbox.line(startingWith: "| 01 |")?.contains("🟡") == true)
 
-        let byEnvironment = try await elsewhere.run(["start", "2", "--date", "2025-11-21"], environment: ["MASTERY_PROGRESS_FILE": path])
+        let byEnvironment = try await elsewhere.run(
+            ["start", "2", "--date", "2025-11-21"],
+            environment: ["MASTERY_PROGRESS_FILE": path]
+        )
         #expect(byEnvironment.status == .exited(0), "\(byEnvironment.standardError)")
         #expect(try sandbox.line(startingWith: "| 02 |")?.contains("🟡") == true)
 
         let missing = elsewhere.directory.appendingPathComponent("missing.md").path
-        let flagWins = try await elsewhere.run(["start", "3", "--file", path], environment: ["MASTERY_PROGRESS_FILE": missing])
+        let flagWins = try await elsewhere.run(
+            ["start", "3", "--file", path],
+            environment: ["MASTERY_PROGRESS_FILE": missing]
+        )
         #expect(flagWins.status == .exited(0), "\(flagWins.standardError)")
         #expect(try sandbox.line(startingWith: "| 03 |")?.contains("🟡") == true)
 
         let noFile = try await elsewhere.run(["start", "4"], environment: ["MASTERY_PROGRESS_FILE": missing])
         #expect(noFile.status == .exited(66))
-        #expect(noFile.standardError == "error: there is no progress file at \(missing) (`mastery progress init` creates one)\n")
+        #expect(
+            noFile.standardError
+                == "error: there is no progress file at \(missing) (`mastery progress init` creates one)\n"
+        )
         #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
@@ -191,7 +231,10 @@ struct ProgressCommandTests {
         for arguments in [["start", "1"], ["show"], ["repair"]] {
             let result = try await sandbox.run(arguments)
             #expect(result.status == .exited(65))
-            #expect(result.standardError.hasPrefix("error: PROGRESS.md, line 38: project 07 has no recognisable status"), "\(result.standardError)")
+            #expect(
+                result.standardError.hasPrefix("error: PROGRESS.md, line 38: project 07 has no recognisable status"),
+                "\(result.standardError)"
+            )
             #expect(try sandbox.bytes() == before)
         }
     }
@@ -230,7 +273,9 @@ struct ProgressCommandTests {
         #expect(output.contains("Q1: Foundations & Scalability (Months 1-3)        ░░░░"))
         #expect(output.contains("Q4: Advanced Systems & Leadership (Months 10-12)"))
         #expect(output.contains("  01 Distributed Rate Limiter (since 2025-11-20, 59 days)"))
-        #expect(output.contains("Next\n  02 Job Queue with DLQ\n  03 DB Connection Pool Monitor\n  04 API Cache Layer\n"))
+        #expect(
+            output.contains("Next\n  02 Job Queue with DLQ\n  03 DB Connection Pool Monitor\n  04 API Cache Layer\n")
+        )
         // Two months in, the plan expects 2.7 of Q1's 4 projects: 0 done is 2 behind.
         #expect(
             output.hasSuffix(
@@ -265,6 +310,19 @@ struct ProgressCommandTests {
         }
     }
 
+    @Test("without a Start Date show still lists the projects, and the pace is unknown (null in JSON)")
+    func showWithoutStartDate() async throws {
+        let sandbox = try ProgressSandbox()
+        try sandbox.replace("**Start Date**: 2025-11-18\n", with: "")
+        let plain = try await sandbox.run(["show", "--date", "2026-01-18"])
+        #expect(plain.status == .exited(0), "\(plain.standardError)")
+        #expect(plain.standardOutput.contains("Next\n  01 Distributed Rate Limiter\n"))
+        #expect(plain.standardOutput.hasSuffix("Pace: unknown, the file has no Start Date\n"))
+        let json = try await sandbox.showJSON()
+        #expect(json["pace"] is NSNull)
+        #expect(json["snapshot"] is [String: Any])
+    }
+
     @Test("show --json prints the snapshot and the pace as one JSON object with ISO dates")
     func showJSON() async throws {
         let sandbox = try ProgressSandbox()
@@ -277,7 +335,9 @@ struct ProgressCommandTests {
         #expect(snapshot["startDate"] as? String == "2025-11-18")
         #expect(snapshot["lastUpdated"] as? String == "2025-12-01")
         let totals = try #require(snapshot["totals"] as? [String: Any])
-        #expect(totals["total"] as? Int == 40 && totals["completed"] as? Int == 1 && totals["percentComplete"] as? Int == 3)
+        #expect(
+            totals["total"] as? Int == 40 && totals["completed"] as? Int == 1 && totals["percentComplete"] as? Int == 3
+        )
         let sections = try #require(snapshot["sections"] as? [[String: Any]])
         #expect(sections.count == 5)
         let first = try #require((sections.first?["projects"] as? [[String: Any]])?.first)
@@ -347,7 +407,11 @@ final class ProgressSandbox {
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let process = try launch(arguments, environment: environment)
         let status = try await process.waitForExit(timeout: .seconds(60))
-        return Result(status: status, standardOutput: process.readStandardOutput(), standardError: process.readStandardError())
+        return Result(
+            status: status,
+            standardOutput: process.readStandardOutput(),
+            standardError: process.readStandardError()
+        )
     }
 
     /// Runs a verb expected to succeed, printing exactly `line` (when given).
@@ -376,7 +440,9 @@ final class ProgressSandbox {
 
     /// The first line of the file starting with `prefix`.
     func line(startingWith prefix: String) throws -> String? {
-        try text().split(separator: "\n", omittingEmptySubsequences: false).first { $0.hasPrefix(prefix) }.map(String.init)
+        try text().split(separator: "\n", omittingEmptySubsequences: false).first { $0.hasPrefix(prefix) }.map(
+            String.init
+        )
     }
 
     /// Replaces text in the file (which must contain it).
