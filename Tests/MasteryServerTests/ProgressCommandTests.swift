@@ -131,6 +131,27 @@ struct ProgressCommandTests {
         #expect(try sandbox.line(startingWith: "| 04 |") == "| 04 | API Cache Layer | ✅ | 2025-12-18 | 2025-12-18 | |")
     }
 
+    @Test("without --date the day written is today in the local time zone (TZ)")
+    func todayInLocalTimeZone() async throws {
+        let sandbox = try ProgressSandbox()
+        func today(in zone: String) -> String {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: zone)
+            formatter.dateFormat = "yyyy-MM-dd"
+            return formatter.string(from: Date())
+        }
+        // UTC+14 and UTC−11 are 25 hours apart: they never share a day, so UTC or a fixed zone fails one of them.
+        for (project, zone) in [("1", "Pacific/Kiritimati"), ("2", "Pacific/Pago_Pago")] {
+            let before = today(in: zone)
+            let result = try await sandbox.run(["start", project], environment: ["TZ": zone])
+            let after = today(in: zone)
+            #expect(result.status == .exited(0), "\(result.standardError)")
+            let row = try #require(try sandbox.line(startingWith: "| 0\(project) |"))
+            #expect(row.contains("| 🟡 | \(before) |") || row.contains("| 🟡 | \(after) |"), "\(row) in \(zone)")
+        }
+    }
+
     @Test("repair fixes the seed's mojibake glyphs only once, leaving Last Updated alone")
     func repair() async throws {
         let sandbox = try ProgressSandbox()
