@@ -128,7 +128,8 @@ let package = Package(
 
         .target(
             name: "ProgressTracking",
-            dependencies: [],
+            // The core (documents, the file store) uses Foundation only; HTTP/ mounts it in the server.
+            dependencies: ["Platform", "Dashboard", hummingbird, logging, nioPosix],
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
@@ -137,7 +138,7 @@ let package = Package(
         .target(
             name: "MasteryServer",
             dependencies: [
-                "Platform", "Storage", "Redis", "Dashboard", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
+                "Platform", "Storage", "Redis", "Dashboard", "ProgressTracking", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -169,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "MasteryServerTests",
             dependencies: [
-                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
+                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "ProgressTracking", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

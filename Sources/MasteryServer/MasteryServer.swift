@@ -122,6 +122,7 @@ public struct MasteryServer: Sendable {
 
         // Systems.
         var systems: [any MasterySystem] = []
+        let mountedModules = Set(systemTypes.map { $0.descriptor.module })
         for type in systemTypes {
             let descriptor = type.descriptor
             var systemLogger = logger
@@ -133,7 +134,9 @@ public struct MasteryServer: Sendable {
                 metrics: metrics,
                 sqlite: sqlite,
                 postgres: postgres,
-                redis: redis
+                redis: redis,
+                mountedModules: mountedModules,
+                credentials: credentials
             )
             systems.append(try await type.init(context: context))
         }
@@ -159,7 +162,7 @@ public struct MasteryServer: Sendable {
         DashboardController(
             renderer: renderer,
             credentials: credentials,
-            mountedModules: Set(systemTypes.map { $0.descriptor.module })
+            mountedModules: mountedModules
         ).addRoutes(to: router)
         for system in systems { system.addRoutes(to: router) }
         routeTable.load(router.routes.map { ($0.path.description, $0.method) })

@@ -26,6 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help("host")) var host: String?
     @Option(help: help("port")) var port: String?
     @Option(name: .customLong("data-dir"), help: help("dataDir")) var dataDir: String?
+    @Option(name: .customLong("progress-file"), help: help("progressFile")) var progressFile: String?
     @Option(name: .customLong("postgres-url"), help: help("postgresURL")) var postgresURL: String?
     @Option(name: .customLong("redis-url"), help: help("redisURL")) var redisURL: String?
     @Option(name: .customLong("redis-sentinels"), help: help("redisSentinels")) var redisSentinels: String?
@@ -50,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     var commandLineValues: [String: String] {
         let pairs: [(String, String?)] = [
-            ("host", host), ("port", port), ("dataDir", dataDir), ("postgresURL", postgresURL), ("redisURL", redisURL),
+            ("host", host), ("port", port), ("dataDir", dataDir), ("progressFile", progressFile), ("postgresURL", postgresURL), ("redisURL", redisURL),
             ("adminToken", adminToken), ("logLevel", logLevel), ("logFormat", logFormat), ("maxBodySize", maxBodySize),
             ("idleTimeout", idleTimeout), ("requestHeadTimeout", requestHeadTimeout), ("maxConnections", maxConnections),
             ("shutdownGracePeriod", shutdownGracePeriod), ("drainDelay", drainDelay),

@@ -19,6 +19,7 @@ extension MasteryConfiguration {
         Key(name: "host", help: "address to listen on (default 127.0.0.1; non-loopback needs adminToken)", isSecret: false),
         Key(name: "port", help: "TCP port, 0-65535, 0 picks a free one (default 8080)", isSecret: false),
         Key(name: "dataDir", help: "folder for embedded state (default ./.mastery)", isSecret: false),
+        Key(name: "progressFile", help: "the progress file to track (default ./PROGRESS.md if present, else <dataDir>/PROGRESS.md)", isSecret: false),
         Key(name: "postgresURL", help: "postgres://user:password@host:port/db: switches the PostgreSQL tier on", isSecret: true),
         Key(name: "redisURL", help: "redis://[:password@]host:port[/db]: switches the Redis tier on", isSecret: true),
         Key(name: "redisSentinels", help: "host:port[,host:port…] of Redis Sentinels: the pool follows failovers", isSecret: false),
@@ -55,6 +56,7 @@ extension MasteryConfiguration {
         if let dataDirectory = try reader.validatedString("dataDir", expected: "a folder path", validate: { !$0.isEmpty }) {
             self.dataDirectory = dataDirectory
         }
+        self.progressFile = try reader.validatedString("progressFile", expected: "a file path", validate: { !$0.isEmpty })
         self.postgresURL = try reader.validatedString(
             "postgresURL",
             expected: "a postgres:// or postgresql:// URL",

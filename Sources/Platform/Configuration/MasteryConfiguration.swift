@@ -18,6 +18,9 @@ public struct MasteryConfiguration: Sendable {
     public var port: Int = 8080
     /// The folder for embedded state (the SQLite database, the generated admin token).
     public var dataDirectory: String = ".mastery"
+    /// The progress file (`PROGRESS.md`) the progress tracker reads and updates. When `nil`, `./PROGRESS.md` if it
+    /// exists, else `<dataDirectory>/PROGRESS.md`, created from the template on first start.
+    public var progressFile: String? = nil
     /// A PostgreSQL URL that switches the shared PostgreSQL tier on.
     public var postgresURL: String? = nil
     /// A Redis URL that switches the shared Redis tier on.

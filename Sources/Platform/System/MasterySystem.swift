@@ -55,6 +55,10 @@ public struct SystemContext: Sendable {
     public var postgres: PostgresStorage?
     /// The shared Redis tier (a connection pool the server runs as a service), when `redisURL` is set.
     public var redis: RedisClient?
+    /// The modules of every system this server mounts (`RateLimiting`, …), so a page can link to the others.
+    public var mountedModules: Set<String>
+    /// The admin credentials, for systems that render dashboard pages (`nil` when the caller has none).
+    public var credentials: AdminCredentials?
 
     /// Creates a context.
     public init(
@@ -64,7 +68,9 @@ public struct SystemContext: Sendable {
         metrics: MetricsRegistry,
         sqlite: SQLiteStorage,
         postgres: PostgresStorage?,
-        redis: RedisClient?
+        redis: RedisClient?,
+        mountedModules: Set<String> = [],
+        credentials: AdminCredentials? = nil
     ) {
         self.configuration = configuration
         self.server = server
@@ -73,5 +79,7 @@ public struct SystemContext: Sendable {
         self.sqlite = sqlite
         self.postgres = postgres
         self.redis = redis
+        self.mountedModules = mountedModules
+        self.credentials = credentials
     }
 }

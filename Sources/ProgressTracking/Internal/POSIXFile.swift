@@ -5,6 +5,7 @@ internal import Musl
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
+internal import Foundation  // with the HTTP layer in the module, stat() is also seen through CoreFoundation
 
 /// The few POSIX calls the file store makes, with errors turned into ``ProgressError``.
 enum POSIXFile {

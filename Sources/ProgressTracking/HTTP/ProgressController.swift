@@ -1,0 +1,160 @@
+public import Dashboard
+import Foundation
+public import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+public import Platform
+
+/// The progress tracker's HTTP surface over one file.
+///
+/// - `GET /v1/progress`: a ``ProgressReport`` (snapshot and pace) as JSON.
+/// - `POST /v1/progress/projects/{n}/start`, `…/complete`, `…/skip`: the library's verbs, through
+///   ``ProgressFileStore/update(_:)`` (locked, re-read under the lock), answering the new report. `complete`
+///   accepts an optional JSON body `{"story", "repository", "skills", "force"}`. Refusals are problems: 400 for a
+///   malformed number or argument, 404 for an unknown project, 409 for a status that does not allow the verb; the
+///   file is then unchanged. Like every write, they need the admin token or a dashboard session.
+/// - `GET /progress`: the dashboard page; `/systems/progress` redirects there.
+public struct ProgressController: Sendable {
+    let store: ProgressFileStore
+    let renderer: DashboardRenderer
+    let mountedModules: Set<String>
+    let today: @Sendable () -> CalendarDate
+
+    /// Creates the controller.
+    /// - Parameters:
+    ///   - store: The progress file.
+    ///   - renderer: Renders the page inside the dashboard frame.
+    ///   - mountedModules: The modules the server mounts (cards link to those systems).
+    ///   - today: The current day, from the caller's clock (verbs record it; the pace is measured at it).
+    public init(
+        store: ProgressFileStore,
+        renderer: DashboardRenderer,
+        mountedModules: Set<String>,
+        today: @escaping @Sendable () -> CalendarDate
+    ) {
+        self.store = store
+        self.renderer = renderer
+        self.mountedModules = mountedModules
+        self.today = today
+    }
+
+    /// The optional body of `POST /v1/progress/projects/{n}/complete`.
+    public struct CompleteRequest: Codable, Sendable {
+        /// A war story, added under "War Stories Collected".
+        public var story: String?
+        /// The project's repository URL, added under "GitHub Repositories".
+        public var repository: String?
+        /// Texts naming "Skills Acquired" items to tick.
+        public var skills: [String]?
+        /// Completes a project that was never started.
+        public var force: Bool?
+    }
+
+    /// The verbs the page and the API offer.
+    enum Verb: String, CaseIterable, Sendable {
+        case start, complete, skip
+    }
+
+    /// Adds the routes.
+    public func addRoutes(to router: Router<MasteryRequestContext>) {
+        router.get("/v1/progress") { _, _ in
+            let document = try await blocking { try store.read() }
+            return try Self.json(try report(document))
+        }
+        for verb in Verb.allCases {
+            router.post("/v1/progress/projects/{number}/\(verb.rawValue)") { request, context in
+                try await apply(verb, request: request, context: context)
+            }
+        }
+        router.get("/progress") { request, _ in
+            let document = try await blocking { try store.read() }
+            let page = ProgressPage(
+                report: try report(document),
+                text: document.text,
+                mountedModules: mountedModules,
+                today: today()
+            )
+            return renderer.page(title: "Progress", content: page.html, request: request)
+        }
+        router.get(RouterPath(ProgressSystem.descriptor.pagePath)) { _, _ in
+            Response(status: .seeOther, headers: [.location: "/progress"])
+        }
+    }
+
+    func apply(_ verb: Verb, request: Request, context: MasteryRequestContext) async throws -> Response {
+        let text = try context.parameters.require("number")
+        let body = try await completeRequest(verb: verb, request: request, context: context)
+        let date = today()
+        let document = try await blocking {
+            let number = try ProjectNumber(parsing: text)
+            return try store.update { document in
+                switch verb {
+                case .start:
+                    try document.start(number, on: date)
+                case .skip:
+                    try document.skip(number, on: date)
+                case .complete:
+                    try document.complete(
+                        number,
+                        on: date,
+                        story: body.story.flatMap { $0.isEmpty ? nil : $0 },
+                        repository: body.repository.flatMap { $0.isEmpty ? nil : $0 },
+                        skills: body.skills ?? [],
+                        force: body.force ?? false
+                    )
+                }
+            }
+        }
+        context.logger.info(
+            "Progress updated",
+            metadata: ["progress.verb": .string(verb.rawValue), "progress.project": .string(ProjectNumber.printable(text))]
+        )
+        return try Self.json(try report(document))
+    }
+
+    /// The body of `complete` (empty means no options); the other verbs take none.
+    func completeRequest(verb: Verb, request: Request, context: MasteryRequestContext) async throws -> CompleteRequest {
+        let buffer = try await request.body.collect(upTo: context.maxBodySize)
+        guard buffer.readableBytes > 0 else { return CompleteRequest() }
+        guard verb == .complete else {
+            throw ProblemDetails.badRequest("\(verb.rawValue) takes no body.")
+        }
+        return try JSONDecoder().decode(CompleteRequest.self, from: Data(buffer.readableBytesView))
+    }
+
+    func report(_ document: ProgressDocument) throws -> ProgressReport {
+        do {
+            let snapshot = try document.snapshot()
+            return ProgressReport(snapshot: snapshot, pace: try? snapshot.pace(on: today()))
+        } catch let error as ProgressError {
+            throw error.problem
+        }
+    }
+
+    /// Runs blocking file work on NIO's thread pool, mapping ``ProgressError`` to its problem.
+    func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await NIOThreadPool.singleton.runIfActive(work)
+        } catch let error as ProgressError {
+            throw error.problem
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+        )
+    }
+}
+
+extension ProjectNumber {
+    /// A path parameter safe for a log: at most 8 characters, ASCII letters and digits only.
+    static func printable(_ text: String) -> String {
+        String(text.prefix(8).map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "?" })
+    }
+}
