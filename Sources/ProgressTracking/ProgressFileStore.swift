@@ -51,7 +51,7 @@ public struct ProgressFileStore: Sendable {
             let updated = try change(try ProgressDocument(data: bytes))
             let newBytes = [UInt8](updated.data)
             if newBytes != bytes {
-                try replace(with: newBytes, mode: info.st_mode & 0o7777, owner: (info.st_uid, info.st_gid))
+                try replace(with: newBytes, mode: info.mode & 0o7777, owner: (info.owner, info.group))
             }
             return updated
         }

@@ -5,7 +5,7 @@ internal import Musl
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
-internal import Foundation  // with the HTTP layer in the module, stat() is also seen through CoreFoundation
+internal import Foundation
 
 /// The few POSIX calls the file store makes, with errors turned into ``ProgressError``.
 enum POSIXFile {
@@ -58,12 +58,31 @@ enum POSIXFile {
         }
     }
 
-    /// The file's status, or `nil` when it does not exist.
-    static func status(_ path: String) throws -> stat? {
-        var info = stat()
-        if stat(path, &info) == 0 { return info }
-        if errno == ENOENT { return nil }
-        throw error("cannot inspect", path)
+    /// A file's permission bits and owner.
+    struct Status {
+        var mode: mode_t
+        var owner: uid_t
+        var group: gid_t
+    }
+
+    /// The file's permission bits and owner, or `nil` when it does not exist.
+    ///
+    /// Read through FileManager rather than `stat(2)`: which module "owns" the C `struct stat` depends on what
+    /// else the target imports, and a build can then refuse its members.
+    static func status(_ path: String) throws -> Status? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            guard let mode = (attributes[.posixPermissions] as? NSNumber)?.uint32Value,
+                let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value,
+                let group = (attributes[.groupOwnerAccountID] as? NSNumber)?.uint32Value
+            else { throw error("cannot inspect", path, errno: EIO) }
+            return Status(mode: mode_t(mode), owner: uid_t(owner), group: gid_t(group))
+        } catch let failure as ProgressError {
+            throw failure
+        } catch {
+            throw Self.error("cannot inspect", path, errno: (error as NSError).code == NSFileReadNoSuchFileError ? ENOENT : EIO)
+        }
     }
 
     /// Writes `bytes` to a new temporary file beside `path` (mode `mode`, owner kept when possible), syncs it and
