@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "Benchmarking",
             dependencies: [
-                "Platform", "Redis", logging, nioCore, nioPosix, httpClient,
+                "Platform", "Redis", "ProgressTracking", logging, nioCore, nioPosix, httpClient,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

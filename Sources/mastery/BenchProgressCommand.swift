@@ -1,0 +1,40 @@
+import ArgumentParser
+import Benchmarking
+import Foundation
+import Logging
+
+/// `mastery bench progress`: what reading, changing and safely writing a PROGRESS.md costs. Meant for release builds.
+struct BenchProgressCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "progress",
+        abstract: "Benchmark the progress tracker: parse, write back, snapshot, verbs, locked file updates.",
+        discussion: """
+            Works on a document made from the template (40 projects) in memory and in a temporary folder; no peer. \
+            Build with `swift build -c release`.
+            """
+    )
+
+    @Option(help: "In-memory iterations per step.")
+    var iterations = 2_000
+
+    @Option(help: "File updates through the store (each locks, re-reads, writes a temporary file, fsyncs, renames).")
+    var fileUpdates = 300
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func run() async throws {
+        var logger = Logger(label: "mastery.bench") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .info
+        var configuration = ProgressBenchmark.Configuration()
+        configuration.iterations = iterations
+        configuration.fileUpdates = fileUpdates
+        do {
+            let report = try await ProgressBenchmark(configuration: configuration).run(logger: logger)
+            print(json ? try report.renderJSON() : report.renderTable(), terminator: json ? "\n" : "")
+        } catch let error as BenchmarkError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
