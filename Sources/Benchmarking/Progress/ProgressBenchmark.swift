@@ -60,8 +60,13 @@ public struct ProgressBenchmark: Sendable {
         let began = clock.now
         for index in 0..<configuration.fileUpdates {
             let before = clock.now
+            // A cycle that every file update can repeat: ⬜ → 🟡 → ⏭️ → ⬜.
             _ = try store.update { document in
-                index % 2 == 0 ? try document.start(project, on: day) : try document.reopen(project, on: day)
+                switch index % 3 {
+                case 0: try document.start(project, on: day)
+                case 1: try document.skip(project, on: day)
+                default: try document.reopen(project, on: day)
+                }
             }
             histogram.record(UInt64(max(1, Self.microseconds(clock.now - before))))
         }
