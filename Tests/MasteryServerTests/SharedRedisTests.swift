@@ -62,7 +62,7 @@ struct SharedRedisTests {
                 #expect(response.status == .serviceUnavailable)
                 #expect(String(buffer: response.body).contains(#""name":"redis""#))
             }
-            #expect(clock.now - start < .seconds(20))
+            #expect(clock.now - start < .seconds(30))
             try await client.execute(uri: "/health", method: .get) { response in #expect(response.status == .ok) }
         }
     }

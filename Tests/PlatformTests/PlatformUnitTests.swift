@@ -106,7 +106,7 @@ struct PlatformUnitTests {
         readiness.add(ClosureReadinessCheck(name: "hangs", target: "nowhere") { try await Task.sleep(for: .seconds(3600)) })
         let start = ContinuousClock.now
         let report = await readiness.report()
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(30))
         #expect(report.status == "unready")
         #expect(report.backends.map(\.state) == ["up", "down", "down"])
         readiness.beginShutdown()

@@ -44,7 +44,7 @@ struct ChildProcessTests {
         process.kill(signal: .kill)
         let status = try await process.waitForExit(timeout: .seconds(30))
         #expect(status == .signalled(.kill))
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(30))
     }
 
     #if os(Linux)
@@ -120,7 +120,7 @@ struct ChildProcessTests {
             try await waitUntil(timeout: .milliseconds(200), interval: .milliseconds(20)) { false }
         }
         #expect(error?.code == .timedOut)
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(30))
     }
 
     private static func isAlive(_ pid: Int32) -> Bool {
