@@ -88,7 +88,7 @@ struct ProgressReport {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// `month 2.0 of 12 (2026-01-18): the plan expects 2.7 complete, 0 are: 2 projects behind the plan`.
+    /// `month 2.0 of 12 (2026-01-18): the plan expects 2.7 complete, 0 done: 2 projects behind the plan`.
     func paceLine(_ pace: ProgressPace) -> String {
         let verdict: String
         let style: Style
@@ -101,7 +101,7 @@ struct ProgressReport {
             (verdict, style) = ("\(-ahead) project\(ahead == -1 ? "" : "s") behind the plan", .red)
         }
         return "month \(oneDecimal(pace.monthsElapsed)) of 12 (\(pace.date)): the plan expects "
-            + "\(oneDecimal(pace.planned)) complete, \(pace.completed) are: " + paint(verdict, style)
+            + "\(oneDecimal(pace.planned)) complete, \(pace.completed) done: " + paint(verdict, style)
     }
 
     private func bar(_ done: Int, of total: Int) -> String {

@@ -300,7 +300,7 @@ struct ProgressCommandTests {
         // Two months in, the plan expects 2.7 of Q1's 4 projects: 0 done is 2 behind.
         #expect(
             output.hasSuffix(
-                "Pace: month 2.0 of 12 (2026-01-18): the plan expects 2.7 complete, 0 are: 2 projects behind the plan\n"
+                "Pace: month 2.0 of 12 (2026-01-18): the plan expects 2.7 complete, 0 done: 2 projects behind the plan\n"
             )
         )
 
