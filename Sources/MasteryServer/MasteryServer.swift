@@ -99,7 +99,7 @@ public struct MasteryServer: Sendable {
                     try configuration.redisURL.map { try RedisClient.Configuration(url: $0) } ?? .init()
                 if !configuration.redisSentinels.isEmpty {
                     redisConfiguration.sentinel = .init(
-                        sentinels: configuration.redisSentinels.map(Self.sentinelAddress),
+                        sentinels: configuration.redisSentinels,
                         primaryName: configuration.redisSentinelPrimary,
                         password: configuration.redisSentinelPassword
                     )
@@ -115,7 +115,7 @@ public struct MasteryServer: Sendable {
             let target =
                 configuration.redisSentinels.isEmpty
                 ? RedactedURL.redact(configuration.redisURL ?? "")
-                : "sentinel \(configuration.redisSentinelPrimary) via \(configuration.redisSentinels.joined(separator: ","))"
+                : "sentinel \(configuration.redisSentinelPrimary) via \(configuration.redisSentinels.map(\.description).joined(separator: ","))"
             readiness.add(ClosureReadinessCheck(name: "redis", target: target) { _ = try await client.ping() })
             redis = client
         }
@@ -245,15 +245,5 @@ extension ServiceGroupConfiguration {
         var copy = self
         copy.maximumGracefulShutdownDuration = grace
         return copy
-    }
-}
-
-extension MasteryServer {
-    /// `host:port` (validated by the configuration reader) as a sentinel address.
-    static func sentinelAddress(_ entry: String) -> RedisSentinel.Address {
-        let colon = entry.lastIndex(of: ":") ?? entry.endIndex
-        var host = String(entry[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return .init(host: host, port: Int(entry[entry.index(after: colon)...]) ?? 26379)
     }
 }

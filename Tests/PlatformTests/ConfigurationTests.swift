@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Platform
+import Redis
 import Testing
 
 @Suite("Configuration: precedence, validation and secrets")
@@ -95,7 +96,7 @@ struct ConfigurationTests {
             environment: ["MASTERY_REDIS_SENTINEL_PRIMARY": "cache", "MASTERY_REDIS_MAX_CONNECTIONS": "64"],
             file: #"{"redisCommandTimeout": "250ms", "redisSentinelPassword": "sentinel-secret-1"}"#
         )
-        #expect(configured.redisSentinels == ["10.0.0.1:26379", "[::1]:26380", "sentinel.internal:5000"])
+        #expect(configured.redisSentinels.map(\.description) == ["10.0.0.1:26379", "[::1]:26380", "sentinel.internal:5000"])
         #expect(configured.redisSentinelPrimary == "cache")
         #expect(configured.redisMaxConnections == 64)
         #expect(configured.redisCommandTimeout == .milliseconds(250))

@@ -1,5 +1,6 @@
 public import Configuration
 import Foundation
+import Redis
 
 extension MasteryConfiguration {
     /// A key that `mastery serve` reads, with its documentation for `--help` and the docs.
@@ -135,19 +136,19 @@ extension MasteryConfiguration {
         }
     }
 
-    /// `host:port,host:port` (an IPv6 host in brackets) as normalised `host:port` strings, or `nil` when any entry
-    /// is malformed.
-    static func parseHostPorts(_ text: String) -> [String]? {
+    /// `host:port,host:port` (an IPv6 host in brackets) as addresses, or `nil` when any entry is malformed.
+    static func parseHostPorts(_ text: String) -> [RedisSentinel.Address]? {
         let entries = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !entries.isEmpty, entries.count <= 64 else { return nil }
-        var result: [String] = []
+        var result: [RedisSentinel.Address] = []
         for entry in entries {
             guard let colon = entry.lastIndex(of: ":"), let port = Int(entry[entry.index(after: colon)...]),
                 (1...65535).contains(port)
             else { return nil }
             let host = String(entry[..<colon])
             guard isValidHost(host) else { return nil }
-            result.append("\(host):\(port)")
+            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            result.append(RedisSentinel.Address(host: bare, port: port))
         }
         return result
     }

@@ -1,3 +1,5 @@
+public import Redis
+
 /// Everything `mastery serve` needs to start: where to listen, where state lives, which shared tiers are on.
 ///
 /// Read it from flags, the environment and a JSON file with ``init(reader:)``; every key is documented there.
@@ -27,7 +29,7 @@ public struct MasteryConfiguration: Sendable {
     public var redisURL: String? = nil
     /// Sentinels (`host:port`) that name the Redis primary; when set, the pool finds the primary through them and
     /// follows failovers (``redisURL``, if set, supplies the credentials, database and TLS, not the address).
-    public var redisSentinels: [String] = []
+    public var redisSentinels: [RedisSentinel.Address] = []
     /// The primary's name in the sentinels' configuration.
     public var redisSentinelPrimary: String = "mymaster"
     /// The sentinels' own password (`requirepass` on the sentinels), distinct from the data password.
