@@ -68,9 +68,9 @@ public struct ProgressBenchmark: Sendable {
                 default: try document.reopen(project, on: day)
                 }
             }
-            histogram.record(UInt64(max(1, Self.microseconds(clock.now - before))))
+            LatencyProbe.record(clock.now - before, in: &histogram)
         }
-        let seconds = Self.microseconds(clock.now - began) / 1_000_000
+        let seconds = (clock.now - began).microseconds / 1_000_000
         report.addFigure("file updates/s (lock, re-read, fsync, rename)", value: Double(configuration.fileUpdates) / seconds, unit: "updates/s")
         let percentiles = LatencyProbe.Result.percentiles(of: histogram)
         report.addFigure("file update p50", value: percentiles.p50, unit: "us")
@@ -83,10 +83,6 @@ public struct ProgressBenchmark: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         for _ in 0..<iterations { try body() }
-        return Self.microseconds(clock.now - start) / Double(iterations)
-    }
-
-    static func microseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1_000_000 + Double(duration.components.attoseconds) / 1_000_000_000_000
+        return (clock.now - start).microseconds / Double(iterations)
     }
 }

@@ -190,8 +190,7 @@ public struct RedisBenchmark: Sendable {
             }
             try await group.waitForAll()
         }
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = (clock.now - start).microseconds / 1_000_000
         return Double(batches * configuration.pipeline) / seconds
     }
 
@@ -205,9 +204,7 @@ public struct RedisBenchmark: Sendable {
             for _ in 0..<requests {
                 let start = clock.now
                 try await connection.send(command)
-                let elapsed = clock.now - start
-                let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-                histogram.record(UInt64(max(1, micros)))
+                LatencyProbe.record(clock.now - start, in: &histogram)
             }
             return histogram
         }

@@ -53,6 +53,11 @@ public struct LatencyProbe: Sendable {
         )
     }
 
+    /// Records `elapsed` in a histogram from ``makeHistogram()``: whole microseconds, clamped to its 1 µs–60 s range.
+    public static func record(_ elapsed: Duration, in histogram: inout Histogram<UInt64>) {
+        histogram.record(UInt64(min(max(elapsed.microseconds, 1), 60_000_000)))
+    }
+
     /// Sends ``requests`` sequential `GET` requests to `url` over one connection.
     /// - Throws: ``BenchmarkError/Code-swift.struct/invalidMeasurement`` when a response is not 200,
     ///   ``BenchmarkError/Code-swift.struct/invalidArgument`` when ``requests`` is below 1, or the client's error.
@@ -92,8 +97,7 @@ public struct LatencyProbe: Sendable {
                 )
             }
             if index > 0 {  // request 0 opened the connection
-                let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-                histogram.record(UInt64(min(max(micros, 1), 60_000_000)))
+                Self.record(elapsed, in: &histogram)
             }
         }
         return Result(histogram: histogram)
