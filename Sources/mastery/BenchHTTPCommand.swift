@@ -1,7 +1,6 @@
 import ArgumentParser
 import Benchmarking
 import Foundation
-import Logging
 import Platform
 
 /// `mastery bench http`: requests/s and latency of `/health` under wrk, beside nginx serving a static response of
@@ -46,10 +45,6 @@ struct BenchHTTPCommand: AsyncParsableCommand {
 
     func run() async throws {
         ChildProcess.stopAllOnInterruptForBenchmarks()
-        // Progress goes to standard error, so standard output holds only the table or the JSON object.
-        var logger = Logger(label: "mastery.bench") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .info
-
         var configuration = HTTPBenchmark.Configuration()
         configuration.rounds = rounds
         configuration.duration = .seconds(duration)
@@ -68,12 +63,8 @@ struct BenchHTTPCommand: AsyncParsableCommand {
             ]
         }
 
-        do {
-            let report = try await HTTPBenchmark(configuration: configuration).run(server: server, logger: logger)
-            print(json ? try report.renderJSON() : report.renderTable(), terminator: json ? "\n" : "")
-        } catch let error as BenchmarkError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
+        try await BenchCommand.report(json: json) { logger in
+            try await HTTPBenchmark(configuration: configuration).run(server: server, logger: logger)
         }
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Benchmarking
-import Foundation
-import Logging
 
 /// `mastery bench progress`: what reading, changing and safely writing a PROGRESS.md costs. Meant for release builds.
 struct BenchProgressCommand: AsyncParsableCommand {
@@ -24,17 +22,11 @@ struct BenchProgressCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        var logger = Logger(label: "mastery.bench") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .info
         var configuration = ProgressBenchmark.Configuration()
         configuration.iterations = iterations
         configuration.fileUpdates = fileUpdates
-        do {
-            let report = try await ProgressBenchmark(configuration: configuration).run(logger: logger)
-            print(json ? try report.renderJSON() : report.renderTable(), terminator: json ? "\n" : "")
-        } catch let error as BenchmarkError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
+        try await BenchCommand.report(json: json) { logger in
+            try await ProgressBenchmark(configuration: configuration).run(logger: logger)
         }
     }
 }

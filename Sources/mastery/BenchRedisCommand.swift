@@ -1,7 +1,5 @@
 import ArgumentParser
 import Benchmarking
-import Foundation
-import Logging
 import Platform
 
 /// `mastery bench redis`: pipelined SET/GET throughput and unpipelined latency of our Redis client, beside
@@ -39,20 +37,14 @@ struct BenchRedisCommand: AsyncParsableCommand {
 
     func run() async throws {
         ChildProcess.stopAllOnInterruptForBenchmarks()
-        var logger = Logger(label: "mastery.bench") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .info
         var configuration = RedisBenchmark.Configuration()
         configuration.rounds = rounds
         configuration.requests = requests
         configuration.clients = clients
         configuration.pipeline = pipeline
         configuration.latencyRequests = latencyRequests
-        do {
-            let report = try await RedisBenchmark(configuration: configuration).run(logger: logger)
-            print(json ? try report.renderJSON() : report.renderTable(), terminator: json ? "\n" : "")
-        } catch let error as BenchmarkError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
+        try await BenchCommand.report(json: json) { logger in
+            try await RedisBenchmark(configuration: configuration).run(logger: logger)
         }
     }
 }

@@ -1,4 +1,7 @@
 import ArgumentParser
+import Benchmarking
+import Foundation
+import Logging
 
 /// `mastery`: the curriculum's systems as one server and one command-line tool.
 @main
@@ -17,4 +20,20 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure a system, side by side with its peer where one is named (use a release build).",
         subcommands: [BenchHTTPCommand.self, BenchRedisCommand.self, BenchProgressCommand.self]
     )
+}
+
+extension BenchCommand {
+    /// Runs a benchmark and prints its report: progress goes to standard error (info level), so standard output
+    /// holds only the table or the JSON object. A ``BenchmarkError`` becomes one `error:` line and exit status 1.
+    static func report(json: Bool, _ measure: (Logger) async throws -> BenchmarkReport) async throws {
+        var logger = Logger(label: "mastery.bench") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .info
+        do {
+            let report = try await measure(logger)
+            print(json ? try report.renderJSON() : report.renderTable(), terminator: json ? "\n" : "")
+        } catch let error as BenchmarkError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
 }
