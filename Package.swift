@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "MasteryServer", targets: ["MasteryServer"]),
         .library(name: "Redis", targets: ["Redis"]),
         .library(name: "ProgressTracking", targets: ["ProgressTracking"]),
+        .library(name: "RateLimiting", targets: ["RateLimiting"]),
         // Each system is a library product too, so another package can `import RateLimiting`.
     ],
     dependencies: [
@@ -134,6 +135,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .target(
+            name: "RateLimiting",
+            // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis, HTTP/ mounts it.
+            dependencies: [
+                "Platform", "Dashboard", "Redis", hummingbird, logging, metrics, lifecycle, nioCore,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Composition root and executable
         .target(
             name: "MasteryServer",
@@ -193,6 +205,11 @@ let package = Package(
             name: "ProgressTrackingTests",
             dependencies: ["ProgressTracking", "TestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RateLimitingTests",
+            dependencies: ["RateLimiting", "Redis", "TestSupport", "Platform", logging],
             swiftSettings: strictSettings
         ),
         .testTarget(
