@@ -1,4 +1,5 @@
 import RateLimiting
+import Foundation
 import Testing
 
 @Suite struct PolicyValidationTests {
@@ -52,5 +53,27 @@ import Testing
         #expect(gcra.capacity == 3 && gcra.burst == 3)
         let window = try RateLimitPolicy(name: "w", algorithm: .fixedWindow, limit: 7, window: .seconds(60))
         #expect(window.burst == nil && window.capacity == 7)
+    }
+}
+
+@Suite struct PolicyJSONTests {
+    @Test("a policy round-trips through JSON, and decoding validates")
+    func roundTrip() throws {
+        let policy = try RateLimitPolicy(name: "api", algorithm: .tokenBucket, limit: 10, window: .milliseconds(1500), burst: 20, onStoreFailure: .localFallback(fraction: 0.5))
+        let data = try JSONEncoder().encode(policy)
+        #expect(try JSONDecoder().decode(RateLimitPolicy.self, from: data) == policy)
+        for bad in [
+            #"{"name":"a","algorithm":"leaky","limit":1,"window":1}"#,
+            #"{"name":"a","algorithm":"gcra","limit":0,"window":1}"#,
+            #"{"name":"a","algorithm":"gcra","limit":1,"window":0}"#,
+            #"{"name":"a","algorithm":"gcra","limit":1,"window":1e300}"#,
+            #"{"name":"a","algorithm":"gcra","limit":1,"window":1,"onStoreFailure":"local"}"#,
+            #"{"name":"a","algorithm":"gcra","limit":1,"window":1,"onStoreFailure":"maybe"}"#,
+        ] {
+            #expect(throws: RateLimitError.self, "\(bad)") { try JSONDecoder().decode(RateLimitPolicy.self, from: Data(bad.utf8)) }
+        }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(RateLimitPolicy.self, from: Data(#"{"name":"a","algorithm":"gcra","limit":1e30,"window":1}"#.utf8))
+        }
     }
 }
