@@ -1,0 +1,92 @@
+import Logging
+import RateLimiting
+import Synchronization
+import Testing
+
+/// A store that fails on demand or never answers: the logic above the store, tested without Redis (the Redis
+/// store's own failures are tested against a real server).
+final class ScriptedStore: RateLimitStore {
+    enum Behaviour: Sendable { case answer, fail, hang }
+    let behaviour = Mutex(Behaviour.fail)
+    let inner = InMemoryRateLimitStore(clock: ManualRateLimitClock())
+    let calls = Atomic(0)
+
+    func check(_ checks: [RateLimitCheck]) async throws -> RateLimitResult {
+        calls.add(1, ordering: .relaxed)
+        switch behaviour.withLock({ $0 }) {
+        case .answer: return inner.decide(checks)
+        case .fail: throw RateLimitError(.storeUnavailable, "scripted failure")
+        case .hang:
+            // Never answers (until cancelled, which the limiter does after its deadline).
+            try? await Task.sleep(for: .seconds(3600))
+            throw RateLimitError(.storeUnavailable, "cancelled")
+        }
+    }
+}
+
+@Suite struct RateLimiterFallbackTests {
+    let logger = Logger(label: "test")
+
+    func policy(_ name: String, _ mode: RateLimitFailureMode, limit: Int = 10) throws -> RateLimitPolicy {
+        try RateLimitPolicy(name: name, algorithm: .fixedWindow, limit: limit, window: .seconds(3600), onStoreFailure: mode)
+    }
+
+    @Test("a failing store: open admits, closed rejects, local decides at the fraction")
+    func failureModes() async throws {
+        let store = ScriptedStore()
+        let limiter = RateLimiter(store: store, localStore: InMemoryRateLimitStore(clock: ManualRateLimitClock()), configuration: .init(recoveryProbeInterval: .seconds(3600)), logger: logger)
+        let open = try await limiter.check([RateLimitCheck(policy: policy("open", .open), key: "k")])
+        #expect(open.allowed && open.source == .failOpen)
+        #expect(limiter.isUsingFallback)
+        let closed = try await limiter.check([RateLimitCheck(policy: policy("open", .open), key: "k"), RateLimitCheck(policy: policy("closed", .closed), key: "k")])
+        #expect(!closed.allowed && closed.source == .failClosed)
+        #expect(closed.retryAfter != nil)
+        let local = try policy("local", .localFallback(fraction: 0.3))
+        var admitted = 0
+        for _ in 0..<10 where try await limiter.check([RateLimitCheck(policy: local, key: "k")]).allowed { admitted += 1 }
+        #expect(admitted == 3)
+        // While failing, only probes reach the store: one call at the switch, none since (probe interval 1 h).
+        #expect(store.calls.load(ordering: .relaxed) == 1)
+        let stats = limiter.statistics.snapshot()
+        #expect(stats.fallbackDecisions == 12)
+        #expect(stats.limitedKeys.first?.policy == "local")
+    }
+
+    @Test("a store that never answers: no decision waits much past the timeout")
+    func hangingStore() async throws {
+        let store = ScriptedStore()
+        store.behaviour.withLock { $0 = .hang }
+        let limiter = RateLimiter(store: store, configuration: .init(decisionTimeout: .milliseconds(50), recoveryProbeInterval: .zero), logger: logger)
+        let started = ContinuousClock.now
+        for _ in 0..<5 {
+            let result = try await limiter.check([RateLimitCheck(policy: policy("open", .open), key: "k")])
+            #expect(result.allowed && result.source == .failOpen)
+        }
+        // Five decisions each bounded by 50 ms: generously, well under the hour the store would take.
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
+
+    @Test("recovery: a probe that succeeds switches back to the store")
+    func recovery() async throws {
+        let store = ScriptedStore()
+        let limiter = RateLimiter(store: store, configuration: .init(recoveryProbeInterval: .zero), logger: logger)
+        let open = try policy("open", .open, limit: 1)
+        _ = try await limiter.check([RateLimitCheck(policy: open, key: "k")])
+        #expect(limiter.isUsingFallback)
+        store.behaviour.withLock { $0 = .answer }
+        let first = try await limiter.check([RateLimitCheck(policy: open, key: "k")])
+        #expect(first.source == .store && first.allowed)
+        #expect(!limiter.isUsingFallback)
+        #expect(try await limiter.check([RateLimitCheck(policy: open, key: "k")]).allowed == false)
+    }
+
+    @Test("bad input is an error and decides nothing")
+    func badInput() async throws {
+        let limiter = RateLimiter(store: InMemoryRateLimitStore(), logger: logger)
+        await #expect(throws: RateLimitError.self) { try await limiter.check([]) }
+        await #expect(throws: RateLimitError.self) {
+            try await limiter.check([RateLimitCheck(policy: policy("p", .open), key: String(repeating: "k", count: 513))])
+        }
+        #expect(limiter.statistics.snapshot().allowed == 0)
+    }
+}
