@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The time a store decides by, in microseconds.
@@ -9,18 +10,13 @@ public protocol RateLimitClock: Sendable {
     var nowMicroseconds: Int64 { get }
 }
 
-/// The system's monotonic clock (`ContinuousClock`), in microseconds since the clock was created.
+/// The system's monotonic clock (`CLOCK_MONOTONIC` through `DispatchTime`, one vDSO call and no `Duration`
+/// arithmetic per reading), in microseconds since boot.
 public struct ContinuousRateLimitClock: RateLimitClock {
-    private let origin: ContinuousClock.Instant
+    /// Creates the clock.
+    public init() {}
 
-    /// Creates the clock; its origin is now.
-    public init() { origin = .now }
-
-    public var nowMicroseconds: Int64 {
-        let elapsed = origin.duration(to: .now).components
-        // Starts at one window's worth of headroom so that "before the origin" never occurs.
-        return 1_000_000 + elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000
-    }
+    public var nowMicroseconds: Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1000) }
 }
 
 /// A clock that moves only when told to: for tests and deterministic simulations.
@@ -43,9 +39,4 @@ public final class ManualRateLimitClock: RateLimitClock {
     public func advance(microseconds: Int64) {
         now.withLock { $0 += max(0, microseconds) }
     }
-}
-
-extension Duration {
-    /// A duration of whole microseconds.
-    static func rateLimitMicroseconds(_ microseconds: Int64) -> Duration { .microseconds(microseconds) }
 }

@@ -10,11 +10,22 @@ public struct RateLimitDecision: Sendable, Hashable {
     public var limit: Int
     /// The units still available now, after this request when it was admitted.
     public var remaining: Int
+    /// ``resetAfter`` in microseconds.
+    public var resetAfterMicroseconds: Int64
+    /// ``retryAfter`` in microseconds.
+    public var retryAfterMicroseconds: Int64?
+
     /// How long until the key is back to its full `limit` (the `t` of the `RateLimit` header).
-    public var resetAfter: Duration
+    public var resetAfter: Duration {
+        get { .microseconds(resetAfterMicroseconds) }
+        set { resetAfterMicroseconds = newValue.wholeMicroseconds }
+    }
     /// When rejected, how long until the same request would be admitted; `nil` when admitted, and when the cost
     /// exceeds what the policy can ever admit at once.
-    public var retryAfter: Duration?
+    public var retryAfter: Duration? {
+        get { retryAfterMicroseconds.map { .microseconds($0) } }
+        set { retryAfterMicroseconds = newValue?.wholeMicroseconds }
+    }
 
     /// Creates a decision.
     public init(
@@ -31,9 +42,33 @@ public struct RateLimitDecision: Sendable, Hashable {
         self.allowed = allowed
         self.limit = limit
         self.remaining = remaining
-        self.resetAfter = resetAfter
-        self.retryAfter = retryAfter
+        self.resetAfterMicroseconds = resetAfter.wholeMicroseconds
+        self.retryAfterMicroseconds = retryAfter?.wholeMicroseconds
     }
+
+    /// Creates a decision with times in microseconds (the stores' unit; no `Duration` arithmetic).
+    public init(
+        policy: RateLimitPolicy,
+        key: String,
+        allowed: Bool,
+        limit: Int,
+        remaining: Int,
+        resetAfterMicroseconds: Int64,
+        retryAfterMicroseconds: Int64?
+    ) {
+        self.policy = policy
+        self.key = key
+        self.allowed = allowed
+        self.limit = limit
+        self.remaining = remaining
+        self.resetAfterMicroseconds = resetAfterMicroseconds
+        self.retryAfterMicroseconds = retryAfterMicroseconds
+    }
+}
+
+extension Duration {
+    /// The duration in whole microseconds (truncated).
+    var wholeMicroseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
 }
 
 /// The answer for a whole request: admitted only if every check admitted.
@@ -66,7 +101,11 @@ public struct RateLimitResult: Sendable, Hashable {
     }
 
     /// The fewest units remaining across the checks.
-    public var remaining: Int { decisions.map(\.remaining).min() ?? 0 }
+    public var remaining: Int {
+        var fewest = Int.max
+        for decision in decisions { fewest = min(fewest, decision.remaining) }
+        return decisions.isEmpty ? 0 : fewest
+    }
     /// The longest time to a full reset across the checks.
     public var resetAfter: Duration { decisions.map(\.resetAfter).max() ?? .zero }
     /// When rejected, the longest wait among the rejecting checks (`nil` when admitted, or when some rejecting

@@ -41,6 +41,8 @@ public struct RateLimitPolicy: Sendable, Hashable {
 
     /// The window in microseconds, the unit every store computes in.
     public let windowMicroseconds: Int64
+    /// The name's hash in this process, computed once (the in-memory store hashes it with every key).
+    let nameHash: Int
 
     /// Creates a policy, checking that it makes sense.
     /// - Throws: ``RateLimitError`` with code `invalidPolicy`, naming the field and what it accepts.
@@ -102,6 +104,7 @@ public struct RateLimitPolicy: Sendable, Hashable {
         self.burst = algorithm.hasBurst ? (burst ?? limit) : nil
         self.onStoreFailure = onStoreFailure
         self.windowMicroseconds = windowMicroseconds
+        self.nameHash = name.hashValue
     }
 
     /// The units that may pass at once: ``burst`` for GCRA and token bucket, ``limit`` for window algorithms.

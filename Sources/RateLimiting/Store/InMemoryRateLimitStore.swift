@@ -10,28 +10,6 @@ import NIOConcurrencyHelpers
 /// fresh from then on, and ``removeExpired()`` (run by ``RateLimitSweeper``) frees it. Memory therefore follows
 /// the keys active within a window, not every key ever seen.
 public final class InMemoryRateLimitStore: RateLimitStore {
-    /// A key's identity: the policy's name and the key, hashed once.
-    struct EntryKey: Hashable, Sendable {
-        let policy: String
-        let key: String
-        let hash: Int
-
-        init(policy: String, key: String) {
-            self.policy = policy
-            self.key = key
-            var hasher = Hasher()
-            hasher.combine(policy)
-            hasher.combine(key)
-            hash = hasher.finalize()
-        }
-
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.hash == rhs.hash && lhs.key == rhs.key && lhs.policy == rhs.policy
-        }
-
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-    }
-
     struct Entry: Sendable {
         var state: RateLimitState
         var expiresAt: Int64
@@ -39,9 +17,25 @@ public final class InMemoryRateLimitStore: RateLimitStore {
 
     /// One shard: a table guarded by its own lock.
     final class Shard: @unchecked Sendable {
-        // Safe: `entries` is read and written only while `lock` is held.
+        // Safe: `table` is read and written only while `lock` is held. It lives behind a pointer allocated once,
+        // so its accesses skip the dynamic exclusivity checks a class's stored property would pay per decision.
         let lock = NIOLock()
-        var entries: [EntryKey: Entry] = [:]
+        let storage: UnsafeMutablePointer<KeyTable>
+
+        init() {
+            storage = .allocate(capacity: 1)
+            storage.initialize(to: KeyTable())
+        }
+
+        deinit {
+            storage.deinitialize(count: 1)
+            storage.deallocate()
+        }
+
+        var table: KeyTable {
+            _read { yield storage.pointee }
+            _modify { yield &storage.pointee }
+        }
     }
 
     private let shards: [Shard]
@@ -65,17 +59,17 @@ public final class InMemoryRateLimitStore: RateLimitStore {
 
     /// The number of keys held, expired ones not yet removed included.
     public var keyCount: Int {
-        shards.reduce(0) { total, shard in total + shard.lock.withLock { shard.entries.count } }
+        shards.reduce(0) { total, shard in total + shard.lock.withLock { shard.table.count } }
     }
 
     /// Decides one check: the synchronous fast path.
     /// - Returns: The decision; the key's state is updated only when it admits.
     public func decide(_ check: RateLimitCheck) -> RateLimitDecision {
         let now = clock.nowMicroseconds
-        let entryKey = EntryKey(policy: check.policy.name, key: check.key)
-        let shard = shards[entryKey.hash & mask]
+        let hash = KeyTable.hash(policy: check.policy, key: check.key)
+        let shard = shards[(hash >> 7) & mask]
         let evaluation: RateLimitState.Evaluation = shard.lock.withLock {
-            Self.decideLocked(in: shard, entryKey, policy: check.policy, cost: check.cost, now: now, commit: true)
+            Self.decideLocked(in: shard, hash, check: check, now: now)
         }
         return decision(check, evaluation)
     }
@@ -88,21 +82,21 @@ public final class InMemoryRateLimitStore: RateLimitStore {
             return RateLimitResult(allowed: decision.allowed, decisions: [decision])
         }
         let now = clock.nowMicroseconds
-        let keys = checks.map { EntryKey(policy: $0.policy.name, key: $0.key) }
+        let keys = checks.map { Located(hash: KeyTable.hash(policy: $0.policy, key: $0.key), policy: $0.policy.name, key: $0.key) }
         // Lock every shard involved, in ascending order (so two requests never wait on each other in a cycle).
-        var indices = Array(Set(keys.map { $0.hash & mask }))
+        var indices = Array(Set(keys.map { shardIndex($0.hash) }))
         indices.sort()
         for index in indices { shards[index].lock.lock() }
         defer { for index in indices.reversed() { shards[index].lock.unlock() } }
 
         // Evaluate every check against the state the earlier checks of this request would leave (two checks on
         // one key and policy see each other), then write all of it or none of it.
-        var pending: [EntryKey: Entry] = [:]
+        var pending: [Located: Entry] = [:]
         var evaluations: [RateLimitState.Evaluation] = []
         evaluations.reserveCapacity(checks.count)
         var allowed = true
         for (check, key) in zip(checks, keys) {
-            let current = pending[key] ?? shards[key.hash & mask].entries[key].flatMap { $0.expiresAt > now ? $0 : nil }
+            let current = pending[key] ?? stored(key, now: now)
             let evaluation = RateLimitState.evaluate(current?.state, policy: check.policy, cost: check.cost, now: now)
             evaluations.append(evaluation)
             guard evaluation.allowed else {
@@ -119,15 +113,21 @@ public final class InMemoryRateLimitStore: RateLimitStore {
         var decisions: [RateLimitDecision] = []
         decisions.reserveCapacity(checks.count)
         if allowed {
-            for (key, entry) in pending { shards[key.hash & mask].entries[key] = entry }
+            for (key, entry) in pending {
+                let shard = shards[shardIndex(key.hash)]
+                if let slot = shard.table.find(key.hash, policy: key.policy, key: key.key) {
+                    shard.table[slot] = entry
+                } else {
+                    shard.table.insert(key.hash, policy: key.policy, key: key.key, entry)
+                }
+            }
             for (check, evaluation) in zip(checks, evaluations) { decisions.append(decision(check, evaluation)) }
         } else {
             for (offset, (check, key)) in zip(checks, keys).enumerated() {
                 var evaluation = evaluations[offset]
                 if evaluation.allowed {
                     // Nothing was consumed: report the key's state as it is.
-                    let current = shards[key.hash & mask].entries[key].flatMap { $0.expiresAt > now ? $0.state : nil }
-                    evaluation = RateLimitState.evaluate(current, policy: check.policy, cost: 0, now: now)
+                    evaluation = RateLimitState.evaluate(stored(key, now: now)?.state, policy: check.policy, cost: 0, now: now)
                 }
                 decisions.append(decision(check, evaluation))
             }
@@ -143,7 +143,7 @@ public final class InMemoryRateLimitStore: RateLimitStore {
     /// Forgets every key's state under `policy` (for example after the policy changed algorithm).
     public func removeAll(policy: String) {
         for shard in shards {
-            shard.lock.withLock { shard.entries = shard.entries.filter { $0.key.policy != policy } }
+            _ = shard.lock.withLock { shard.table.removeAll { key, _ in key.policy == policy } }
         }
     }
 
@@ -154,50 +154,58 @@ public final class InMemoryRateLimitStore: RateLimitStore {
         let now = clock.nowMicroseconds
         var removed = 0
         for shard in shards {
-            removed += shard.lock.withLock {
-                var expired: [EntryKey] = []
-                for (key, entry) in shard.entries where entry.expiresAt <= now { expired.append(key) }
-                for key in expired { shard.entries.removeValue(forKey: key) }
-                return expired.count
-            }
+            removed += shard.lock.withLock { shard.table.removeAll { _, entry in entry.expiresAt <= now } }
         }
         return removed
     }
 
     // MARK: - Private
 
-    /// Decides against the shard's entry; the caller holds the shard's lock.
-    private static func decideLocked(
-        in shard: Shard,
-        _ key: EntryKey,
-        policy: RateLimitPolicy,
-        cost: Int,
-        now: Int64,
-        commit: Bool
-    ) -> RateLimitState.Evaluation {
-        guard let index = shard.entries.index(forKey: key) else {
-            let evaluation = RateLimitState.evaluate(nil, policy: policy, cost: cost, now: now)
-            if commit, evaluation.allowed, let state = RateLimitState.initial(for: evaluation.update) {
-                shard.entries[key] = Entry(state: state, expiresAt: evaluation.expiresAt)
+    /// A key located by its hash, for the multi-check path.
+    private struct Located: Hashable {
+        var hash: Int
+        var policy: String
+        var key: String
+    }
+
+    /// Keys spread over shards by hash bits the table's slot index does not use first.
+    private func shardIndex(_ hash: Int) -> Int { (hash >> 7) & mask }
+
+    /// The live entry for `key`; the caller holds its shard's lock.
+    private func stored(_ key: Located, now: Int64) -> Entry? {
+        let shard = shards[shardIndex(key.hash)]
+        guard let slot = shard.table.find(key.hash, policy: key.policy, key: key.key) else { return nil }
+        let entry = shard.table[slot]
+        return entry.expiresAt > now ? entry : nil
+    }
+
+    /// Decides one check against the shard's entry and commits it when admitted; the caller holds the lock.
+    private static func decideLocked(in shard: Shard, _ hash: Int, check: RateLimitCheck, now: Int64) -> RateLimitState.Evaluation {
+        guard let slot = shard.table.find(hash, policy: check.policy.name, key: check.key) else {
+            let evaluation = RateLimitState.evaluate(nil, policy: check.policy, cost: check.cost, now: now)
+            if evaluation.allowed, let state = RateLimitState.initial(for: evaluation.update) {
+                shard.table.insert(hash, policy: check.policy.name, key: check.key, Entry(state: state, expiresAt: evaluation.expiresAt))
             }
             return evaluation
         }
-        let entry = shard.entries.values[index]
+        let entry = shard.table[slot]
         let live = entry.expiresAt > now ? entry.state : nil
-        let evaluation = RateLimitState.evaluate(live, policy: policy, cost: cost, now: now)
-        if commit, evaluation.allowed {
-            switch evaluation.update {
-            case .none:
-                break
-            case .replace(let state):
-                shard.entries.values[index] = Entry(state: state, expiresAt: evaluation.expiresAt)
-            case .appendLog:
-                if live == nil {
-                    shard.entries.values[index] = Entry(state: RateLimitState.initial(for: evaluation.update)!, expiresAt: evaluation.expiresAt)
-                } else {
-                    shard.entries.values[index].state.apply(evaluation.update)
-                    shard.entries.values[index].expiresAt = evaluation.expiresAt
-                }
+        let evaluation = RateLimitState.evaluate(live, policy: check.policy, cost: check.cost, now: now)
+        guard evaluation.allowed else { return evaluation }
+        switch evaluation.update {
+        case .none:
+            break
+        case .replace(let state):
+            shard.table[slot] = Entry(state: state, expiresAt: evaluation.expiresAt)
+        case .appendLog:
+            if live == nil {
+                shard.table[slot] = Entry(state: RateLimitState.initial(for: evaluation.update)!, expiresAt: evaluation.expiresAt)
+            } else {
+                var updated = shard.table[slot]
+                shard.table[slot] = Entry(state: .gcra(theoreticalArrival: 0), expiresAt: 0)  // keeps the log's buffer unique
+                updated.state.apply(evaluation.update)
+                updated.expiresAt = evaluation.expiresAt
+                shard.table[slot] = updated
             }
         }
         return evaluation
@@ -210,8 +218,8 @@ public final class InMemoryRateLimitStore: RateLimitStore {
             allowed: evaluation.allowed,
             limit: evaluation.limit,
             remaining: evaluation.remaining,
-            resetAfter: .microseconds(evaluation.resetAfter),
-            retryAfter: evaluation.retryAfter.map { .microseconds($0) }
+            resetAfterMicroseconds: evaluation.resetAfter,
+            retryAfterMicroseconds: evaluation.retryAfter
         )
     }
 }

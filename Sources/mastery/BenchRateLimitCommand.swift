@@ -1,0 +1,47 @@
+import ArgumentParser
+import Benchmarking
+
+/// `mastery bench ratelimit`: in-memory decisions per second and memory per key. Meant for release builds.
+struct BenchRateLimitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ratelimit",
+        abstract: "Benchmark the rate limiter: in-memory decisions/s on every core, memory for a million keys.",
+        discussion: """
+            Each algorithm decides on one OS thread per core through the store's synchronous path; the memory \
+            figure is the resident growth for --memory-keys live keys, then the growth while further generations \
+            of as many keys arrive and expire. Build with `swift build -c release`.
+            """
+    )
+
+    @Option(help: "Decisions per thread per round.")
+    var decisions = 5_000_000
+
+    @Option(help: "Threads deciding at once (default: one per core).")
+    var threads: Int?
+
+    @Option(help: "Distinct keys the decisions cycle through.")
+    var keys = 100_000
+
+    @Option(help: "Rounds per algorithm (the median is reported).")
+    var rounds = 3
+
+    @Option(help: "Live keys for the memory figure.")
+    var memoryKeys = 1_000_000
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func run() async throws {
+        var memory = RateLimitMemoryBenchmark.Configuration()
+        memory.decisionsPerThread = decisions
+        memory.rounds = rounds
+        memory.keys = keys
+        if let threads { memory.threads = threads }
+        memory.memoryKeys = memoryKeys
+        try await BenchCommand.report(json: json) { logger in
+            var report = BenchmarkReport(benchmark: "ratelimit")
+            try RateLimitMemoryBenchmark(configuration: memory).run(into: &report, logger: logger)
+            return report
+        }
+    }
+}
