@@ -1,15 +1,19 @@
 import ArgumentParser
 import Benchmarking
+import Foundation
+import Platform
 
 /// `mastery bench ratelimit`: in-memory decisions per second and memory per key. Meant for release builds.
 struct BenchRateLimitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ratelimit",
-        abstract: "Benchmark the rate limiter: in-memory decisions/s on every core, memory for a million keys.",
+        abstract: "Benchmark the rate limiter: in-memory decisions/s, memory per key, and the HTTP middleware's cost.",
         discussion: """
-            Each algorithm decides on one OS thread per core through the store's synchronous path; the memory \
-            figure is the resident growth for --memory-keys live keys, then the growth while further generations \
-            of as many keys arrive and expire. Build with `swift build -c release`.
+            In-memory: each algorithm decides on one OS thread per core through the store's synchronous path; the \
+            memory figure is the resident growth for --memory-keys live keys, then the growth while further \
+            generations of as many keys arrive and expire. HTTP: `mastery serve` (in-memory store) under wrk, the \
+            demo route behind the middleware against the same handler without it, alternating rounds (needs wrk). \
+            Build with `swift build -c release`.
             """
     )
 
@@ -28,10 +32,17 @@ struct BenchRateLimitCommand: AsyncParsableCommand {
     @Option(help: "Live keys for the memory figure.")
     var memoryKeys = 1_000_000
 
+    @Option(help: "Alternating wrk rounds (middleware / baseline); 0 skips the HTTP part.")
+    var httpRounds = 5
+
+    @Option(help: "Seconds of each wrk run.")
+    var duration = 5
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
     func run() async throws {
+        ChildProcess.stopAllOnInterruptForBenchmarks()
         var memory = RateLimitMemoryBenchmark.Configuration()
         memory.decisionsPerThread = decisions
         memory.rounds = rounds
@@ -41,6 +52,14 @@ struct BenchRateLimitCommand: AsyncParsableCommand {
         try await BenchCommand.report(json: json) { logger in
             var report = BenchmarkReport(benchmark: "ratelimit")
             try RateLimitMemoryBenchmark(configuration: memory).run(into: &report, logger: logger)
+            if httpRounds > 0 {
+                var http = RateLimitHTTPBenchmark.Configuration()
+                http.rounds = httpRounds
+                http.duration = .seconds(max(1, duration))
+                let executable =
+                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+                try await RateLimitHTTPBenchmark(configuration: http).run(executable: executable, into: &report, logger: logger)
+            }
             return report
         }
     }
