@@ -25,8 +25,13 @@ public final class RawConnection: @unchecked Sendable {
             }
         }
         guard result == 0 else {
+            let failure = errno
+            // A class whose init throws after its properties are set still runs deinit: mark the descriptor
+            // closed, or deinit would close the same number again, by then perhaps another thread's socket
+            // (NIO then crashes on EBADF from epoll_ctl).
             close(descriptor)
-            throw ChildProcessError(code: .socketFailed, message: "connect to port \(port) failed (errno \(errno))")
+            descriptor = -1
+            throw ChildProcessError(code: .socketFailed, message: "connect to port \(port) failed (errno \(failure))")
         }
     }
 
