@@ -159,7 +159,8 @@ let package = Package(
         .executableTarget(
             name: "mastery",
             dependencies: [
-                "MasteryServer", "Platform", "Benchmarking", "ProgressTracking", logging, metrics, tracing, configuration,
+                "MasteryServer", "Platform", "Benchmarking", "ProgressTracking", "RateLimiting", "Redis", logging, metrics, tracing,
+                configuration, httpClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
