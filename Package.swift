@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Benchmarking",
             dependencies: [
-                "Platform", "Redis", "ProgressTracking", logging, nioCore, nioPosix, httpClient,
+                "Platform", "Redis", "RateLimiting", "ProgressTracking", logging, nioCore, nioPosix, httpClient,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
