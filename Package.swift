@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Benchmarking",
             dependencies: [
-                "Platform", "Redis", "ProgressTracking", logging, nioCore, nioPosix, httpClient,
+                "Platform", "Redis", "RateLimiting", "ProgressTracking", logging, nioCore, nioPosix, httpClient,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -137,10 +137,12 @@ let package = Package(
 
         .target(
             name: "RateLimiting",
-            // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis, HTTP/ mounts it.
+            // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
+            // policy store (Storage, GRDB), HTTP/ mounts it.
             dependencies: [
-                "Platform", "Dashboard", "Redis", hummingbird, logging, metrics, lifecycle, nioCore,
+                "Platform", "Dashboard", "Redis", "Storage", hummingbird, logging, metrics, lifecycle, nioCore,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -210,7 +212,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RateLimitingTests",
-            dependencies: ["RateLimiting", "Redis", "TestSupport", "Platform", logging],
+            dependencies: [
+                "RateLimiting", "Redis", "Storage", "TestSupport", "Platform", logging, nioCore, nioPosix,
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
