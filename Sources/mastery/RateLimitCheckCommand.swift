@@ -100,8 +100,21 @@ struct RateLimitCheckCommand: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    /// `2 s`, `1.5 s`, `0.25 s`: to the millisecond, without trailing zeros.
+    /// `2 s`, `1.5 s`, `0.25 s` (to the millisecond) under a minute; `12 min 48 s`, `2 h 5 min`, `3 d 4 h` above
+    /// (rounded up to the smaller unit, so a wait is never understated).
     static func seconds(_ value: Double) -> String {
+        if value >= 60 {
+            let whole = Int(value.rounded(.up))
+            let (large, small, names): (Int, Int, (String, String)) =
+                whole >= 86_400 ? (86_400, 3600, ("d", "h")) : whole >= 3600 ? (3600, 60, ("h", "min")) : (60, 1, ("min", "s"))
+            var major = whole / large
+            var minor = (whole % large + small - 1) / small
+            if minor * small >= large {
+                major += 1
+                minor = 0
+            }
+            return minor == 0 ? "\(major) \(names.0)" : "\(major) \(names.0) \(minor) \(names.1)"
+        }
         let milliseconds = Int((value * 1000).rounded())
         let whole = milliseconds / 1000
         let fraction = milliseconds % 1000

@@ -2,16 +2,19 @@ import ArgumentParser
 import Foundation
 
 /// `mastery ratelimit <verb>`: asks the rate limiter for decisions and manages its policies, through a running
-/// server's API (`--server`).
+/// server's API (`--server`, the default) or directly in the Redis every instance shares (`--redis`).
 struct RateLimitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ratelimit",
-        abstract: "Ask the rate limiter for decisions and manage its policies, on a running server.",
+        abstract: "Ask the rate limiter for decisions and manage its policies, on a server or in Redis.",
         discussion: """
             Against a running server (--server, default http://127.0.0.1:8080) every verb uses the API under \
             /v1/ratelimit; writes send the admin token: --admin-token, else MASTERY_ADMIN_TOKEN, else the file \
             admin-token in the server's data folder (--data-dir, else MASTERY_DATA_DIR, else ./.mastery), which a \
             server on this machine writes when no token is configured.
+            With --redis redis://… the verbs work on the Redis the servers share, under the same key prefix \
+            (--redis-key-prefix, default mastery:ratelimit): decisions run the servers' script and consume from \
+            the same quota; a changed policy is announced so every server reloads it at once.
             Human output by default; --json prints one JSON object in the API's form (durations in seconds).
             Exit status: 0 done (check: allowed); 1 check: denied; 64 a malformed command line; 65 invalid input \
             refused (a policy that makes no sense, a bad key or cost); 66 no such policy; 69 the server or Redis \
@@ -31,6 +34,15 @@ struct RateLimitTargetOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("The server's base URL (default: http://127.0.0.1:8080).", valueName: "url"))
     var server: String?
+
+    @Option(help: ArgumentHelp("Work directly on the shared Redis instead of a server.", valueName: "redis-url"))
+    var redis: String?
+
+    @Option(
+        name: .customLong("redis-key-prefix"),
+        help: ArgumentHelp("With --redis: the prefix of the rate limiter's keys.", valueName: "prefix")
+    )
+    var redisKeyPrefix = "mastery:ratelimit"
 
     @Option(
         name: .customLong("admin-token"),
@@ -54,6 +66,7 @@ struct RateLimitTargetOptions: ParsableArguments {
     var json = false
 
     func validate() throws {
+        if server != nil, redis != nil { throw ValidationError("--server and --redis are alternatives: give one") }
         if let server {
             guard let url = URL(string: server), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
             else { throw ValidationError("--server must be an http:// or https:// URL, not '\(server)'") }
@@ -87,11 +100,12 @@ struct RateLimitTargetOptions: ParsableArguments {
     func run(_ body: (any RateLimitBackend) async throws -> (output: String, status: Int32)) async throws {
         let result: (output: String, status: Int32)
         do {
-            let backend: any RateLimitBackend = RateLimitServerBackend(
-                baseURL: serverURL,
-                adminToken: resolvedAdminToken(),
-                timeout: .seconds(timeout)
-            )
+            let backend: any RateLimitBackend =
+                if let redis {
+                    try await RateLimitRedisBackend.connect(url: redis, keyPrefix: redisKeyPrefix, timeout: .seconds(timeout))
+                } else {
+                    RateLimitServerBackend(baseURL: serverURL, adminToken: resolvedAdminToken(), timeout: .seconds(timeout))
+                }
             do {
                 result = try await body(backend)
                 await backend.close()
