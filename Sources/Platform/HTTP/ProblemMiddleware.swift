@@ -5,7 +5,8 @@ import Logging
 
 /// Turns every error into an RFC 9457 problem response: our ``ProblemDetails`` as they are, Hummingbird's
 /// `HTTPError`s with their status, decoding errors as `400 malformed-json`, anything else as a `500` whose
-/// detail names only the request ID (the log has the rest). An unmatched route becomes `404`, or `405` with an
+/// detail names only the request ID (the log has the rest); an ``AdditionalHeadersError`` as its underlying
+/// error, with its fields added. An unmatched route becomes `404`, or `405` with an
 /// `Allow` header when the path exists with other methods.
 public struct ProblemMiddleware: RouterMiddleware {
     public typealias Context = MasteryRequestContext
@@ -31,6 +32,10 @@ public struct ProblemMiddleware: RouterMiddleware {
     func problem(for error: any Error, request: Request, context: Context) -> ProblemDetails {
         switch error {
         case let problem as ProblemDetails:
+            return problem
+        case let error as AdditionalHeadersError:
+            var problem = problem(for: error.underlying, request: request, context: context)
+            problem.headers.append(contentsOf: error.headers)
             return problem
         case let error as HTTPError where error.status == .notFound && context.matchedRoute == nil:
             let allowed = routeTable.allowedMethods(for: request.uri.path)
