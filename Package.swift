@@ -139,8 +139,9 @@ let package = Package(
             name: "RateLimiting",
             // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis, HTTP/ mounts it.
             dependencies: [
-                "Platform", "Dashboard", "Redis", hummingbird, logging, metrics, lifecycle, nioCore,
+                "Platform", "Dashboard", "Redis", hummingbird, httpTypes, logging, metrics, lifecycle, nioCore,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -150,7 +151,7 @@ let package = Package(
         .target(
             name: "MasteryServer",
             dependencies: [
-                "Platform", "Storage", "Redis", "Dashboard", "ProgressTracking", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
+                "Platform", "Storage", "Redis", "Dashboard", "ProgressTracking", "RateLimiting", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -182,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "MasteryServerTests",
             dependencies: [
-                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "ProgressTracking", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
+                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "ProgressTracking", "RateLimiting", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -209,7 +210,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RateLimitingTests",
-            dependencies: ["RateLimiting", "Redis", "TestSupport", "Platform", logging],
+            dependencies: [
+                "RateLimiting", "Redis", "TestSupport", "Platform", logging, hummingbird, httpTypes,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
