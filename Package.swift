@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Benchmarking",
             dependencies: [
-                "Platform", "Redis", "ProgressTracking", logging, nioCore, nioPosix, httpClient,
+                "Platform", "Redis", "RateLimiting", "ProgressTracking", logging, nioCore, nioPosix, httpClient,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -137,10 +137,12 @@ let package = Package(
 
         .target(
             name: "RateLimiting",
-            // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis, HTTP/ mounts it.
+            // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
+            // policy store (Storage, GRDB), HTTP/ mounts it.
             dependencies: [
-                "Platform", "Dashboard", "Redis", hummingbird, httpTypes, logging, metrics, lifecycle, nioCore,
+                "Platform", "Dashboard", "Redis", "Storage", hummingbird, httpTypes, logging, metrics, lifecycle, nioCore,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"],
@@ -211,7 +213,8 @@ let package = Package(
         .testTarget(
             name: "RateLimitingTests",
             dependencies: [
-                "RateLimiting", "Redis", "TestSupport", "Platform", logging, hummingbird, httpTypes,
+                "RateLimiting", "Redis", "Storage", "TestSupport", "Platform", logging, nioCore, nioPosix, hummingbird, httpTypes,
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

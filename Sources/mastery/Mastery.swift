@@ -18,7 +18,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure a system, side by side with its peer where one is named (use a release build).",
-        subcommands: [BenchHTTPCommand.self, BenchRedisCommand.self, BenchProgressCommand.self]
+        subcommands: [BenchHTTPCommand.self, BenchRedisCommand.self, BenchProgressCommand.self, BenchRateLimitRedisCommand.self]
     )
 }
 
