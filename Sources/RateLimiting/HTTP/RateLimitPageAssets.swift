@@ -18,7 +18,7 @@ enum RateLimitPageAssets {
         #ratelimit ol.rl-burst-results li .pill { font-variant-numeric: tabular-nums; }
         #ratelimit li[data-status="200"] .pill { background: #dcfce7; color: var(--ok); }
         #ratelimit li[data-status="429"] .pill { background: #fee4e2; color: var(--bad); }
-        #ratelimit ol.rl-burst-results code { margin-left: .4rem; }
+        #ratelimit ol.rl-burst-results code { margin-left: .4rem; white-space: nowrap; }
         </style>
         """
 

@@ -1,3 +1,4 @@
+import Dashboard
 public import Hummingbird
 import Logging
 public import Platform
@@ -36,12 +37,14 @@ public struct RateLimitSystem: MasterySystem {
     /// The policies.
     public let registry: RateLimitPolicyRegistry
     let controller: RateLimitController
+    let page: RateLimitPage
     let backgroundServices: [any Service]
     let logger: Logger
 
     /// Reads the configuration and builds the store, the registry and the routes.
     /// - Throws: ``ConfigurationError`` for an invalid `ratelimit.` key, or `ratelimit.store` `redis` on a server
-    ///   without a Redis tier; a storage error when the SQLite policy table cannot be created.
+    ///   without a Redis tier; a storage error when the SQLite policy table cannot be created; a file-system error
+    ///   when the dashboard's generated admin token cannot be written to the data folder.
     public init(context: SystemContext) async throws {
         let configuration = try Configuration(reader: context.configuration)
         let logger = context.logger
@@ -109,6 +112,15 @@ public struct RateLimitSystem: MasterySystem {
                 header: configuration.forwardedHeader
             )
         )
+        let credentials =
+            try context.credentials
+            ?? AdminCredentials.load(configured: context.server.adminToken, dataDirectory: context.server.dataDirectory)
+        page = RateLimitPage(
+            renderer: try DashboardRenderer(credentials: credentials),
+            limiter: limiter,
+            storeName: kind.rawValue,
+            policies: { [registry] in registry.all }
+        )
         logger.info(
             "Rate limiter",
             metadata: [
@@ -143,9 +155,6 @@ public struct RateLimitSystem: MasterySystem {
     /// Adds `/v1/ratelimit…` and the page `/systems/ratelimit`.
     public func addRoutes(to router: Router<MasteryRequestContext>) {
         controller.addRoutes(to: router)
-        // MARK: Dashboard page: the ratelimit-ui branch replaces this route with its RateLimitPage.
-        router.get(RouterPath(Self.descriptor.pagePath)) { _, _ in
-            Response(status: .seeOther, headers: [.location: "/v1/ratelimit"])
-        }
+        page.addRoutes(to: router)
     }
 }
