@@ -44,7 +44,7 @@ struct RateLimitCheckCommand: AsyncParsableCommand {
 
     /// The request body, with names, keys and cost checked here so bad input is refused before anything is sent.
     /// - Throws: ``RateLimitCLIError`` (65).
-    func request() throws -> RateLimitCheckRequest {
+    func request() throws -> RateLimitAPI.CheckRequest {
         for name in policies { try RateLimitCLIError.validateName(name) }
         let keys = self.keys.count == 1 ? Array(repeating: self.keys[0], count: policies.count) : self.keys
         do {
@@ -58,8 +58,8 @@ struct RateLimitCheckCommand: AsyncParsableCommand {
                 message: "--cost must be between 0 and \(RateLimitCheck.maximumCost), not \(cost)"
             )
         }
-        return RateLimitCheckRequest(
-            descriptors: zip(policies, keys).map { RateLimitCheckRequest.Descriptor(policy: $0, key: $1) },
+        return RateLimitAPI.CheckRequest(
+            descriptors: zip(policies, keys).map { RateLimitAPI.CheckRequest.Descriptor(policy: $0, key: $1) },
             cost: cost
         )
     }
@@ -73,7 +73,7 @@ struct RateLimitCheckCommand: AsyncParsableCommand {
     }
 
     /// The text view: the verdict, then a line per policy.
-    static func render(_ reply: RateLimitCheckReply) -> String {
+    static func render(_ reply: RateLimitAPI.CheckResponse) -> String {
         var lines: [String] = []
         let source =
             switch reply.source {

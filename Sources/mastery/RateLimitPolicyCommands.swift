@@ -48,7 +48,7 @@ struct RateLimitPolicyListCommand: AsyncParsableCommand {
     func run() async throws {
         try await target.run { backend in
             let policies = try await backend.policies()
-            return (target.json ? try RateLimitJSON.encode(RateLimitPolicyList(policies: policies)) : RateLimitPoliciesCommand.table(policies), 0)
+            return (target.json ? try RateLimitJSON.encode(RateLimitAPI.PolicyList(policies: policies)) : RateLimitPoliciesCommand.table(policies), 0)
         }
     }
 }

@@ -45,7 +45,7 @@ struct RateLimitRedisBackend: RateLimitBackend {
         )
     }
 
-    func check(_ request: RateLimitCheckRequest) async throws -> RateLimitCheckReply {
+    func check(_ request: RateLimitAPI.CheckRequest) async throws -> RateLimitAPI.CheckResponse {
         let known = try await library { try await policyStore.all() }
         var checks: [RateLimitCheck] = []
         for descriptor in request.descriptors {
@@ -56,7 +56,7 @@ struct RateLimitRedisBackend: RateLimitBackend {
         }
         return try await library {
             try RateLimitCheck.validate(checks)
-            return RateLimitCheckReply(try await store.check(checks))
+            return RateLimitAPI.CheckResponse(try await store.check(checks))
         }
     }
 

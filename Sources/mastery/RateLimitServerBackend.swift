@@ -12,13 +12,13 @@ struct RateLimitServerBackend: RateLimitBackend {
     let timeout: Duration
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
-    func check(_ request: RateLimitCheckRequest) async throws -> RateLimitCheckReply {
+    func check(_ request: RateLimitAPI.CheckRequest) async throws -> RateLimitAPI.CheckResponse {
         let body = try JSONEncoder().encode(request)
-        return try decode(RateLimitCheckReply.self, await send(.POST, "/v1/ratelimit/check", body: body))
+        return try decode(RateLimitAPI.CheckResponse.self, await send(.POST, "/v1/ratelimit/check", body: body))
     }
 
     func policies() async throws -> [RateLimitPolicy] {
-        try decode(RateLimitPolicyList.self, await send(.GET, "/v1/ratelimit/policies")).policies
+        try decode(RateLimitAPI.PolicyList.self, await send(.GET, "/v1/ratelimit/policies")).policies
     }
 
     func policy(named name: String) async throws -> RateLimitPolicy {
