@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import Platform
+import Redis
 import Testing
 import TestSupport
 
@@ -120,5 +122,115 @@ struct RateLimitBrowserTests {
             throw error
         }
         _ = try await server.stop()
+    }
+}
+
+/// The page's fallback state for real: a `mastery serve` on a redis-server of the test's own, which stops answering
+/// (`CLIENT PAUSE`) and comes back.
+@Suite(
+    "Rate-limit page while Redis fails",
+    .enabled(
+        if: TestServers.shouldRun(tools: "chromium", "chromedriver", "redis-server"),
+        "needs chromium, chromium-driver and redis-server: run scripts/test"
+    )
+)
+struct RateLimitFallbackBrowserTests {
+    @Test("while Redis does not answer the page shows the fallback (demo fails open: all 200), then the recovery")
+    func fallbackState() async throws {
+        let redis = try await OwnRedisServer.start()
+        do {
+            let server = try await ServeProcess(arguments: ["--redis-url", "redis://127.0.0.1:\(redis.port)"])
+            do {
+                try await withWebDriver { browser in try await Self.exercise(browser, port: server.port, redis: redis) }
+            } catch {
+                _ = try? await server.stop()
+                throw error
+            }
+            _ = try await server.stop()
+        } catch {
+            await redis.stop()
+            throw error
+        }
+        await redis.stop()
+    }
+
+    static func exercise(_ browser: WebDriverSession, port: Int, redis: OwnRedisServer) async throws {
+        try await browser.navigate(to: "http://127.0.0.1:\(port)/systems/ratelimit")
+        try await browser.waitForDocumentReady()
+        try await browser.waitUntil(script: "Number(document.getElementById('ratelimit').dataset.updates) >= 1", timeout: .seconds(60))
+        #expect(try await browser.findElement(css: "#rl-store").text == "redis")
+        #expect(try await browser.findElement(css: "#rl-fallback").attribute("data-fallback") == "false")
+
+        // Redis stops answering: decisions miss their deadline and the demo policy fails open.
+        _ = try await redis.send(["CLIENT", "PAUSE", "4000", "ALL"])
+        try await browser.findElement(css: "#rl-fire-burst").click()
+        try await browser.waitUntil(script: "document.getElementById('rl-burst').dataset.state === 'done'", timeout: .seconds(120))
+        let statuses = try await browser.executeScript(
+            "return [...document.querySelectorAll('#rl-burst-results li')].map((item) => item.dataset.status);"
+        ).arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(statuses == Array(repeating: "200", count: 20), "\(statuses)")
+        try await browser.waitUntil(
+            script: "document.getElementById('rl-fallback').dataset.fallback === 'true' && Number(document.getElementById('rl-fallback-total').textContent) >= 1",
+            timeout: .seconds(60)
+        )
+        #expect(try await browser.findElement(css: "#rl-fallback").text.contains("store failing"))
+        _ = try await browser.executeScript("document.getElementById('rl-decisions').scrollIntoView();")
+        _ = try await browser.screenshot(named: "ratelimit-fallback")
+
+        // Redis answers again: the next decisions probe it and the page shows the recovery. A probe that is itself
+        // late (a loaded machine) falls back once more, so a few bursts are allowed, each waited on.
+        try await waitUntil(timeout: .seconds(60), interval: .milliseconds(100)) { (try? await redis.send(["PING"])) != nil }
+        var recovered = false
+        for _ in 0..<10 where !recovered {
+            try await browser.findElement(css: "#rl-fire-burst").click()
+            try await browser.waitUntil(script: "document.getElementById('rl-burst').dataset.state === 'done'", timeout: .seconds(120))
+            recovered = (try? await browser.waitUntil(
+                script: "document.getElementById('rl-fallback').dataset.fallback === 'false'",
+                timeout: .seconds(5)
+            )) != nil
+        }
+        #expect(recovered)
+        #expect(try await browser.findElement(css: "#rl-fallback").text == "store healthy")
+    }
+}
+
+/// A redis-server of the test's own on a free port (a test that pauses the server must not disturb the shared one).
+struct OwnRedisServer: Sendable {
+    let process: ChildProcess
+    let port: Int
+
+    /// Starts it and waits (bounded) until it answers.
+    static func start() async throws -> OwnRedisServer {
+        let port = try freePort()
+        let process = try ChildProcess(
+            executable: try TestServers.requireExecutable(named: "redis-server", package: "redis-server"),
+            arguments: ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+        )
+        let server = OwnRedisServer(process: process, port: port)
+        do {
+            try await waitUntil(timeout: .seconds(60), interval: .milliseconds(50)) { (try? await server.send(["PING"])) != nil }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        return server
+    }
+
+    /// Sends one command on a new connection (5 s timeout).
+    @discardableResult
+    func send(_ command: [String]) async throws -> RESPValue {
+        var configuration = RedisConnection.Configuration(host: "127.0.0.1", port: port)
+        configuration.commandTimeout = .seconds(5)
+        configuration.connectTimeout = .seconds(5)
+        return try await RedisConnection.withConnection(
+            configuration: configuration,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        ) { connection in
+            try await connection.send(command)
+        }
+    }
+
+    func stop() async {
+        _ = try? await process.stop(gracePeriod: .seconds(5))
     }
 }
