@@ -33,7 +33,10 @@ struct RateLimitCLIError: Error {
 
     /// No policy named `name`.
     static func unknownPolicy(_ name: String) -> Self {
-        Self(status: notFound, message: "there is no policy named '\(name)' (`mastery ratelimit policies list` shows them)")
+        Self(
+            status: notFound,
+            message: "there is no policy named '\(name)' (`mastery ratelimit policies list` shows them)"
+        )
     }
 
     /// Checks a policy name given on the command line before it goes into a URL or a Redis hash.
@@ -42,7 +45,8 @@ struct RateLimitCLIError: Error {
         guard RateLimitPolicy.isValidName(name) else {
             throw Self(
                 status: dataError,
-                message: "a policy name has 1 to \(RateLimitPolicy.maximumNameLength) characters from A-Z a-z 0-9 . _ - :"
+                message:
+                    "a policy name has 1 to \(RateLimitPolicy.maximumNameLength) characters from A-Z a-z 0-9 . _ - :"
             )
         }
     }

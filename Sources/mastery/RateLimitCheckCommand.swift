@@ -22,7 +22,10 @@ struct RateLimitCheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("policy"), help: ArgumentHelp("A policy to apply (repeatable).", valueName: "name"))
     var policies: [String] = []
 
-    @Option(name: .customLong("key"), help: ArgumentHelp("The key it applies to (repeatable, in the same order).", valueName: "key"))
+    @Option(
+        name: .customLong("key"),
+        help: ArgumentHelp("The key it applies to (repeatable, in the same order).", valueName: "key")
+    )
     var keys: [String] = []
 
     @Option(help: ArgumentHelp("The units the request consumes under each policy (default 1).", valueName: "n"))
@@ -86,7 +89,9 @@ struct RateLimitCheckCommand: AsyncParsableCommand {
         if reply.allowed {
             lines.append("allowed: \(reply.remaining) left, full again in \(seconds(reply.resetAfter))\(source)")
         } else {
-            let wait = reply.retryAfter.map { "retry after \(seconds($0))" } ?? "the cost exceeds what a policy can ever admit at once"
+            let wait =
+                reply.retryAfter.map { "retry after \(seconds($0))" }
+                ?? "the cost exceeds what a policy can ever admit at once"
             lines.append("denied: \(wait)\(source)")
         }
         let width = reply.decisions.map(\.policy.count).max() ?? 0
@@ -106,7 +111,8 @@ struct RateLimitCheckCommand: AsyncParsableCommand {
         if value >= 60 {
             let whole = Int(value.rounded(.up))
             let (large, small, names): (Int, Int, (String, String)) =
-                whole >= 86_400 ? (86_400, 3600, ("d", "h")) : whole >= 3600 ? (3600, 60, ("h", "min")) : (60, 1, ("min", "s"))
+                whole >= 86_400
+                ? (86_400, 3600, ("d", "h")) : whole >= 3600 ? (3600, 60, ("h", "min")) : (60, 1, ("min", "s"))
             var major = whole / large
             var minor = (whole % large + small - 1) / small
             if minor * small >= large {

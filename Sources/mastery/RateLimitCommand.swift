@@ -46,7 +46,10 @@ struct RateLimitTargetOptions: ParsableArguments {
 
     @Option(
         name: .customLong("admin-token"),
-        help: ArgumentHelp("The server's admin token, for writes (env: \(RateLimitTargetOptions.tokenVariable)).", valueName: "secret")
+        help: ArgumentHelp(
+            "The server's admin token, for writes (env: \(RateLimitTargetOptions.tokenVariable)).",
+            valueName: "secret"
+        )
     )
     var adminToken: String?
 
@@ -68,7 +71,8 @@ struct RateLimitTargetOptions: ParsableArguments {
     func validate() throws {
         if server != nil, redis != nil { throw ValidationError("--server and --redis are alternatives: give one") }
         if let server {
-            guard let url = URL(string: server), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
+            guard let url = URL(string: server), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host != nil
             else { throw ValidationError("--server must be an http:// or https:// URL, not '\(server)'") }
         }
         guard timeout > 0, timeout <= 3600, timeout.isFinite else {
@@ -87,7 +91,8 @@ struct RateLimitTargetOptions: ParsableArguments {
     func resolvedAdminToken(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let adminToken, !adminToken.isEmpty { return adminToken }
         if let variable = environment[Self.tokenVariable], !variable.isEmpty { return variable }
-        let folder = dataDirectory ?? environment[Self.dataDirectoryVariable].flatMap { $0.isEmpty ? nil : $0 } ?? ".mastery"
+        let folder =
+            dataDirectory ?? environment[Self.dataDirectoryVariable].flatMap { $0.isEmpty ? nil : $0 } ?? ".mastery"
         let path = (folder as NSString).appendingPathComponent("admin-token")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -102,9 +107,17 @@ struct RateLimitTargetOptions: ParsableArguments {
         do {
             let backend: any RateLimitBackend =
                 if let redis {
-                    try await RateLimitRedisBackend.connect(url: redis, keyPrefix: redisKeyPrefix, timeout: .seconds(timeout))
+                    try await RateLimitRedisBackend.connect(
+                        url: redis,
+                        keyPrefix: redisKeyPrefix,
+                        timeout: .seconds(timeout)
+                    )
                 } else {
-                    RateLimitServerBackend(baseURL: serverURL, adminToken: resolvedAdminToken(), timeout: .seconds(timeout))
+                    RateLimitServerBackend(
+                        baseURL: serverURL,
+                        adminToken: resolvedAdminToken(),
+                        timeout: .seconds(timeout)
+                    )
                 }
             do {
                 result = try await body(backend)

@@ -18,7 +18,12 @@ struct RateLimitPoliciesCommand: AsyncParsableCommand {
         guard !policies.isEmpty else { return "no policies" }
         let rows =
             [["POLICY", "ALGORITHM", "LIMIT", "BURST", "ON STORE FAILURE"]]
-            + policies.map { [$0.name, $0.algorithm.rawValue, $0.limitLabel, $0.burst.map(String.init) ?? "-", $0.onStoreFailure.label] }
+            + policies.map {
+                [
+                    $0.name, $0.algorithm.rawValue, $0.limitLabel, $0.burst.map(String.init) ?? "-",
+                    $0.onStoreFailure.label,
+                ]
+            }
         let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, text in
@@ -48,7 +53,11 @@ struct RateLimitPolicyListCommand: AsyncParsableCommand {
     func run() async throws {
         try await target.run { backend in
             let policies = try await backend.policies()
-            return (target.json ? try RateLimitJSON.encode(RateLimitAPI.PolicyList(policies: policies)) : RateLimitPoliciesCommand.table(policies), 0)
+            return (
+                target.json
+                    ? try RateLimitJSON.encode(RateLimitAPI.PolicyList(policies: policies))
+                    : RateLimitPoliciesCommand.table(policies), 0
+            )
         }
     }
 }
@@ -102,7 +111,10 @@ struct RateLimitPolicyPutCommand: AsyncParsableCommand {
     @Option(help: "For gcra and token_bucket: how many may pass at once (default: the limit).") var burst: Int?
     @Option(name: .customLong("on-store-failure"), help: "open, closed or local (default: open).")
     var onStoreFailure: FailureMode = .open
-    @Option(name: .customLong("local-fraction"), help: ArgumentHelp("With local: the fraction of the limit, in (0, 1].", valueName: "fraction"))
+    @Option(
+        name: .customLong("local-fraction"),
+        help: ArgumentHelp("With local: the fraction of the limit, in (0, 1].", valueName: "fraction")
+    )
     var localFraction: Double?
     @OptionGroup var target: RateLimitTargetOptions
 
@@ -113,7 +125,9 @@ struct RateLimitPolicyPutCommand: AsyncParsableCommand {
             )
         }
         guard Self.window(window) != nil else {
-            throw ValidationError("--window must be seconds (10, 0.5) or a number with ms, s, m, h or d (500ms, 1h), not '\(window)'")
+            throw ValidationError(
+                "--window must be seconds (10, 0.5) or a number with ms, s, m, h or d (500ms, 1h), not '\(window)'"
+            )
         }
         if onStoreFailure == .local, localFraction == nil {
             throw ValidationError("--on-store-failure local needs --local-fraction F, in (0, 1]")
@@ -137,7 +151,14 @@ struct RateLimitPolicyPutCommand: AsyncParsableCommand {
             case .local: .localFallback(fraction: localFraction ?? 0)
             }
         do {
-            return try RateLimitPolicy(name: name, algorithm: algorithm, limit: limit, window: window, burst: burst, onStoreFailure: mode)
+            return try RateLimitPolicy(
+                name: name,
+                algorithm: algorithm,
+                limit: limit,
+                window: window,
+                burst: burst,
+                onStoreFailure: mode
+            )
         } catch let error as RateLimitError {
             throw RateLimitCLIError(error)
         }
@@ -146,7 +167,9 @@ struct RateLimitPolicyPutCommand: AsyncParsableCommand {
     func run() async throws {
         try await target.run { backend in
             let stored = try await backend.put(try policy())
-            return (target.json ? try RateLimitJSON.encode(stored) : "stored \(RateLimitPoliciesCommand.summary(stored))", 0)
+            return (
+                target.json ? try RateLimitJSON.encode(stored) : "stored \(RateLimitPoliciesCommand.summary(stored))", 0
+            )
         }
     }
 
@@ -159,7 +182,9 @@ struct RateLimitPolicyPutCommand: AsyncParsableCommand {
     /// microseconds. `nil` unless it is a finite positive number below a century.
     static func window(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("min", 60), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        let units: [(suffix: String, seconds: Double)] = [
+            ("ms", 0.001), ("min", 60), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400),
+        ]
         var number = trimmed
         var scale = 1.0
         for unit in units where trimmed.hasSuffix(unit.suffix) {

@@ -15,8 +15,8 @@ struct RateLimitRedisBackend: RateLimitBackend {
     let policyStore: RedisRateLimitPolicyStore
 
     /// Connects to Redis.
-    /// - Throws: ``RateLimitCLIError``: 64-style data error (65) for a malformed URL, 69 when Redis cannot be
-    ///   reached or refuses the credentials. The URL is never echoed (it may hold a password).
+    /// - Throws: ``RateLimitCLIError``: 65 for a malformed URL, 69 when Redis cannot be
+    ///   reached or refuses the credentials. Messages show the URL with its password masked.
     static func connect(url: String, keyPrefix: String, timeout: Duration) async throws -> Self {
         var logger = Logger(label: "mastery.ratelimit") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
@@ -52,7 +52,9 @@ struct RateLimitRedisBackend: RateLimitBackend {
             guard let policy = known.first(where: { $0.name == descriptor.policy }) else {
                 throw RateLimitCLIError.unknownPolicy(descriptor.policy)
             }
-            checks.append(RateLimitCheck(policy: policy, key: descriptor.key, cost: descriptor.cost ?? request.cost ?? 1))
+            checks.append(
+                RateLimitCheck(policy: policy, key: descriptor.key, cost: descriptor.cost ?? request.cost ?? 1)
+            )
         }
         return try await library {
             try RateLimitCheck.validate(checks)

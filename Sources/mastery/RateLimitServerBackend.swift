@@ -45,7 +45,13 @@ struct RateLimitServerBackend: RateLimitBackend {
     ///   - write: Sends the admin token (a state-changing request).
     ///   - policy: The policy the path names: a 404 then means that policy does not exist.
     /// - Throws: ``RateLimitCLIError`` for an unreachable server and for every answer other than 2xx.
-    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, write: Bool = false, policy: String? = nil) async throws -> Data {
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        write: Bool = false,
+        policy: String? = nil
+    ) async throws -> Data {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
@@ -63,7 +69,8 @@ struct RateLimitServerBackend: RateLimitBackend {
         } catch {
             throw RateLimitCLIError(
                 status: RateLimitCLIError.unavailable,
-                message: "cannot reach the server at \(baseURL) (\(Self.reason(error))); is `mastery serve` running there?"
+                message:
+                    "cannot reach the server at \(baseURL) (\(Self.reason(error))); is `mastery serve` running there?"
             )
         }
         let data = Data(bytes.readableBytesView)
@@ -82,7 +89,14 @@ struct RateLimitServerBackend: RateLimitBackend {
     }
 
     /// The failure for a non-2xx answer: the problem's title and detail, with the exit status of its kind.
-    func refusal(status: UInt, body: Data, method: HTTPMethod, path: String, write: Bool, policy: String?) -> RateLimitCLIError {
+    func refusal(
+        status: UInt,
+        body: Data,
+        method: HTTPMethod,
+        path: String,
+        write: Bool,
+        policy: String?
+    ) -> RateLimitCLIError {
         let problem = try? JSONDecoder().decode(Problem.self, from: body)
         let said = problem.map { [$0.title, $0.detail].compactMap { $0 }.joined(separator: ": ") } ?? "HTTP \(status)"
         switch status {
@@ -91,7 +105,10 @@ struct RateLimitServerBackend: RateLimitBackend {
                 write && adminToken == nil
                 ? " (no admin token found: pass --admin-token, set \(RateLimitTargetOptions.tokenVariable), or --data-dir naming the server's data folder)"
                 : ""
-            return RateLimitCLIError(status: RateLimitCLIError.noPermission, message: "the server refused: \(said)\(hint)")
+            return RateLimitCLIError(
+                status: RateLimitCLIError.noPermission,
+                message: "the server refused: \(said)\(hint)"
+            )
         case 404 where path != "/v1/ratelimit/policies":
             if let policy { return RateLimitCLIError.unknownPolicy(policy) }
             return RateLimitCLIError(status: RateLimitCLIError.notFound, message: "the server refused: \(said)")

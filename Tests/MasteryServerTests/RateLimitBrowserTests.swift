@@ -2,19 +2,24 @@ import Foundation
 import Logging
 import Platform
 import Redis
-import Testing
 import TestSupport
+import Testing
 
 /// The rate limiter's page in a real headless Chromium, driven over WebDriver, against `mastery serve`.
 @Suite(
     "Rate-limit page in a browser",
-    .enabled(if: TestServers.shouldRun(tools: "chromium", "chromedriver"), "needs chromium and chromium-driver: run scripts/test")
+    .enabled(
+        if: TestServers.shouldRun(tools: "chromium", "chromedriver"),
+        "needs chromium and chromium-driver: run scripts/test"
+    )
 )
 struct RateLimitBrowserTests {
     /// A key a client could send: markup that would run if the page inserted it as HTML.
     static let hostileKey = #"<img src=x id=injected onerror="document.body.dataset.pwned=1">"#
 
-    @Test("the page lists the demo policy, the burst shows 200s then 429s with their headers, and the live view follows")
+    @Test(
+        "the page lists the demo policy, the burst shows 200s then 429s with their headers, and the live view follows"
+    )
     func burstAndLiveCounters() async throws {
         let server = try await ServeProcess()
         do {
@@ -26,7 +31,10 @@ struct RateLimitBrowserTests {
                 #expect(row.contains("gcra"), "\(row)")
                 #expect(row.contains("5 per 10 s"), "\(row)")
                 // The script ran and polled /stats at least once.
-                try await browser.waitUntil(script: "Number(document.getElementById('ratelimit').dataset.updates) >= 1", timeout: .seconds(60))
+                try await browser.waitUntil(
+                    script: "Number(document.getElementById('ratelimit').dataset.updates) >= 1",
+                    timeout: .seconds(60)
+                )
 
                 // A hostile key, limited through the decision API: listed as text, never as markup.
                 let denials = try await browser.executeScript(
@@ -53,10 +61,14 @@ struct RateLimitBrowserTests {
                     script: "document.querySelectorAll('#rl-burst-results li[data-status=\"429\"]').length > 0",
                     timeout: .seconds(60)
                 )
-                try await browser.waitUntil(script: "document.getElementById('rl-burst').dataset.state === 'done'", timeout: .seconds(120))
-                let statuses = try await browser.executeScript(
-                    "return [...document.querySelectorAll('#rl-burst-results li')].map((item) => item.dataset.status);"
-                ).arrayValue?.compactMap(\.stringValue) ?? []
+                try await browser.waitUntil(
+                    script: "document.getElementById('rl-burst').dataset.state === 'done'",
+                    timeout: .seconds(120)
+                )
+                let statuses =
+                    try await browser.executeScript(
+                        "return [...document.querySelectorAll('#rl-burst-results li')].map((item) => item.dataset.status);"
+                    ).arrayValue?.compactMap(\.stringValue) ?? []
                 #expect(statuses.count == 20)
                 #expect(Array(statuses.prefix(5)) == Array(repeating: "200", count: 5), "\(statuses)")
                 #expect(statuses.allSatisfy { $0 == "200" || $0 == "429" }, "\(statuses)")
@@ -86,17 +98,24 @@ struct RateLimitBrowserTests {
                     timeout: .seconds(60)
                 )
                 try await browser.waitUntil(
-                    script: "Number(document.querySelector(\"tr.rl-policy[data-policy='demo'] [data-count='denied']\").textContent) >= \(denied)",
+                    script:
+                        "Number(document.querySelector(\"tr.rl-policy[data-policy='demo'] [data-count='denied']\").textContent) >= \(denied)",
                     timeout: .seconds(60)
                 )
-                try await browser.waitUntil(script: "document.querySelectorAll('#rl-sparkline rect.denied').length > 0", timeout: .seconds(60))
+                try await browser.waitUntil(
+                    script: "document.querySelectorAll('#rl-sparkline rect.denied').length > 0",
+                    timeout: .seconds(60)
+                )
                 let hostileListed = try await browser.executeScript(
                     "return [...document.querySelectorAll('#rl-limited-keys td.rl-key')].some((cell) => cell.textContent === arguments[0]);",
                     args: [.string(Self.hostileKey)]
                 )
                 #expect(hostileListed.boolValue == true)
                 #expect(try await browser.findElements(css: "#injected").isEmpty)
-                #expect(try await browser.executeScript("return document.body.dataset.pwned === undefined;").boolValue == true)
+                #expect(
+                    try await browser.executeScript("return document.body.dataset.pwned === undefined;").boolValue
+                        == true
+                )
                 #expect(try await browser.findElement(css: "#rl-fallback").attribute("data-fallback") == "false")
 
                 _ = try await browser.executeScript("document.getElementById('rl-decisions').scrollIntoView();")
@@ -112,7 +131,10 @@ struct RateLimitBrowserTests {
                 )
                 #expect(listedAgain.boolValue == true)
                 #expect(try await browser.findElements(css: "#injected").isEmpty)
-                #expect(try await browser.executeScript("return document.body.dataset.pwned === undefined;").boolValue == true)
+                #expect(
+                    try await browser.executeScript("return document.body.dataset.pwned === undefined;").boolValue
+                        == true
+                )
 
                 let shot = try await browser.screenshot(named: "ratelimit-page")
                 #expect(try Data(contentsOf: shot).starts(with: [0x89, 0x50, 0x4E, 0x47]))
@@ -157,20 +179,28 @@ struct RateLimitFallbackBrowserTests {
     static func exercise(_ browser: WebDriverSession, port: Int, redis: OwnRedisServer) async throws {
         try await browser.navigate(to: "http://127.0.0.1:\(port)/systems/ratelimit")
         try await browser.waitForDocumentReady()
-        try await browser.waitUntil(script: "Number(document.getElementById('ratelimit').dataset.updates) >= 1", timeout: .seconds(60))
+        try await browser.waitUntil(
+            script: "Number(document.getElementById('ratelimit').dataset.updates) >= 1",
+            timeout: .seconds(60)
+        )
         #expect(try await browser.findElement(css: "#rl-store").text == "redis")
         #expect(try await browser.findElement(css: "#rl-fallback").attribute("data-fallback") == "false")
 
         // Redis stops answering: decisions miss their deadline and the demo policy fails open.
         _ = try await redis.send(["CLIENT", "PAUSE", "4000", "ALL"])
         try await browser.findElement(css: "#rl-fire-burst").click()
-        try await browser.waitUntil(script: "document.getElementById('rl-burst').dataset.state === 'done'", timeout: .seconds(120))
-        let statuses = try await browser.executeScript(
-            "return [...document.querySelectorAll('#rl-burst-results li')].map((item) => item.dataset.status);"
-        ).arrayValue?.compactMap(\.stringValue) ?? []
+        try await browser.waitUntil(
+            script: "document.getElementById('rl-burst').dataset.state === 'done'",
+            timeout: .seconds(120)
+        )
+        let statuses =
+            try await browser.executeScript(
+                "return [...document.querySelectorAll('#rl-burst-results li')].map((item) => item.dataset.status);"
+            ).arrayValue?.compactMap(\.stringValue) ?? []
         #expect(statuses == Array(repeating: "200", count: 20), "\(statuses)")
         try await browser.waitUntil(
-            script: "document.getElementById('rl-fallback').dataset.fallback === 'true' && Number(document.getElementById('rl-fallback-total').textContent) >= 1",
+            script:
+                "document.getElementById('rl-fallback').dataset.fallback === 'true' && Number(document.getElementById('rl-fallback-total').textContent) >= 1",
             timeout: .seconds(60)
         )
         #expect(try await browser.findElement(css: "#rl-fallback").text.contains("store failing"))
@@ -179,15 +209,21 @@ struct RateLimitFallbackBrowserTests {
 
         // Redis answers again: the next decisions probe it and the page shows the recovery. A probe that is itself
         // late (a loaded machine) falls back once more, so a few bursts are allowed, each waited on.
-        try await waitUntil(timeout: .seconds(60), interval: .milliseconds(100)) { (try? await redis.send(["PING"])) != nil }
+        try await waitUntil(timeout: .seconds(60), interval: .milliseconds(100)) {
+            (try? await redis.send(["PING"])) != nil
+        }
         var recovered = false
         for _ in 0..<10 where !recovered {
             try await browser.findElement(css: "#rl-fire-burst").click()
-            try await browser.waitUntil(script: "document.getElementById('rl-burst').dataset.state === 'done'", timeout: .seconds(120))
-            recovered = (try? await browser.waitUntil(
-                script: "document.getElementById('rl-fallback').dataset.fallback === 'false'",
-                timeout: .seconds(5)
-            )) != nil
+            try await browser.waitUntil(
+                script: "document.getElementById('rl-burst').dataset.state === 'done'",
+                timeout: .seconds(120)
+            )
+            recovered =
+                (try? await browser.waitUntil(
+                    script: "document.getElementById('rl-fallback').dataset.fallback === 'false'",
+                    timeout: .seconds(5)
+                )) != nil
         }
         #expect(recovered)
         #expect(try await browser.findElement(css: "#rl-fallback").text == "store healthy")
@@ -204,11 +240,15 @@ struct OwnRedisServer: Sendable {
         let port = try freePort()
         let process = try ChildProcess(
             executable: try TestServers.requireExecutable(named: "redis-server", package: "redis-server"),
-            arguments: ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+            arguments: [
+                "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+            ]
         )
         let server = OwnRedisServer(process: process, port: port)
         do {
-            try await waitUntil(timeout: .seconds(60), interval: .milliseconds(50)) { (try? await server.send(["PING"])) != nil }
+            try await waitUntil(timeout: .seconds(60), interval: .milliseconds(50)) {
+                (try? await server.send(["PING"])) != nil
+            }
         } catch {
             await server.stop()
             throw error

@@ -6,17 +6,36 @@ import Testing
 /// `mastery ratelimit …` as a real process, against a real `mastery serve` and against the test Redis.
 @Suite("mastery ratelimit as a process")
 struct RateLimitCommandTests {
-    @Test("put, list, get, check to the limit and delete on a server, with the token the server wrote in its data folder")
+    @Test(
+        "put, list, get, check to the limit and delete on a server, with the token the server wrote in its data folder"
+    )
     func serverLifecycle() async throws {
         let server = try await ServeProcess()
-        let cli = try RateLimitCLI(target: ["--server", "http://127.0.0.1:\(server.port)", "--data-dir", server.dataDirectory])
+        let cli = try RateLimitCLI(target: [
+            "--server", "http://127.0.0.1:\(server.port)", "--data-dir", server.dataDirectory,
+        ])
         do {
             let put = try await cli.run(
-                "policies", "put", "api", "--algorithm", "token_bucket", "--limit", "3", "--window", "1h", "--burst", "3",
-                "--on-store-failure", "local", "--local-fraction", "0.5"
+                "policies",
+                "put",
+                "api",
+                "--algorithm",
+                "token_bucket",
+                "--limit",
+                "3",
+                "--window",
+                "1h",
+                "--burst",
+                "3",
+                "--on-store-failure",
+                "local",
+                "--local-fraction",
+                "0.5"
             )
             #expect(put.status == .exited(0), "\(put.standardError)")
-            #expect(put.standardOutput == "stored api: token_bucket, 3 per 1 h, burst 3, on store failure local at 50%\n")
+            #expect(
+                put.standardOutput == "stored api: token_bucket, 3 per 1 h, burst 3, on store failure local at 50%\n"
+            )
             try await cli.expectSharedBehaviour(demoPolicy: true)
         } catch {
             _ = try? await server.stop()
@@ -56,23 +75,76 @@ struct RateLimitCommandTests {
         _ = try await server.stop()
     }
 
-    @Test("an unreachable server exits 69; bad input exits 65 or 64 before anything is sent", arguments: [
-        BadInvocation(["check", "--policy", "demo", "--key", "k"], 69, "cannot reach the server at http://127.0.0.1:"),
-        BadInvocation(["policies", "list"], 69, "is `mastery serve` running there?"),
-        BadInvocation(["policies", "put", "p", "--algorithm", "gcra", "--limit", "0", "--window", "10"], 65, "limit must be between 1 and"),
-        BadInvocation(["policies", "put", "p", "--algorithm", "fixed_window", "--limit", "5", "--window", "10", "--burst", "2"], 65, "burst applies to gcra and token_bucket only"),
-        BadInvocation(["policies", "put", "p", "--algorithm", "gcra", "--limit", "5", "--window", "400d"], 65, "window must be between"),
-        BadInvocation(["policies", "put", "bad name", "--algorithm", "gcra", "--limit", "5", "--window", "10"], 65, "a policy name has 1 to 64 characters"),
-        BadInvocation(["policies", "get", "a/b"], 65, "a policy name has 1 to 64 characters"),
-        BadInvocation(["check", "--policy", "demo", "--key", String(repeating: "k", count: 513)], 65, "at most 512 are allowed"),
-        BadInvocation(["check", "--policy", "demo", "--key", ""], 65, "the key is empty"),
-        BadInvocation(["check", "--policy", "demo", "--key", "k", "--cost=-1"], 65, "--cost must be between 0 and"),
-        BadInvocation(["policies", "put", "p", "--algorithm", "leaky", "--limit", "5", "--window", "10"], 64, "--algorithm must be one of gcra, token_bucket"),
-        BadInvocation(["policies", "put", "p", "--algorithm", "gcra", "--limit", "5", "--window", "10q"], 64, "--window must be seconds"),
-        BadInvocation(["policies", "put", "p", "--algorithm", "gcra", "--limit", "5", "--window", "10", "--on-store-failure", "local"], 64, "needs --local-fraction"),
-        BadInvocation(["check", "--policy", "a", "--policy", "b", "--key", "x", "--key", "y", "--key", "z"], 64, "give one --key per --policy"),
-        BadInvocation(["check", "--key", "x"], 64, "give at least one --policy"),
-    ])
+    @Test(
+        "an unreachable server exits 69; bad input exits 65 or 64 before anything is sent",
+        arguments: [
+            BadInvocation(
+                ["check", "--policy", "demo", "--key", "k"],
+                69,
+                "cannot reach the server at http://127.0.0.1:"
+            ),
+            BadInvocation(["policies", "list"], 69, "is `mastery serve` running there?"),
+            BadInvocation(
+                ["policies", "put", "p", "--algorithm", "gcra", "--limit", "0", "--window", "10"],
+                65,
+                "limit must be between 1 and"
+            ),
+            BadInvocation(
+                [
+                    "policies", "put", "p", "--algorithm", "fixed_window", "--limit", "5", "--window", "10", "--burst",
+                    "2",
+                ],
+                65,
+                "burst applies to gcra and token_bucket only"
+            ),
+            BadInvocation(
+                ["policies", "put", "p", "--algorithm", "gcra", "--limit", "5", "--window", "400d"],
+                65,
+                "window must be between"
+            ),
+            BadInvocation(
+                ["policies", "put", "bad name", "--algorithm", "gcra", "--limit", "5", "--window", "10"],
+                65,
+                "a policy name has 1 to 64 characters"
+            ),
+            BadInvocation(["policies", "get", "a/b"], 65, "a policy name has 1 to 64 characters"),
+            BadInvocation(
+                ["check", "--policy", "demo", "--key", String(repeating: "k", count: 513)],
+                65,
+                "at most 512 are allowed"
+            ),
+            BadInvocation(["check", "--policy", "demo", "--key", ""], 65, "the key is empty"),
+            BadInvocation(
+                ["check", "--policy", "demo", "--key", "k", "--cost=-1"],
+                65,
+                "--cost must be between 0 and"
+            ),
+            BadInvocation(
+                ["policies", "put", "p", "--algorithm", "leaky", "--limit", "5", "--window", "10"],
+                64,
+                "--algorithm must be one of gcra, token_bucket"
+            ),
+            BadInvocation(
+                ["policies", "put", "p", "--algorithm", "gcra", "--limit", "5", "--window", "10q"],
+                64,
+                "--window must be seconds"
+            ),
+            BadInvocation(
+                [
+                    "policies", "put", "p", "--algorithm", "gcra", "--limit", "5", "--window", "10",
+                    "--on-store-failure", "local",
+                ],
+                64,
+                "needs --local-fraction"
+            ),
+            BadInvocation(
+                ["check", "--policy", "a", "--policy", "b", "--key", "x", "--key", "y", "--key", "z"],
+                64,
+                "give one --key per --policy"
+            ),
+            BadInvocation(["check", "--key", "x"], 64, "give at least one --policy"),
+        ]
+    )
     func badInvocations(_ invocation: BadInvocation) async throws {
         let cli = try RateLimitCLI(target: ["--server", "http://127.0.0.1:\(try freePort())"])
         let result = try await cli.run(invocation.arguments)
@@ -87,7 +159,14 @@ struct RateLimitCommandTests {
         let ftp = try await cli.run("policies", "list", "--server", "ftp://127.0.0.1")
         #expect(ftp.status == .exited(64))
         #expect(ftp.standardError.contains("--server must be an http:// or https:// URL"))
-        let both = try await cli.run("policies", "list", "--server", "http://127.0.0.1:1", "--redis", "redis://127.0.0.1:1")
+        let both = try await cli.run(
+            "policies",
+            "list",
+            "--server",
+            "http://127.0.0.1:1",
+            "--redis",
+            "redis://127.0.0.1:1"
+        )
         #expect(both.status == .exited(64))
         #expect(both.standardError.contains("--server and --redis are alternatives"))
     }
@@ -104,8 +183,21 @@ struct RateLimitRedisCommandTests {
         let prefix = TestServers.uniqueKeyPrefix() + "ratelimit"
         let cli = try RateLimitCLI(target: ["--redis", try TestServers.requireRedisURL(), "--redis-key-prefix", prefix])
         let put = try await cli.run(
-            "policies", "put", "api", "--algorithm", "token-bucket", "--limit", "3", "--window", "3600", "--burst", "3",
-            "--on-store-failure", "local", "--local-fraction", "0.5"
+            "policies",
+            "put",
+            "api",
+            "--algorithm",
+            "token-bucket",
+            "--limit",
+            "3",
+            "--window",
+            "3600",
+            "--burst",
+            "3",
+            "--on-store-failure",
+            "local",
+            "--local-fraction",
+            "0.5"
         )
         #expect(put.status == .exited(0), "\(put.standardError)")
         #expect(put.standardOutput == "stored api: token_bucket, 3 per 1 h, burst 3, on store failure local at 50%\n")
@@ -116,11 +208,26 @@ struct RateLimitRedisCommandTests {
     func sharedWithServer() async throws {
         let url = try TestServers.requireRedisURL()
         let prefix = TestServers.uniqueKeyPrefix() + "ratelimit"
-        let server = try await ServeProcess(arguments: ["--redis-url", url], environment: ["MASTERY_RATELIMIT_KEY_PREFIX": prefix])
+        let server = try await ServeProcess(
+            arguments: ["--redis-url", url],
+            environment: ["MASTERY_RATELIMIT_KEY_PREFIX": prefix]
+        )
         let redis = try RateLimitCLI(target: ["--redis", url, "--redis-key-prefix", prefix])
-        let api = try RateLimitCLI(target: ["--server", "http://127.0.0.1:\(server.port)", "--data-dir", server.dataDirectory])
+        let api = try RateLimitCLI(target: [
+            "--server", "http://127.0.0.1:\(server.port)", "--data-dir", server.dataDirectory,
+        ])
         do {
-            let put = try await redis.run("policies", "put", "shared", "--algorithm", "gcra", "--limit", "2", "--window", "1h")
+            let put = try await redis.run(
+                "policies",
+                "put",
+                "shared",
+                "--algorithm",
+                "gcra",
+                "--limit",
+                "2",
+                "--window",
+                "1h"
+            )
             #expect(put.status == .exited(0), "\(put.standardError)")
             // Announced on the policies' channel: the server has it at once (bounded wait, polled).
             try await waitUntil(timeout: .seconds(30), interval: .milliseconds(50)) {
@@ -146,10 +253,15 @@ struct RateLimitRedisCommandTests {
 
     @Test("an unreachable Redis exits 69 without showing the password")
     func unreachableRedis() async throws {
-        let cli = try RateLimitCLI(target: ["--redis", "redis://user:s3cret-pw@127.0.0.1:\(try freePort())", "--timeout", "5"])
+        let cli = try RateLimitCLI(target: [
+            "--redis", "redis://user:s3cret-pw@127.0.0.1:\(try freePort())", "--timeout", "5",
+        ])
         let result = try await cli.run("policies", "list")
         #expect(result.status == .exited(69))
-        #expect(result.standardError.contains("cannot reach Redis at redis://user:***@127.0.0.1:"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("cannot reach Redis at redis://user:***@127.0.0.1:"),
+            "\(result.standardError)"
+        )
         #expect(!result.standardError.contains("s3cret-pw"))
         #expect(result.standardOutput.isEmpty)
     }
@@ -205,11 +317,19 @@ final class RateLimitCLI {
             workingDirectory: directory
         )
         let status = try await process.waitForExit(timeout: .seconds(60))
-        return Result(status: status, standardOutput: process.readStandardOutput(), standardError: process.readStandardError())
+        return Result(
+            status: status,
+            standardOutput: process.readStandardOutput(),
+            standardError: process.readStandardError()
+        )
     }
 
     /// Runs a verb expected to exit with `status`, and parses its standard output as a JSON object.
-    func json(_ arguments: String..., status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
+    func json(
+        _ arguments: String...,
+        status: Int32 = 0,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> [String: Any] {
         let result = try await run(arguments + ["--json"])
         #expect(result.status == .exited(status), "\(result.standardError)", sourceLocation: sourceLocation)
         let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
@@ -224,7 +344,12 @@ final class RateLimitCLI {
         #expect(list.status == .exited(0), "\(list.standardError)")
         let lines = list.standardOutput.split(separator: "\n")
         #expect(lines.first?.hasPrefix("POLICY") == true, "\(list.standardOutput)")
-        #expect(lines.contains { $0.hasPrefix("api ") && $0.contains("token_bucket") && $0.contains("3 per 1 h") && $0.hasSuffix("local at 50%") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("api ") && $0.contains("token_bucket") && $0.contains("3 per 1 h")
+                    && $0.hasSuffix("local at 50%")
+            }
+        )
         let listed = try await json("policies", "list")
         let names = (listed["policies"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
         #expect(names.contains("api"))
@@ -241,8 +366,14 @@ final class RateLimitCLI {
         for left in [2, 1] {
             let allowed = try await run("check", "--policy", "api", "--key", "user-1")
             #expect(allowed.status == .exited(0), "\(allowed.standardError)")
-            #expect(allowed.standardOutput.hasPrefix("allowed: \(left) left, full again in "), "\(allowed.standardOutput)")
-            #expect(allowed.standardOutput.contains(#"  api  key "user-1"  allows  \#(left)/3 left  full in "#), "\(allowed.standardOutput)")
+            #expect(
+                allowed.standardOutput.hasPrefix("allowed: \(left) left, full again in "),
+                "\(allowed.standardOutput)"
+            )
+            #expect(
+                allowed.standardOutput.contains(#"  api  key "user-1"  allows  \#(left)/3 left  full in "#),
+                "\(allowed.standardOutput)"
+            )
         }
         let last = try await json("check", "--policy", "api", "--key", "user-1")
         #expect(last["allowed"] as? Bool == true)

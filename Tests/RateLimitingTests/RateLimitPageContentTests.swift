@@ -1,6 +1,7 @@
 import Logging
-@testable import RateLimiting
 import Testing
+
+@testable import RateLimiting
 
 /// The dashboard page's HTML as a pure function of policies and statistics (the live behaviour is tested in a
 /// browser by `RateLimitBrowserTests`).

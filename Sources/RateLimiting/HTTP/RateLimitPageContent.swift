@@ -53,7 +53,8 @@ struct RateLimitPageContent: Sendable {
         let body: String
         switch policies {
         case .failure(let error):
-            body = #"<p id="rl-policies-error" class="error">The policies cannot be read: \#(Self.escape("\(error)"))</p>"#
+            body =
+                #"<p id="rl-policies-error" class="error">The policies cannot be read: \#(Self.escape("\(error)"))</p>"#
         case .success(let policies) where policies.isEmpty:
             body = """
                 <p id="rl-no-policies" class="muted">No policies yet: add one with <code>mastery ratelimit policies put</code> \
@@ -103,7 +104,8 @@ struct RateLimitPageContent: Sendable {
             """
     }
 
-    static let noLimitedKeys = #"<tr class="rl-none"><td colspan="3" class="muted">No key has been limited yet.</td></tr>"#
+    static let noLimitedKeys =
+        #"<tr class="rl-none"><td colspan="3" class="muted">No key has been limited yet.</td></tr>"#
 
     var burst: String {
         """
