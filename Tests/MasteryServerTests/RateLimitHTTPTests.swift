@@ -266,6 +266,12 @@ struct RateLimitHTTPTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[RateLimitHeaders.policyField] == #""demo";q=1000;w=3600"#)
             }
+            // The baseline route is never limited.
+            try await client.execute(uri: "/v1/ratelimit/demo/baseline", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"policy":"demo","status":"ok"}"#)
+                #expect(response.headers[RateLimitHeaders.limitField] == nil)
+            }
             // Without the policy the route is not limited and sends no fields.
             try await client.execute(uri: "/v1/ratelimit/policies/demo", method: .delete, headers: auth) { #expect($0.status == .noContent) }
             try await client.execute(uri: "/v1/ratelimit/demo", method: .get) { response in
