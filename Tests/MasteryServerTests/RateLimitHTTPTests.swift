@@ -45,12 +45,13 @@ struct RateLimitHTTPTests {
     func decisions() async throws {
         try await rateLimitServer().application.test(.router) { client in
             try await waitForPolicies(client)
-            #expect(try await put(client, "api", #"{"algorithm":"gcra","limit":10,"window":1,"burst":3}"#).status == .ok)
+            // One unit per 360 s: nothing refills while the test runs, however slow the machine.
+            #expect(try await put(client, "api", #"{"algorithm":"gcra","limit":10,"window":3600,"burst":3}"#).status == .ok)
             let first = try await check(client, #"{"descriptors":[{"policy":"api","key":"user-1"}]}"#)
             #expect(first.status == .ok)
             #expect(
                 String(buffer: first.body)
-                    == #"{"allowed":true,"decisions":[{"allowed":true,"key":"user-1","limit":3,"policy":"api","remaining":2,"resetAfter":0.1,"retryAfter":null}],"remaining":2,"resetAfter":0.1,"retryAfter":null,"source":"store"}"#
+                    == #"{"allowed":true,"decisions":[{"allowed":true,"key":"user-1","limit":3,"policy":"api","remaining":2,"resetAfter":360,"retryAfter":null}],"remaining":2,"resetAfter":360,"retryAfter":null,"source":"store"}"#
             )
             // The request's cost applies to every descriptor without its own.
             let second = try jsonObject(try await check(client, #"{"descriptors":[{"policy":"api","key":"user-1"}],"cost":2}"#))
@@ -62,7 +63,7 @@ struct RateLimitHTTPTests {
             )
             #expect(third["allowed"] as? Bool == false)
             let retryAfter = try #require(third["retryAfter"] as? Double)
-            #expect(retryAfter > 0 && retryAfter <= 0.1)
+            #expect(retryAfter > 300 && retryAfter <= 360)
             let decisions = try #require(third["decisions"] as? [[String: Any]])
             #expect(decisions.map { $0["allowed"] as? Bool } == [true, false])
             #expect(decisions[0]["remaining"] as? Int == 3)
@@ -231,24 +232,28 @@ struct RateLimitHTTPTests {
     func demo() async throws {
         try await rateLimitServer().application.test(.router) { client in
             try await waitForPolicies(client)
+            try await client.execute(uri: "/v1/ratelimit/policies/demo", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"algorithm":"gcra","burst":5,"limit":5,"name":"demo","onStoreFailure":"open","window":10}"#)
+            }
+            // The same shape with one unit per two hours: exact fields whatever the machine's pace.
+            #expect(try await put(client, "demo", #"{"algorithm":"gcra","limit":5,"window":36000,"burst":5}"#).status == .ok)
             for remaining in (0..<5).reversed() {
                 try await client.execute(uri: "/v1/ratelimit/demo", method: .get) { response in
                     #expect(response.status == .ok)
                     #expect(String(buffer: response.body) == #"{"policy":"demo","status":"ok"}"#)
-                    #expect(response.headers[RateLimitHeaders.policyField] == #""demo";q=5;w=10"#)
-                    // Nearly no time passes between requests: t is the next whole second up from 2 per used unit.
-                    let limit = try #require(response.headers[RateLimitHeaders.limitField])
-                    #expect(limit.hasPrefix("\"demo\";r=\(remaining);t="), "\(limit)")
+                    #expect(response.headers[RateLimitHeaders.policyField] == #""demo";q=5;w=36000"#)
+                    #expect(response.headers[RateLimitHeaders.limitField] == "\"demo\";r=\(remaining);t=\(7200 * (5 - remaining))")
                 }
             }
             try await client.execute(uri: "/v1/ratelimit/demo", method: .get) { response in
                 #expect(response.status == .tooManyRequests)
-                let retryAfter = try #require(response.headers[.retryAfter].flatMap { Int($0) })
-                #expect((1...2).contains(retryAfter))
-                #expect(response.headers[RateLimitHeaders.limitField] == "\"demo\";r=0;t=\(retryAfter)")
+                #expect(response.headers[.retryAfter] == "7200")
+                #expect(response.headers[RateLimitHeaders.policyField] == #""demo";q=5;w=36000"#)
+                #expect(response.headers[RateLimitHeaders.limitField] == #""demo";r=0;t=7200"#)
                 let problem = try problem(response)
                 #expect(problem["type"] as? String == "/problems/rate-limited")
                 #expect(problem["status"] as? Int == 429)
+                #expect(problem["detail"] as? String == #"Too many requests under policy "demo"; retry after 7200 s."#)
             }
             try await client.execute(uri: "/problems/rate-limited", method: .get) { response in
                 #expect(response.status == .ok)
@@ -260,6 +265,12 @@ struct RateLimitHTTPTests {
             try await client.execute(uri: "/v1/ratelimit/demo", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[RateLimitHeaders.policyField] == #""demo";q=1000;w=3600"#)
+            }
+            // The baseline route is never limited.
+            try await client.execute(uri: "/v1/ratelimit/demo/baseline", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"policy":"demo","status":"ok"}"#)
+                #expect(response.headers[RateLimitHeaders.limitField] == nil)
             }
             // Without the policy the route is not limited and sends no fields.
             try await client.execute(uri: "/v1/ratelimit/policies/demo", method: .delete, headers: auth) { #expect($0.status == .noContent) }

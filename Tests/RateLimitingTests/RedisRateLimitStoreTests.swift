@@ -81,6 +81,39 @@ struct RedisRateLimitStoreTests {
         }
     }
 
+    @Test(
+        "a key holding something else (garbage, a list, a hash) counts as fresh and is overwritten",
+        arguments: RateLimitAlgorithm.allCases
+    )
+    func foreignValues(algorithm: RateLimitAlgorithm) async throws {
+        let policy = try RateLimitPolicy(
+            name: "foreign-\(algorithm)",
+            algorithm: algorithm,
+            limit: 3,
+            window: .seconds(60)
+        )
+        try await RedisRateLimitTesting.withClient { client in
+            let store = RedisRateLimitStore(client: client, keyPrefix: prefix)
+            let writes: [(String, [String])] = [
+                ("garbage", ["SET", "", "gcra not-a-number"]),
+                ("words", ["SET", "", "tb 1 2"]),
+                ("list", ["RPUSH", "", "a", "b"]),
+                ("hash", ["HSET", "", "tat", "99999999999999999"]),
+            ]
+            for (key, command) in writes {
+                let redisKey = store.redisKey(for: key, policy: policy.name)
+                var arguments = command
+                arguments[1] = redisKey
+                try await client.send(arguments)
+                let first = try await store.check([RateLimitCheck(policy: policy, key: key, cost: 2)])
+                #expect(first.allowed && first.decisions[0].remaining == 1, "\(key)")
+                #expect(!(try await store.check([RateLimitCheck(policy: policy, key: key, cost: 2)])).allowed, "\(key)")
+                let type = try await client.send(["TYPE", redisKey]).string
+                #expect(type == (algorithm == .slidingWindowLog ? "zset" : "string"), "\(key)")
+            }
+        }
+    }
+
     @Test("hostile keys (quotes, braces, newlines, NUL, 512-byte UTF-8) are separate keys that work")
     func hostileKeys() async throws {
         let policy = try RateLimitPolicy(name: "hostile", algorithm: .gcra, limit: 1, window: .seconds(3600), burst: 2)

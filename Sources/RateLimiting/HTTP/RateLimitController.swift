@@ -8,7 +8,8 @@ public import Platform
 /// - `POST /check`: the decision API for other services (no admin credentials: a public write route).
 /// - `GET /policies`, `GET`/`PUT`/`DELETE /policies/{name}`: policy management; writes need the admin token.
 /// - `GET /stats`: cumulative counts for the dashboard.
-/// - `GET /demo`: a tiny route behind ``RateLimitMiddleware`` with policy `demo`, keyed by client address.
+/// - `GET /demo`: a tiny route behind ``RateLimitMiddleware`` with policy `demo`, keyed by client address;
+///   `GET /demo/baseline`: the same handler without the middleware (what the benchmark compares against).
 /// - `GET /openapi.json`: the OpenAPI 3.1 document; `GET /v1/ratelimit`: an index pointing at it.
 ///
 /// Input is validated strictly: malformed JSON, unknown fields, numbers that are not integers or overflow, too
@@ -99,6 +100,10 @@ public struct RateLimitController: Sendable {
             .get { _, _ in
                 try Self.json(["status": "ok", "policy": Self.demoPolicyName])
             }
+        // The same handler without the middleware: the baseline of `mastery bench ratelimit`.
+        router.get("/v1/ratelimit/demo/baseline") { _, _ in
+            try Self.json(["status": "ok", "policy": Self.demoPolicyName])
+        }
         router.get("/v1/ratelimit/openapi.json") { _, _ in
             Response(
                 status: .ok,

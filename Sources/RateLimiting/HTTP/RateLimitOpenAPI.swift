@@ -138,6 +138,13 @@ public enum RateLimitOpenAPI {
                 ],
             ]
         ],
+        "/v1/ratelimit/demo/baseline": [
+            "get": [
+                "operationId": "demoBaseline",
+                "summary": "The demo route's handler without the rate-limit middleware (a benchmark's baseline).",
+                "responses": ["200": json("Always.", ref("DemoResponse"))],
+            ]
+        ],
         "/v1/ratelimit/openapi.json": [
             "get": [
                 "operationId": "getOpenAPIDocument", "summary": "This document.",

@@ -80,7 +80,9 @@ public struct RateLimitSystem: MasterySystem {
             )
         case (.memory, _):
             decisionStore = InMemoryRateLimitStore()
-            // The table must exist before the registry's first load (services start with the server).
+            // The table must exist before the registry's first load (services start with the server). It is
+            // applied here rather than declared as the system's migrations, which the server would also run on
+            // PostgreSQL: the policy table lives in SQLite only.
             try await context.sqlite.migrate([SQLiteRateLimitPolicyStore.migrations], logger: logger)
             policyStore = SQLiteRateLimitPolicyStore(storage: context.sqlite, logger: logger)
         }
@@ -129,9 +131,6 @@ public struct RateLimitSystem: MasterySystem {
             ]
         )
     }
-
-    /// The SQLite policy table (also declared with a Redis store, so switching stores needs no migration).
-    public var migrations: SchemaMigrations? { SQLiteRateLimitPolicyStore.migrations }
 
     /// The registry (loading and following policy changes), the sweeper of the in-memory state, the demo
     /// policy's seeder, and with Redis the change-notice subscriber.

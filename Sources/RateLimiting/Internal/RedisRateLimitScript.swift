@@ -83,17 +83,9 @@ enum RedisRateLimitScript {
         end
 
         local function decode(raw)
-          local state = {}
-          for word in string.gmatch(raw, '%S+') do
-            if state.tag == nil then
-              state.tag = word
-            else
-              local number = tonumber(word)
-              if number == nil then return nil end
-              state[#state + 1] = number
-            end
-          end
-          return state
+          local tag, a, b, c = string.match(raw, '^(%a+) (%S+) ?(%S*) ?(%S*)$')
+          if tag == nil then return nil end
+          return {tag = tag, tonumber(a), tonumber(b), tonumber(c)}
         end
 
         local function encode(state, expires)
@@ -137,25 +129,33 @@ enum RedisRateLimitScript {
 
         -- The algorithms. Each returns {allowed, remaining, reset, retry (nil: none), update (nil: none), expires}.
 
+        -- GCRA's remaining units when the key's TAT is `ttl` ahead of now.
+        local function gcraRemaining(tolerance, interval, ttl)
+          local next = tolerance - ttl
+          if next > 0 then return floorDivide(next, interval) end
+          return 0
+        end
+
         local function gcra(p, cost, state)
           local interval, capacity = p.interval, p.capacity
           local tolerance = interval * capacity
           local tat = now
           if state and state.tag == 'gcra' and state[1] and state[1] > now then tat = state[1] end
-          local function remaining(ttl)
-            local next = tolerance - ttl
-            if next > 0 then return floorDivide(next, interval) end
-            return 0
-          end
           if cost > capacity then
-            return {false, remaining(tat - now), tat - now, nil, nil, tat}
+            return {false, gcraRemaining(tolerance, interval, tat - now), tat - now, nil, nil, tat}
           end
           local newTat = tat + interval * cost
           local difference = now - (newTat - tolerance)
           if difference < 0 then
-            return {false, remaining(tat - now), tat - now, -difference, nil, tat}
+            return {false, gcraRemaining(tolerance, interval, tat - now), tat - now, -difference, nil, tat}
           end
-          return {true, remaining(newTat - now), newTat - now, nil, {tag = 'gcra', newTat}, newTat}
+          return {true, gcraRemaining(tolerance, interval, newTat - now), newTat - now, nil, {tag = 'gcra', newTat}, newTat}
+        end
+
+        -- The time for `missing` tokens to refill at `limit` per `window`.
+        local function timeToRefill(missing, window, limit)
+          if missing <= EPSILON then return 0 end
+          return math.ceil(missing * window / limit)
         end
 
         local function tokenBucket(p, cost, state)
@@ -166,18 +166,14 @@ enum RedisRateLimitScript {
             if elapsed < 0 then elapsed = 0 end
             tokens = math.min(capacity, state[1] + elapsed * limit / window)
           end
-          local function timeToRefill(missing)
-            if missing <= EPSILON then return 0 end
-            return math.ceil(missing * window / limit)
-          end
           local allowed = cost <= capacity and tokens + EPSILON >= cost
           local retry = nil
           if allowed then
             tokens = math.max(0, tokens - cost)
           elseif cost <= capacity then
-            retry = math.max(1, timeToRefill(cost - tokens))
+            retry = math.max(1, timeToRefill(cost - tokens, window, limit))
           end
-          local reset = timeToRefill(capacity - tokens)
+          local reset = timeToRefill(capacity - tokens, window, limit)
           local update = nil
           if allowed then update = {tag = 'tb', tokens, now} end
           return {allowed, math.floor(tokens + EPSILON), reset, retry, update, now + reset}
@@ -319,7 +315,8 @@ enum RedisRateLimitScript {
           local record = records[key]
           if record == nil then
             local state = load(key, algorithm == 5)
-            record = {original = state, current = state, expires = expiryOf(state, p.window), changed = false}
+            record = {original = state, current = state, changed = false}
+            if not single then record.expires = expiryOf(state, p.window) end
             records[key] = record
             order[#order + 1] = key
           end
