@@ -137,10 +137,13 @@ let package = Package(
 
         .target(
             name: "RateLimiting",
-            // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis, HTTP/ mounts it.
+            // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
+            // policy store (Storage, GRDB), HTTP/ mounts it.
             dependencies: [
-                "Platform", "Dashboard", "Redis", hummingbird, logging, metrics, lifecycle, nioCore,
+                "Platform", "Dashboard", "Redis", "Storage", hummingbird, httpTypes, logging, metrics, lifecycle, nioCore,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -150,7 +153,7 @@ let package = Package(
         .target(
             name: "MasteryServer",
             dependencies: [
-                "Platform", "Storage", "Redis", "Dashboard", "ProgressTracking", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
+                "Platform", "Storage", "Redis", "Dashboard", "ProgressTracking", "RateLimiting", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -159,7 +162,8 @@ let package = Package(
         .executableTarget(
             name: "mastery",
             dependencies: [
-                "MasteryServer", "Platform", "Benchmarking", "ProgressTracking", logging, metrics, tracing, configuration,
+                "MasteryServer", "Platform", "Benchmarking", "ProgressTracking", "RateLimiting", "Redis", logging, metrics, tracing,
+                configuration, httpClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -182,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "MasteryServerTests",
             dependencies: [
-                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "ProgressTracking", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
+                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "ProgressTracking", "RateLimiting", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -209,7 +213,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RateLimitingTests",
-            dependencies: ["RateLimiting", "Redis", "TestSupport", "Platform", logging],
+            dependencies: [
+                "RateLimiting", "Redis", "Storage", "TestSupport", "Platform", logging, nioCore, nioPosix, hummingbird, httpTypes,
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

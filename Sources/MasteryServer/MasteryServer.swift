@@ -157,7 +157,11 @@ public struct MasteryServer: Sendable {
             BodyLimitMiddleware(limit: configuration.maxBodySize)
             AdminAuthMiddleware(credentials: credentials, exemptRoutes: publicWrites)
         }
-        OperationsController(readiness: readiness, metrics: metrics).addRoutes(to: router)
+        OperationsController(
+            readiness: readiness,
+            metrics: metrics,
+            problemKinds: ProblemDetails.platformKinds + systems.flatMap(\.problemKinds)
+        ).addRoutes(to: router)
         let renderer = try DashboardRenderer(credentials: credentials)
         DashboardController(
             renderer: renderer,

@@ -9,7 +9,7 @@ struct Mastery: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mastery",
         abstract: "The 40 systems of Backend Engineering Mastery, as one server and one tool.",
-        subcommands: [ServeCommand.self, ProgressCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, ProgressCommand.self, RateLimitCommand.self, BenchCommand.self]
     )
 }
 

@@ -32,6 +32,39 @@ struct RedisBenchmarkTool: Sendable {
             "-h", "127.0.0.1", "-p", "\(port)", "-c", "\(clients)", "-P", "\(pipeline)", "-n", "\(requests)",
             "-t", test, "--csv",
         ]
+        let text = try await execute(arguments, logFile: logFile)
+        guard let result = Self.parse(csv: text).first(where: { $0.test.caseInsensitiveCompare(test) == .orderedSame })
+        else {
+            throw BenchmarkError(code: .invalidOutput, message: "redis-benchmark printed no \(test) line: \(text)")
+        }
+        return result
+    }
+
+    /// Runs one command of our own (`EVALSHA <sha1> 1 key:__rand_int__ …`) and returns its result: every
+    /// `__rand_int__` in the arguments becomes a random 12-digit number below `keyspace` for each request.
+    /// - Throws: ``BenchmarkError`` when the tool fails or prints something unreadable.
+    func run(
+        command: [String],
+        port: Int,
+        clients: Int,
+        requests: Int,
+        keyspace: Int,
+        logFile: URL
+    ) async throws -> Result {
+        let arguments =
+            [
+                "-h", "127.0.0.1", "-p", "\(port)", "-c", "\(clients)", "-P", "1", "-n", "\(requests)",
+                "-r", "\(keyspace)", "--csv",
+            ] + command
+        let text = try await execute(arguments, logFile: logFile)
+        guard let result = Self.parse(csv: text).first else {
+            throw BenchmarkError(code: .invalidOutput, message: "redis-benchmark printed no result line: \(text)")
+        }
+        return result
+    }
+
+    /// Runs redis-benchmark with `arguments` and returns what it printed.
+    private func execute(_ arguments: [String], logFile: URL) async throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent(
             "redis-benchmark-\(UUID().uuidString).csv"
         )
@@ -57,16 +90,13 @@ struct RedisBenchmarkTool: Sendable {
         }
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard status == .exited(0) else {
+            // The arguments name commands and numbers only (no password is ever passed to redis-benchmark here).
             throw BenchmarkError(
                 code: .processFailed,
                 message: "redis-benchmark \(arguments.joined(separator: " ")) ended with \(status)"
             )
         }
-        guard let result = Self.parse(csv: text).first(where: { $0.test.caseInsensitiveCompare(test) == .orderedSame })
-        else {
-            throw BenchmarkError(code: .invalidOutput, message: "redis-benchmark printed no \(test) line: \(text)")
-        }
-        return result
+        return text
     }
 
     /// Reads `redis-benchmark --csv` output: a header line naming the columns, then one line per test.

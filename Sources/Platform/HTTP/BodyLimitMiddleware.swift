@@ -1,5 +1,5 @@
 public import Hummingbird
-import Foundation
+public import Foundation
 import NIOCore
 
 /// Enforces `maxBodySize`: a declared `Content-Length` over the limit is refused with `413` before a byte of the
@@ -42,6 +42,18 @@ extension Request {
     /// - Throws: ``ProblemDetails``: 415 for another content type, 413 for an oversized body, 400 for malformed
     ///   JSON (the detail names the offending field).
     public func decodeJSON<T: Decodable>(as type: T.Type, context: MasteryRequestContext) async throws -> T {
+        let data = try await collectJSON(context: context)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw ProblemDetails.malformedJSON(error, body: data)
+        }
+    }
+
+    /// The bytes of a JSON body, for handlers that look at them before decoding: the `Content-Type` must be JSON
+    /// (`application/json` or `…+json`), the body at most the context's `maxBodySize`.
+    /// - Throws: ``ProblemDetails``: 415 for another content type, 413 for an oversized body.
+    public func collectJSON(context: MasteryRequestContext) async throws -> Data {
         let contentType = headers[.contentType]?.lowercased() ?? ""
         let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) ?? ""
         guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
@@ -61,10 +73,6 @@ extension Request {
                 headers: [.connection: "close"]
             )
         }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            throw ProblemDetails.malformedJSON(ProblemMiddleware.describe(error))
-        }
+        return Data(buffer.readableBytesView)
     }
 }

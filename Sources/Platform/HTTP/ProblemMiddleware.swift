@@ -1,11 +1,12 @@
 import HTTPTypes
 public import Hummingbird
-import Foundation
+public import Foundation
 import Logging
 
 /// Turns every error into an RFC 9457 problem response: our ``ProblemDetails`` as they are, Hummingbird's
 /// `HTTPError`s with their status, decoding errors as `400 malformed-json`, anything else as a `500` whose
-/// detail names only the request ID (the log has the rest). An unmatched route becomes `404`, or `405` with an
+/// detail names only the request ID (the log has the rest); an ``AdditionalHeadersError`` as its underlying
+/// error, with its fields added. An unmatched route becomes `404`, or `405` with an
 /// `Allow` header when the path exists with other methods.
 public struct ProblemMiddleware: RouterMiddleware {
     public typealias Context = MasteryRequestContext
@@ -31,6 +32,10 @@ public struct ProblemMiddleware: RouterMiddleware {
     func problem(for error: any Error, request: Request, context: Context) -> ProblemDetails {
         switch error {
         case let problem as ProblemDetails:
+            return problem
+        case let error as AdditionalHeadersError:
+            var problem = problem(for: error.underlying, request: request, context: context)
+            problem.headers.append(contentsOf: error.headers)
             return problem
         case let error as HTTPError where error.status == .notFound && context.matchedRoute == nil:
             let allowed = routeTable.allowedMethods(for: request.uri.path)
@@ -106,5 +111,28 @@ public struct ProblemMiddleware: RouterMiddleware {
     static func printable(_ path: String) -> String {
         let cleaned = String(String.UnicodeScalarView(path.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
         return cleaned.count > 200 ? String(cleaned.prefix(200)) + "…" : cleaned
+    }
+}
+
+extension ProblemDetails {
+    /// The `400 malformed-json` problem of a body that failed to decode: the offending field named, and for a
+    /// body that does not parse, the parser's reason (such as a number beyond the range of a double). A body that
+    /// parses but fails as a whole is said to hold a number that does not fit its field (Foundation reports an
+    /// integer overflow that way).
+    public static func malformedJSON(_ error: DecodingError, body: Data) -> ProblemDetails {
+        guard case .dataCorrupted(let context) = error, context.codingPath.isEmpty else {
+            return malformedJSON(ProblemMiddleware.describe(error))
+        }
+        do {
+            _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+            return malformedJSON(
+                "The body is JSON, but a number in it does not fit its field (an integer too large, or a fraction where an integer is expected)."
+            )
+        } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            return malformedJSON(
+                "The body is not valid JSON" + (reason.map { ": " + ProblemMiddleware.printable(String($0.prefix(200))) } ?? ".")
+            )
+        }
     }
 }

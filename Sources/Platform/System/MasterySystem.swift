@@ -30,6 +30,10 @@ public protocol MasterySystem: Sendable {
 
     /// State-changing routes that other services call to make decisions, which need no admin credentials.
     var publicWriteRoutes: Set<String> { get }
+
+    /// The problem types the system's routes answer with besides Platform's, so `/problems/<slug>` describes
+    /// them too.
+    var problemKinds: [ProblemDetails.Kind] { get }
 }
 
 extension MasterySystem {
@@ -37,6 +41,7 @@ extension MasterySystem {
     public var services: [any Service] { [] }
     public var readinessChecks: [any ReadinessCheck] { [] }
     public var publicWriteRoutes: Set<String> { [] }
+    public var problemKinds: [ProblemDetails.Kind] { [] }
 }
 
 /// What a system is given when it is mounted.

@@ -1,0 +1,19 @@
+extension DashboardRenderer {
+    /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities: safe in element content and in quoted
+    /// attribute values. Every string a page did not write itself (keys, names, file contents) goes through it.
+    public static func escape(_ text: some StringProtocol) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import RateLimiting
+
+/// What `mastery ratelimit` works on: a server's API or the shared Redis. Both answer in the API's terms
+/// (``RateLimitAPI``), so `--json` prints the same objects either way.
+protocol RateLimitBackend: Sendable {
+    /// Decides a request: `POST /v1/ratelimit/check`.
+    /// - Throws: ``RateLimitCLIError``.
+    func check(_ request: RateLimitAPI.CheckRequest) async throws -> RateLimitAPI.CheckResponse
+    /// Every policy, sorted by name.
+    /// - Throws: ``RateLimitCLIError``.
+    func policies() async throws -> [RateLimitPolicy]
+    /// The policy named `name`.
+    /// - Throws: ``RateLimitCLIError`` (66 when there is none).
+    func policy(named name: String) async throws -> RateLimitPolicy
+    /// Creates or replaces a policy and returns it as stored.
+    /// - Throws: ``RateLimitCLIError``.
+    func put(_ policy: RateLimitPolicy) async throws -> RateLimitPolicy
+    /// Deletes the policy named `name`.
+    /// - Throws: ``RateLimitCLIError`` (66 when there is none).
+    func delete(name: String) async throws
+    /// Releases the connection; never throws.
+    func close() async
+}
+
+/// JSON as the CLI prints it: sorted keys, no escaped slashes.
+enum RateLimitJSON {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

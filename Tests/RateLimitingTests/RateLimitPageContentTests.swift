@@ -1,0 +1,109 @@
+import Logging
+import Testing
+
+@testable import RateLimiting
+
+/// The dashboard page's HTML as a pure function of policies and statistics (the live behaviour is tested in a
+/// browser by `RateLimitBrowserTests`).
+@Suite struct RateLimitPageContentTests {
+    let logger = Logger(label: "test")
+
+    func content(
+        _ policies: Result<[RateLimitPolicy], any Error>,
+        limiter: RateLimiter,
+        usingFallback: Bool = false
+    ) -> String {
+        RateLimitPageContent(
+            policies: policies,
+            statistics: limiter.statistics.snapshot(top: RateLimitPageContent.limitedKeyCount),
+            usingFallback: usingFallback,
+            storeName: "memory",
+            burstSize: 20
+        ).html
+    }
+
+    @Test("hostile keys are escaped in the most limited keys; the script writes text, never HTML")
+    func escapesKeys() async throws {
+        let limiter = RateLimiter(store: InMemoryRateLimitStore(clock: ManualRateLimitClock()), logger: logger)
+        let policy = try RateLimitPolicy(name: "p", algorithm: .fixedWindow, limit: 1, window: .seconds(3600))
+        let hostile = #"<img src=x onerror="alert(1)">&'</td></tr><script>alert(2)</script>"#
+        for _ in 0..<3 { _ = try await limiter.check([RateLimitCheck(policy: policy, key: hostile)]) }
+        let html = content(.success([policy]), limiter: limiter)
+        #expect(!html.contains(hostile))
+        #expect(!html.contains("<img"))
+        #expect(!html.contains("alert(2)</script>"))
+        #expect(
+            html.contains(
+                #"<td class="rl-key">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;&lt;/td&gt;&lt;/tr&gt;&lt;script&gt;alert(2)&lt;/script&gt;</td><td class="num">2</td>"#
+            )
+        )
+        // Exactly one inline script: the page's own.
+        #expect(html.ranges(of: "<script>").count == 1)
+        #expect(!RateLimitPageAssets.script.contains("innerHTML"))
+        #expect(!RateLimitPageAssets.script.contains("insertAdjacentHTML"))
+    }
+
+    @Test("the policies table: algorithm, quota, burst, failure mode and the per-policy counts")
+    func policyRows() async throws {
+        let limiter = RateLimiter(store: InMemoryRateLimitStore(clock: ManualRateLimitClock()), logger: logger)
+        let demo = try RateLimitPolicy(name: "demo", algorithm: .gcra, limit: 5, window: .seconds(10))
+        let hourly = try RateLimitPolicy(
+            name: "api:hourly",
+            algorithm: .slidingWindowCounter,
+            limit: 1000,
+            window: .seconds(3600),
+            onStoreFailure: .localFallback(fraction: 0.25)
+        )
+        let fast = try RateLimitPolicy(
+            name: "fast",
+            algorithm: .tokenBucket,
+            limit: 3,
+            window: .milliseconds(500),
+            burst: 6,
+            onStoreFailure: .closed
+        )
+        for _ in 0..<7 { _ = try await limiter.check([RateLimitCheck(policy: demo, key: "127.0.0.1")]) }
+        let html = content(.success([demo, hourly, fast]), limiter: limiter)
+        #expect(
+            html.contains(
+                #"<tr class="rl-policy" data-policy="demo"><td><code>demo</code></td><td>gcra</td><td>5 per 10 s</td><td>5</td><td>open</td><td class="num" data-count="allowed">5</td><td class="num" data-count="denied">2</td></tr>"#
+            )
+        )
+        #expect(html.contains(#"<td>sliding_window_counter</td><td>1000 per 1 h</td><td>—</td><td>local at 25%</td>"#))
+        #expect(html.contains(#"<td>token_bucket</td><td>3 per 500 ms</td><td>6</td><td>closed</td>"#))
+        #expect(html.contains(#"<td class="rl-key">127.0.0.1</td><td class="num">2</td>"#))
+        #expect(html.contains(#"<span id="rl-allowed-total">5</span>"#))
+        #expect(html.contains(#"<span id="rl-denied-total">2</span>"#))
+        #expect(html.contains(#"<button type="button" id="rl-fire-burst" data-count="20">Fire burst</button>"#))
+        #expect(html.contains(#"data-fallback="false">store healthy"#))
+    }
+
+    @Test("no policies, unreadable policies and the fallback state each say so")
+    func states() async throws {
+        let limiter = RateLimiter(store: InMemoryRateLimitStore(clock: ManualRateLimitClock()), logger: logger)
+        let empty = content(.success([]), limiter: limiter, usingFallback: true)
+        #expect(empty.contains(#"id="rl-no-policies""#))
+        #expect(empty.contains("No key has been limited yet."))
+        #expect(empty.contains(#"data-fallback="true">store failing"#))
+        let failed = content(.failure(RateLimitError(.storeUnavailable, "redis <down>")), limiter: limiter)
+        #expect(failed.contains("The policies cannot be read: storeUnavailable: redis &lt;down&gt;"))
+        #expect(!failed.contains(#"id="rl-policies""#))
+    }
+
+    @Test("windows and failure modes read naturally")
+    func labels() throws {
+        func window(_ duration: Duration) throws -> String {
+            try RateLimitPolicy(name: "w", algorithm: .fixedWindow, limit: 1, window: duration).windowLabel
+        }
+        #expect(try window(.seconds(10)) == "10 s")
+        #expect(try window(.seconds(90)) == "90 s")
+        #expect(try window(.seconds(120)) == "2 min")
+        #expect(try window(.seconds(7200)) == "2 h")
+        #expect(try window(.seconds(86_400)) == "1 d")
+        #expect(try window(.milliseconds(1500)) == "1500 ms")
+        #expect(try window(.microseconds(1500)) == "1500 µs")
+        #expect(RateLimitFailureMode.localFallback(fraction: 0.5).label == "local at 50%")
+        #expect(RateLimitFailureMode.localFallback(fraction: 1.0 / 3).label == "local at 33.33%")
+        #expect(RateLimitFailureMode.closed.label == "closed")
+    }
+}

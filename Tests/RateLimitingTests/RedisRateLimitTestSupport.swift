@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Platform
+import Redis
+import Synchronization
+import TestSupport
+
+/// Helpers for the Redis-backed rate-limit tests.
+enum RedisRateLimitTesting {
+    /// A logger that drops everything.
+    static let quietLogger = Logger(label: "ratelimit-tests") { _ in SwiftLogNoOpLogHandler() }
+
+    /// A pool on `url` (the test script's server unless given), running while `body` runs.
+    /// - Parameters:
+    ///   - maximumConnections: The pool's size.
+    ///   - fastFailures: Short command timeout (500 ms), connection wait (500 ms) and reconnect pauses (50-200 ms).
+    static func withClient<Result: Sendable>(
+        url: String? = nil,
+        maximumConnections: Int = 16,
+        fastFailures: Bool = false,
+        _ body: (RedisClient) async throws -> Result
+    ) async throws -> Result {
+        var configuration = try RedisClient.Configuration(url: url ?? TestServers.requireRedisURL())
+        configuration.maximumConnections = maximumConnections
+        if fastFailures {
+            configuration.connection.commandTimeout = .milliseconds(500)
+            configuration.connectionWaitTimeout = .milliseconds(500)
+            configuration.reconnectBackoff = RedisBackoff(
+                initialDelay: .milliseconds(50),
+                maximumDelay: .milliseconds(200)
+            )
+        }
+        let client = try RedisClient(configuration: configuration, logger: quietLogger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+
+    /// A subscriber on the test script's server, running while `body` runs.
+    static func withSubscriber<Result: Sendable>(
+        _ body: (RedisSubscriber) async throws -> Result
+    ) async throws -> Result {
+        let configuration = RedisSubscriber.Configuration(connection: try .init(url: TestServers.requireRedisURL()))
+        let subscriber = try RedisSubscriber(configuration: configuration, logger: quietLogger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await subscriber.run() }
+            defer { group.cancelAll() }
+            return try await body(subscriber)
+        }
+    }
+
+    /// A logger whose lines (JSON, one per entry) land in `lines`.
+    static func capturingLogger(_ lines: LogLines) -> Logger {
+        Logger(label: "ratelimit-tests") { label in
+            JSONLogHandler(label: label, level: .debug) { line in lines.append(line) }
+        }
+    }
+}
+
+/// Captured log lines.
+final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    /// The lines containing every one of `fragments`.
+    func matching(_ fragments: String...) -> [String] {
+        lines.withLock { $0.filter { line in fragments.allSatisfy { line.contains($0) } } }
+    }
+}
+
+/// A redis-server of the test's own, on a free port: for tests that stop, freeze or kill it.
+struct OwnRedisServer {
+    let process: ChildProcess
+    let port: Int
+
+    var url: String { "redis://127.0.0.1:\(port)" }
+
+    static func start() async throws -> OwnRedisServer {
+        let port = try freePort()
+        let process = try ChildProcess(
+            executable: "redis-server",
+            arguments: [
+                "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+            ]
+        )
+        let server = OwnRedisServer(process: process, port: port)
+        do {
+            try await waitUntil(timeout: .seconds(60)) {
+                (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
+            }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        return server
+    }
+
+    /// Runs `body` with a fresh server, stopped afterwards whatever happens.
+    static func with<Result: Sendable>(_ body: (OwnRedisServer) async throws -> Result) async throws -> Result {
+        let server = try await start()
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    func stop() async {
+        process.kill(signal: ChildProcess.Signal(rawValue: SIGCONT))
+        _ = try? await process.stop(gracePeriod: .seconds(5))
+    }
+}
+
+/// A deterministic random number generator (SplitMix64), so a failing scenario replays exactly.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// An executor that records the commands it forwards (encoded), to check what goes over the wire.
+final class RecordingExecutor: RedisCommandExecutor {
+    let inner: any RedisCommandExecutor
+    private let commands = Mutex<[String]>([])
+
+    init(_ inner: any RedisCommandExecutor) { self.inner = inner }
+
+    func send(_ command: RedisCommand, timeout: Duration?) async throws -> RESPValue {
+        var buffer = ByteBuffer()
+        command.encode(into: &buffer)
+        let text = String(buffer: buffer)
+        commands.withLock { $0.append(text) }
+        return try await inner.send(command, timeout: timeout)
+    }
+
+    /// Each recorded command's arguments (the RESP bulk strings, decoded).
+    var recorded: [[String]] {
+        commands.withLock { $0 }.map { encoded in
+            // *N\r\n then $len\r\nvalue\r\n per argument; values here are ASCII without CRLF.
+            let parts = encoded.components(separatedBy: "\r\n")
+            return stride(from: 2, to: parts.count, by: 2).map { parts[$0] }
+        }
+    }
+}
