@@ -24,7 +24,9 @@ struct RateLimitSharedTests {
 
     func startInstances(redisURL: String, prefix: String) async throws -> [Instance] {
         let arguments = ["--redis-url", redisURL, "--admin-token", Self.token]
-        let environment = ["MASTERY_RATELIMIT_KEY_PREFIX": prefix]
+        // A generous decision deadline: this test is about exact counting, and a loaded test machine must not turn
+        // slow answers into fail-open decisions (the deadline itself is tested in RateLimiterFallbackTests).
+        let environment = ["MASTERY_RATELIMIT_KEY_PREFIX": prefix, "MASTERY_RATELIMIT_DECISION_TIMEOUT": "30"]
         async let first = ServeProcess(arguments: arguments, environment: environment, timeout: .seconds(60))
         async let second = ServeProcess(arguments: arguments, environment: environment, timeout: .seconds(60))
         return try await [first, second].map(Instance.init)
