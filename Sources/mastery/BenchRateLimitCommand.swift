@@ -7,11 +7,13 @@ import Platform
 struct BenchRateLimitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ratelimit",
-        abstract: "Benchmark the rate limiter: in-memory decisions/s, memory per key, and the HTTP middleware's cost.",
+        abstract: "Benchmark the rate limiter: in-memory decisions/s, memory per key, Redis decisions/s beside redis-benchmark, the middleware's cost.",
         discussion: """
             In-memory: each algorithm decides on one OS thread per core through the store's synchronous path; the \
             memory figure is the resident growth for --memory-keys live keys, then the growth while further \
-            generations of as many keys arrive and expire. HTTP: `mastery serve` (in-memory store) under wrk, the \
+            generations of as many keys arrive and expire. Redis: a redis-server of its own; rounds of --clients \
+            concurrent callers of RedisRateLimitStore (one GCRA check each) alternate with `redis-benchmark -c \
+            <clients> EVALSHA` of the same script with the same arguments (needs redis-server, redis-benchmark). HTTP: `mastery serve` (in-memory store) under wrk, the \
             demo route behind the middleware against the same handler without it, alternating rounds (needs wrk). \
             Build with `swift build -c release`.
             """
@@ -31,6 +33,18 @@ struct BenchRateLimitCommand: AsyncParsableCommand {
 
     @Option(help: "Live keys for the memory figure.")
     var memoryKeys = 1_000_000
+
+    @Option(help: "Alternating Redis rounds (our store / redis-benchmark EVALSHA); 0 skips the Redis part.")
+    var redisRounds = 3
+
+    @Option(help: "Decisions per Redis run (redis-benchmark -n).")
+    var redisDecisions = 200_000
+
+    @Option(help: "Concurrent Redis callers and connections (redis-benchmark -c).")
+    var clients = 50
+
+    @Option(help: "Distinct keys in the Redis runs (redis-benchmark -r).")
+    var redisKeys = 10_000
 
     @Option(help: "Alternating wrk rounds (middleware / baseline); 0 skips the HTTP part.")
     var httpRounds = 5
@@ -52,6 +66,16 @@ struct BenchRateLimitCommand: AsyncParsableCommand {
         try await BenchCommand.report(json: json) { logger in
             var report = BenchmarkReport(benchmark: "ratelimit")
             try RateLimitMemoryBenchmark(configuration: memory).run(into: &report, logger: logger)
+            if redisRounds > 0 {
+                var redis = RateLimitRedisBenchmark.Configuration()
+                redis.rounds = redisRounds
+                redis.decisions = redisDecisions
+                redis.clients = clients
+                redis.keys = redisKeys
+                let measured = try await RateLimitRedisBenchmark(configuration: redis).run(logger: logger)
+                report.figures += measured.figures
+                report.ratios += measured.ratios
+            }
             if httpRounds > 0 {
                 var http = RateLimitHTTPBenchmark.Configuration()
                 http.rounds = httpRounds
