@@ -25,8 +25,8 @@ struct BenchRateLimitCommand: AsyncParsableCommand {
     @Option(help: "Threads deciding at once (default: one per core).")
     var threads: Int?
 
-    @Option(help: "Distinct keys the decisions cycle through.")
-    var keys = 100_000
+    @Option(parsing: .upToNextOption, help: "Distinct keys the decisions cycle through (one set of runs per count).")
+    var keys = [1_000, 100_000]
 
     @Option(help: "Rounds per algorithm (the median is reported).")
     var rounds = 3
@@ -60,7 +60,7 @@ struct BenchRateLimitCommand: AsyncParsableCommand {
         var memory = RateLimitMemoryBenchmark.Configuration()
         memory.decisionsPerThread = decisions
         memory.rounds = rounds
-        memory.keys = keys
+        memory.keyCounts = keys
         if let threads { memory.threads = threads }
         memory.memoryKeys = memoryKeys
         try await BenchCommand.report(json: json) { logger in

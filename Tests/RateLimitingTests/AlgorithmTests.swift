@@ -195,3 +195,22 @@ import Testing
         #expect(admitted == 5000)
     }
 }
+
+@Suite struct InMemoryStoreScaleTests {
+    @Test("many keys on many shards: every key keeps its own state, and sweeping shrinks the tables")
+    func manyKeys() throws {
+        let clock = ManualRateLimitClock()
+        let store = InMemoryRateLimitStore(clock: clock, shardCount: 64)
+        let policy = try RateLimitPolicy(name: "scale", algorithm: .fixedWindow, limit: 2, window: .seconds(10))
+        for index in 0..<50_000 {
+            #expect(store.decide(RateLimitCheck(policy: policy, key: "k\(index)")).remaining == 1)
+        }
+        for index in stride(from: 0, to: 50_000, by: 7) {
+            #expect(store.decide(RateLimitCheck(policy: policy, key: "k\(index)")).remaining == 0)
+        }
+        #expect(store.keyCount == 50_000)
+        clock.advance(by: .seconds(10))
+        #expect(store.removeExpired() == 50_000)
+        #expect(store.decide(RateLimitCheck(policy: policy, key: "k1")).remaining == 1)
+    }
+}

@@ -16,8 +16,8 @@ public struct RateLimitMemoryBenchmark: Sendable {
         public var decisionsPerThread = 5_000_000
         /// Threads deciding at once (one per core by default).
         public var threads = ProcessInfo.processInfo.activeProcessorCount
-        /// Distinct keys the decisions cycle through.
-        public var keys = 100_000
+        /// Distinct keys the decisions cycle through: a hot set (which stays in the CPU's caches) and a large one.
+        public var keyCounts = [1_000, 100_000]
         /// Rounds per algorithm (the median is reported).
         public var rounds = 3
         /// Live keys for the memory figure.
@@ -41,16 +41,27 @@ public struct RateLimitMemoryBenchmark: Sendable {
     /// - Throws: ``BenchmarkError`` for impossible settings.
     public func run(into report: inout BenchmarkReport, logger: Logger) throws {
         let settings = configuration
-        guard settings.decisionsPerThread >= 1_000, settings.threads >= 1, settings.keys >= 1, settings.rounds >= 1,
+        guard settings.decisionsPerThread >= 1_000, settings.threads >= 1, settings.keyCounts.allSatisfy({ $0 >= 1 }), !settings.keyCounts.isEmpty, settings.rounds >= 1,
               settings.memoryKeys >= 1_000, settings.churnGenerations >= 0
         else {
             throw BenchmarkError(code: .invalidArgument, message: "decisions ≥ 1000, threads ≥ 1, keys ≥ 1, rounds ≥ 1, memory keys ≥ 1000")
         }
         report.addFigure("threads", value: Double(settings.threads), unit: "threads")
-        for algorithm in RateLimitAlgorithm.allCases {
+        for keyCount in settings.keyCounts {
+            for algorithm in RateLimitAlgorithm.allCases {
+                try measure(algorithm, keys: keyCount, into: &report, logger: logger)
+            }
+        }
+        try measureMemory(into: &report, logger: logger)
+    }
+
+    /// Decisions/s and CPU per decision of one algorithm over `keys` keys, median of the rounds.
+    func measure(_ algorithm: RateLimitAlgorithm, keys: Int, into report: inout BenchmarkReport, logger: Logger) throws {
+        let settings = configuration
+        do {
             // Generous limits so most decisions admit and state changes on every decision (the costly path).
             let policy = try Self.policy(algorithm)
-            let checks = (0..<settings.keys).map { RateLimitCheck(policy: policy, key: "client-\($0)") }
+            let checks = (0..<keys).map { RateLimitCheck(policy: policy, key: "client-\($0)") }
             var rates: [Double] = []
             var costs: [Double] = []
             for round in 1...settings.rounds {
@@ -62,9 +73,14 @@ public struct RateLimitMemoryBenchmark: Sendable {
             }
             rates.sort()
             costs.sort()
-            report.addFigure("in-memory \(algorithm) decisions/s", value: rates[rates.count / 2], unit: "decisions/s")
-            report.addFigure("in-memory \(algorithm) CPU per decision", value: costs[costs.count / 2], unit: "ns")
+            report.addFigure("in-memory \(algorithm), \(keys) keys: decisions/s", value: rates[rates.count / 2], unit: "decisions/s")
+            report.addFigure("in-memory \(algorithm), \(keys) keys: CPU per decision", value: costs[costs.count / 2], unit: "ns")
         }
+    }
+
+    /// Resident memory for `memoryKeys` live keys, then its growth while generations of keys come and go.
+    func measureMemory(into report: inout BenchmarkReport, logger: Logger) throws {
+        let settings = configuration
 
         logger.info("Measuring memory", metadata: ["bench.keys": "\(settings.memoryKeys)"])
         let clock = ManualRateLimitClock()
@@ -92,14 +108,18 @@ public struct RateLimitMemoryBenchmark: Sendable {
         }
     }
 
+    /// The policy each algorithm is measured with. Names stay within 15 UTF-8 bytes, as policy names usually do:
+    /// Swift stores such strings inline, while a longer name is a shared heap object whose reference count every
+    /// decision's copy of the policy touches (from both cores at once).
     static func policy(_ algorithm: RateLimitAlgorithm) throws -> RateLimitPolicy {
+        let name = "bench-" + ["gcra": "gcra", "token_bucket": "tb", "sliding_window_log": "log", "sliding_window_counter": "swc", "fixed_window": "fw"][algorithm.rawValue, default: "x"]
         switch algorithm {
         case .gcra, .tokenBucket:
-            try RateLimitPolicy(name: "bench-\(algorithm)", algorithm: algorithm, limit: 1_000_000, window: .seconds(1), burst: 1_000_000_000)
+            return try RateLimitPolicy(name: name, algorithm: algorithm, limit: 1_000_000, window: .seconds(1), burst: 1_000_000_000)
         case .slidingWindowLog:
-            try RateLimitPolicy(name: "bench-\(algorithm)", algorithm: algorithm, limit: 100, window: .milliseconds(50))
+            return try RateLimitPolicy(name: name, algorithm: algorithm, limit: 100, window: .milliseconds(50))
         case .fixedWindow, .slidingWindowCounter:
-            try RateLimitPolicy(name: "bench-\(algorithm)", algorithm: algorithm, limit: 1_000_000_000, window: .seconds(60))
+            return try RateLimitPolicy(name: name, algorithm: algorithm, limit: 1_000_000_000, window: .seconds(60))
         }
     }
 

@@ -67,7 +67,7 @@ public final class InMemoryRateLimitStore: RateLimitStore {
     public func decide(_ check: RateLimitCheck) -> RateLimitDecision {
         let now = clock.nowMicroseconds
         let hash = KeyTable.hash(policy: check.policy, key: check.key)
-        let shard = shards[(hash >> 7) & mask]
+        let shard = shards[shardIndex(hash)]
         let evaluation: RateLimitState.Evaluation = shard.lock.withLock {
             Self.decideLocked(in: shard, hash, check: check, now: now)
         }
@@ -168,8 +168,10 @@ public final class InMemoryRateLimitStore: RateLimitStore {
         var key: String
     }
 
-    /// Keys spread over shards by hash bits the table's slot index does not use first.
-    private func shardIndex(_ hash: Int) -> Int { (hash >> 7) & mask }
+    /// Keys spread over shards by the hash's top bits; a table's slot index uses the low bits. (Sharing bits would
+    /// crowd each shard's keys into a fraction of its slots: long probe chains.)
+    @inline(__always)
+    private func shardIndex(_ hash: Int) -> Int { Int(truncatingIfNeeded: UInt(bitPattern: hash) >> 52) & mask }
 
     /// The live entry for `key`; the caller holds its shard's lock.
     private func stored(_ key: Located, now: Int64) -> Entry? {
