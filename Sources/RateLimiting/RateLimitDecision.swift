@@ -37,13 +37,10 @@ public struct RateLimitDecision: Sendable, Hashable {
         resetAfter: Duration,
         retryAfter: Duration?
     ) {
-        self.policy = policy
-        self.key = key
-        self.allowed = allowed
-        self.limit = limit
-        self.remaining = remaining
-        self.resetAfterMicroseconds = resetAfter.wholeMicroseconds
-        self.retryAfterMicroseconds = retryAfter?.wholeMicroseconds
+        self.init(
+            policy: policy, key: key, allowed: allowed, limit: limit, remaining: remaining,
+            resetAfterMicroseconds: resetAfter.wholeMicroseconds, retryAfterMicroseconds: retryAfter?.wholeMicroseconds
+        )
     }
 
     /// Creates a decision with times in microseconds (the stores' unit; no `Duration` arithmetic).

@@ -58,7 +58,11 @@ public struct ClientAddressResolver: Sendable, Hashable {
     ///   - peer: The TCP peer's address (`nil` when unknown, such as over a Unix socket).
     ///   - headers: The request's header fields.
     public func clientAddress(peer: String?, headers: HTTPFields) -> String? {
-        guard let peer, let peerAddress = IPAddress(peer) else { return nil }
+        guard let peer else { return nil }
+        // The common case on the hot path: no proxy is trusted and the peer is an IPv4 address as NIO writes it
+        // (dotted decimal, already canonical), so it is the key as it stands.
+        if trustedProxies.isEmpty, Self.isDottedIPv4(peer) { return peer }
+        guard let peerAddress = IPAddress(peer) else { return nil }
         guard isTrusted(peerAddress) else { return format(peerAddress) }
         let values = headers[values: header.fieldName]
         // No header: the proxy itself made the request.
@@ -71,6 +75,32 @@ public struct ClientAddressResolver: Sendable, Hashable {
             current = address
         }
         return format(current)
+    }
+
+    /// Whether `text` is four decimal numbers 0–255 without leading zeros, separated by dots.
+    static func isDottedIPv4(_ text: String) -> Bool {
+        var parts = 0
+        var value = 0
+        var digits = 0
+        var leadingZero = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0 else { return false }
+                parts += 1
+                value = 0
+                digits = 0
+                leadingZero = false
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                guard !leadingZero else { return false }
+                if digits == 0, byte == UInt8(ascii: "0") { leadingZero = true }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard value <= 255, digits <= 3 else { return false }
+            } else {
+                return false
+            }
+        }
+        return parts == 3 && digits > 0
     }
 
     func isTrusted(_ address: IPAddress) -> Bool {

@@ -35,18 +35,33 @@ public enum RateLimitHeaders {
 
     /// The `RateLimit-Policy` value: one item per policy, in order.
     public static func policyValue(_ policies: [RateLimitPolicy]) -> String {
-        policies.map { policy in
+        var value = ""
+        for (index, policy) in policies.enumerated() {
             let (quota, window) = quotaAndWindow(policy)
-            return "\(string(policy.name));q=\(quota);w=\(window)"
-        }.joined(separator: ", ")
+            if index > 0 { value += ", " }
+            value += string(policy.name)
+            value += ";q="
+            value += String(quota)
+            value += ";w="
+            value += String(window)
+        }
+        return value
     }
 
     /// The `RateLimit` value: one item per decision, in order; every `t` at most `cap` seconds when given.
     public static func limitValue(_ decisions: [RateLimitDecision], capping cap: Int? = nil) -> String {
-        decisions.map { decision in
-            let reset = min(seconds(roundingUp: decision.resetAfter), cap ?? .max)
-            return "\(string(decision.policy.name));r=\(max(0, decision.remaining));t=\(reset)"
-        }.joined(separator: ", ")
+        var value = ""
+        for (index, decision) in decisions.enumerated() {
+            let microseconds = max(0, decision.resetAfterMicroseconds)
+            let reset = min(Int((microseconds + 999_999) / 1_000_000), cap ?? .max)
+            if index > 0 { value += ", " }
+            value += string(decision.policy.name)
+            value += ";r="
+            value += String(max(0, decision.remaining))
+            value += ";t="
+            value += String(reset)
+        }
+        return value
     }
 
     /// `Retry-After` for a wait: whole seconds rounded up, at least 1.
@@ -75,6 +90,8 @@ public enum RateLimitHeaders {
     /// An sf-string (RFC 9651 §3.3.3): quoted, `"` and `\` escaped; characters outside printable ASCII (which
     /// valid policy names never contain) become `?`.
     static func string(_ text: String) -> String {
+        // Valid policy names (A-Z a-z 0-9 . _ - :) need no escaping: the hot path.
+        if RateLimitPolicy.isValidName(text) { return "\"" + text + "\"" }
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

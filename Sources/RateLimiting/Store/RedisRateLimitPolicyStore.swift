@@ -54,29 +54,12 @@ public struct RedisRateLimitPolicyStore: RateLimitPolicyStore {
         } catch {
             throw RateLimitError.redis(error, "reading the policies")
         }
-        var policies: [RateLimitPolicy] = []
-        policies.reserveCapacity(fields.count)
-        for (name, json) in fields {
-            do {
-                let policy = try RateLimitPolicyJSON.decode(Data(json.readableBytesView))
-                guard policy.name == name else {
-                    throw RateLimitError(
-                        .invalidPolicy,
-                        "the entry \(RateLimitPolicy.quoted(name)) holds policy \(RateLimitPolicy.quoted(policy.name))"
-                    )
-                }
-                policies.append(policy)
-            } catch {
-                logger.info(
-                    "Invalid rate-limit policy skipped",
-                    metadata: [
-                        "ratelimit.policy": "\(RateLimitPolicy.quoted(name))",
-                        "ratelimit.store": "\(policiesKey)",
-                        "ratelimit.error": "\(RateLimitPolicyJSON.describe(error))",
-                    ]
-                )
-            }
-        }
+        let policies = RateLimitPolicyJSON.decodeEntries(
+            fields.map { (name: $0.key, json: Data($0.value.readableBytesView)) },
+            entry: "entry",
+            store: policiesKey,
+            logger: logger
+        )
         return policies.sorted { $0.name < $1.name }
     }
 

@@ -53,30 +53,12 @@ public struct SQLiteRateLimitPolicyStore: RateLimitPolicyStore {
         } catch {
             throw RateLimitError.sqlite(error, "reading the policies", path: storage.path)
         }
-        var policies: [RateLimitPolicy] = []
-        policies.reserveCapacity(rows.count)
-        for (name, json) in rows {
-            do {
-                let policy = try RateLimitPolicyJSON.decode(Data(json.utf8))
-                guard policy.name == name else {
-                    throw RateLimitError(
-                        .invalidPolicy,
-                        "the row \(RateLimitPolicy.quoted(name)) holds policy \(RateLimitPolicy.quoted(policy.name))"
-                    )
-                }
-                policies.append(policy)
-            } catch {
-                logger.info(
-                    "Invalid rate-limit policy skipped",
-                    metadata: [
-                        "ratelimit.policy": "\(RateLimitPolicy.quoted(name))",
-                        "ratelimit.store": "\(storage.path)",
-                        "ratelimit.error": "\(RateLimitPolicyJSON.describe(error))",
-                    ]
-                )
-            }
-        }
-        return policies
+        return RateLimitPolicyJSON.decodeEntries(
+            rows.map { (name: $0.0, json: Data($0.1.utf8)) },
+            entry: "row",
+            store: storage.path,
+            logger: logger
+        )
     }
 
     /// Inserts or replaces the policy's row.
