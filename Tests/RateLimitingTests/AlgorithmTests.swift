@@ -198,16 +198,19 @@ import Testing
 
 @Suite struct InMemoryStoreScaleTests {
     @Test("many keys on many shards: every key keeps its own state, and sweeping shrinks the tables")
-    func manyKeys() throws {
+    func manyKeys() async throws {
         let clock = ManualRateLimitClock()
         let store = InMemoryRateLimitStore(clock: clock, shardCount: 64)
         let policy = try RateLimitPolicy(name: "scale", algorithm: .fixedWindow, limit: 2, window: .seconds(10))
+        var wrong = 0
         for index in 0..<50_000 {
-            #expect(store.decide(RateLimitCheck(policy: policy, key: "k\(index)")).remaining == 1)
+            if store.decide(RateLimitCheck(policy: policy, key: "k\(index)")).remaining != 1 { wrong += 1 }
+            if index % 1000 == 0 { await Task.yield() }  // two cooperative threads are shared with every other test
         }
         for index in stride(from: 0, to: 50_000, by: 7) {
-            #expect(store.decide(RateLimitCheck(policy: policy, key: "k\(index)")).remaining == 0)
+            if store.decide(RateLimitCheck(policy: policy, key: "k\(index)")).remaining != 0 { wrong += 1 }
         }
+        #expect(wrong == 0)
         #expect(store.keyCount == 50_000)
         clock.advance(by: .seconds(10))
         #expect(store.removeExpired() == 50_000)

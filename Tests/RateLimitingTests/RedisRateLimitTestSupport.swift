@@ -24,6 +24,10 @@ enum RedisRateLimitTesting {
     ) async throws -> Result {
         var configuration = try RedisClient.Configuration(url: url ?? TestServers.requireRedisURL())
         configuration.maximumConnections = maximumConnections
+        // Generous waits: these tests are about decisions, not deadlines, and share two cores with a few hundred
+        // other tests (a starved connect must not fail them). fastFailures tests set their own short bounds.
+        configuration.connectionWaitTimeout = .seconds(60)
+        configuration.connection.commandTimeout = .seconds(60)
         if fastFailures {
             configuration.connection.commandTimeout = .milliseconds(500)
             configuration.connectionWaitTimeout = .milliseconds(500)

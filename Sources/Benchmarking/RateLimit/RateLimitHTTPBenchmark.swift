@@ -55,7 +55,7 @@ public struct RateLimitHTTPBenchmark: Sendable {
         )
         let token = UUID().uuidString + UUID().uuidString
         let settings = configuration
-        let rounds: [PeerComparison.Round<Wrk.Result>] = try await TemporaryDirectory.with(prefix: "mastery-bench-ratelimit") { directory in
+        let rounds: [PeerComparison.Round<Measurement>] = try await TemporaryDirectory.with(prefix: "mastery-bench-ratelimit") { directory in
             let data = directory.appendingPathComponent("data")
             try? FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
             let port = try LocalPort.unused()
@@ -77,35 +77,64 @@ public struct RateLimitHTTPBenchmark: Sendable {
                 warmup.configuration.duration = .seconds(1)
                 _ = try await warmup.run(url: base + Self.limitedPath, directory: directory, logger: logger)
                 _ = try await warmup.run(url: base + Self.baselinePath, directory: directory, logger: logger)
+                // Server CPU per request, from /proc: steadier than requests/s when other work shares the cores.
+                func measure(_ path: String, side: String) async throws -> Measurement {
+                    let before = Self.cpuTicks(of: child.processIdentifier)
+                    let result = try await wrk.run(url: base + path, directory: directory, logger: logger)
+                    let ticks = Self.cpuTicks(of: child.processIdentifier) - before
+                    let cpu = result.requests > 0 ? Double(ticks) * 10_000 / Double(result.requests) : 0
+                    logger.info(
+                        "wrk run",
+                        metadata: ["bench.side": "\(side)", "bench.requests_per_s": "\(Int(result.requestsPerSecond))", "bench.server_cpu_us": "\(cpu)"]
+                    )
+                    return Measurement(wrk: result, serverCPUMicroseconds: cpu)
+                }
                 return try await PeerComparison(rounds: settings.rounds).run(logger: logger) {
-                    let result = try await wrk.run(url: base + Self.limitedPath, directory: directory, logger: logger)
-                    logger.info("wrk run", metadata: ["bench.side": "middleware", "bench.requests_per_s": "\(Int(result.requestsPerSecond))"])
-                    return result
+                    try await measure(Self.limitedPath, side: "middleware")
                 } measurePeer: {
-                    let result = try await wrk.run(url: base + Self.baselinePath, directory: directory, logger: logger)
-                    logger.info("wrk run", metadata: ["bench.side": "baseline", "bench.requests_per_s": "\(Int(result.requestsPerSecond))"])
-                    return result
+                    try await measure(Self.baselinePath, side: "baseline")
                 }
             }
         }
         let median = PeerComparison.Spread.median(of:)
-        report.addFigure("HTTP with middleware requests/s", value: median(rounds.map(\.ours.requestsPerSecond)), unit: "req/s")
-        report.addFigure("HTTP without middleware requests/s", value: median(rounds.map(\.peer.requestsPerSecond)), unit: "req/s")
-        report.addFigure("HTTP with middleware wrk p99 latency", value: median(rounds.map(\.ours.latency.p99)), unit: "us")
-        report.addFigure("HTTP without middleware wrk p99 latency", value: median(rounds.map(\.peer.latency.p99)), unit: "us")
+        report.addFigure("HTTP with middleware requests/s", value: median(rounds.map(\.ours.wrk.requestsPerSecond)), unit: "req/s")
+        report.addFigure("HTTP without middleware requests/s", value: median(rounds.map(\.peer.wrk.requestsPerSecond)), unit: "req/s")
+        report.addFigure("HTTP with middleware wrk p99 latency", value: median(rounds.map(\.ours.wrk.latency.p99)), unit: "us")
+        report.addFigure("HTTP without middleware wrk p99 latency", value: median(rounds.map(\.peer.wrk.latency.p99)), unit: "us")
         report.addFigure(
             "HTTP errors and non-2xx (both sides)",
-            value: Double(rounds.map { $0.ours.errors.total + $0.peer.errors.total }.reduce(0, +)),
+            value: Double(rounds.map { $0.ours.wrk.errors.total + $0.peer.wrk.errors.total }.reduce(0, +)),
             unit: "count"
         )
-        let ratios = rounds.map { $0.peer.requestsPerSecond > 0 ? $0.ours.requestsPerSecond / $0.peer.requestsPerSecond : 0 }
-        let overheads = ratios.map { (1 - $0) * 100 }
-        report.addFigure("HTTP middleware overhead (median of rounds)", value: median(overheads), unit: "%")
+        let ratios = rounds.map { $0.peer.wrk.requestsPerSecond > 0 ? $0.ours.wrk.requestsPerSecond / $0.peer.wrk.requestsPerSecond : 0 }
+        report.addFigure("HTTP middleware overhead (median of rounds)", value: median(ratios.map { (1 - $0) * 100 }), unit: "%")
+        let ours = median(rounds.map(\.ours.serverCPUMicroseconds))
+        let theirs = median(rounds.map(\.peer.serverCPUMicroseconds))
+        report.addFigure("HTTP server CPU per request with middleware", value: ours, unit: "us")
+        report.addFigure("HTTP server CPU per request without middleware", value: theirs, unit: "us")
+        report.addFigure("HTTP middleware CPU overhead", value: theirs > 0 ? (ours / theirs - 1) * 100 : 0, unit: "%")
         report.addRatio(
             "HTTP requests/s with middleware",
-            spread: try PeerComparison.Spread(rounds: rounds, direction: .higherIsBetter, metric: \.requestsPerSecond),
+            spread: try PeerComparison.Spread(rounds: rounds, direction: .higherIsBetter, metric: \.wrk.requestsPerSecond),
             against: "the same route without it"
         )
+    }
+
+    /// One wrk run and the server's CPU time per request during it.
+    struct Measurement: Sendable {
+        var wrk: Wrk.Result
+        var serverCPUMicroseconds: Double
+    }
+
+    /// The user plus system CPU time of a process, in clock ticks (1/100 s), from `/proc/<pid>/stat`; 0 if unreadable.
+    static func cpuTicks(of pid: Int32) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = text.lastIndex(of: ")")
+        else { return 0 }
+        // After "pid (name) ", field 3 is the state; utime and stime are fields 14 and 15.
+        let fields = text[text.index(after: end)...].split(separator: " ")
+        guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return 0 }
+        return user + system
     }
 
     /// Raises the demo policy so every benchmark request is admitted.
