@@ -93,8 +93,8 @@ let package = Package(
         .target(
             name: "Benchmarking",
             dependencies: [
-                "Platform", "Redis", "ProgressTracking", "RateLimiting", logging, nioCore, nioPosix, httpClient,
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "Platform", "Redis", "ProgressTracking", "RateLimiting", hummingbird, httpTypes, logging, nioCore, nioPosix, httpClient,
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             exclude: ["README.md"],

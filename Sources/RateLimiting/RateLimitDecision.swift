@@ -71,7 +71,7 @@ extension Duration {
 /// The answer for a whole request: admitted only if every check admitted.
 public struct RateLimitResult: Sendable, Hashable {
     /// Where a decision came from.
-    public enum Source: String, Sendable, Hashable {
+    public enum Source: String, Sendable, Hashable, CaseIterable {
         /// The configured store answered.
         case store
         /// The shared store failed and the policies fail open.
@@ -80,6 +80,16 @@ public struct RateLimitResult: Sendable, Hashable {
         case failClosed = "fail_closed"
         /// The shared store failed and the local in-memory fallback decided.
         case localFallback = "local_fallback"
+
+        /// The source's position in `allCases`.
+        var index: Int {
+            switch self {
+            case .store: 0
+            case .failOpen: 1
+            case .failClosed: 2
+            case .localFallback: 3
+            }
+        }
     }
 
     /// Whether the request is admitted (every check admitted; when not, nothing was consumed).

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Synchronization
 
 /// What a limiter has decided since it started: totals, per-policy counts and the most limited keys, for the
@@ -42,8 +43,25 @@ public final class RateLimitStatistics: Sendable {
         var allowed = 0
         var denied = 0
         var fallback = 0
-        var policies: [String: Counts] = [:]
+        var policies: [PolicyName: PolicyTally] = [:]
         var limited: [PolicyKey: Int] = [:]
+    }
+
+    /// A policy name hashed by the number its policy computed once (``RateLimitPolicy/nameHash``), so a
+    /// decision does not hash the name again.
+    private struct PolicyName: Hashable, Sendable {
+        var name: String
+        var hash: Int
+
+        static func == (lhs: Self, rhs: Self) -> Bool { lhs.hash == rhs.hash && lhs.name == rhs.name }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+
+    /// One policy's counts, and its `ratelimit_decisions_total` counters by outcome and source (each created on
+    /// first use).
+    private struct PolicyTally: Sendable {
+        var counts = Counts()
+        var counters: [Counter?] = Array(repeating: nil, count: 2 * RateLimitResult.Source.allCases.count)
     }
 
     private struct PolicyKey: Hashable, Sendable {
@@ -53,20 +71,44 @@ public final class RateLimitStatistics: Sendable {
 
     private let state = Mutex(State())
     private let trackedKeys: Int
+    private let metrics: RateLimitMetrics?
 
-    init(trackedKeys: Int) {
+    /// - Parameters:
+    ///   - trackedKeys: How many limited keys to hold at most.
+    ///   - metrics: Where each decision is also counted (`ratelimit_decisions_total`), if anywhere.
+    init(trackedKeys: Int, metrics: RateLimitMetrics? = nil) {
         self.trackedKeys = max(2, trackedKeys)
+        self.metrics = metrics
     }
 
+    /// Counts a result, and each of its decisions under its policy, outcome and source: one lock and one hash of
+    /// a precomputed number per decision; the metrics' counters are incremented after the lock is released.
     func record(_ result: RateLimitResult) {
-        state.withLock { state in
-            if result.allowed { state.allowed += 1 } else { state.denied += 1 }
-            if result.source != .store { state.fallback += 1 }
-            for decision in result.decisions {
-                let admitted = decision.allowed && result.allowed
-                state.policies[decision.policy.name, default: Counts()].allowed += admitted ? 1 : 0
-                state.policies[decision.policy.name, default: Counts()].denied += admitted ? 0 : 1
-                guard !decision.allowed else { continue }
+        for (index, decision) in result.decisions.enumerated() {
+            record(decision, of: result, first: index == 0)?.increment()
+        }
+    }
+
+    private func record(_ decision: RateLimitDecision, of result: RateLimitResult, first: Bool) -> Counter? {
+        let admitted = decision.allowed && result.allowed
+        let slot = (admitted ? 0 : RateLimitResult.Source.allCases.count) + result.source.index
+        let name = PolicyName(name: decision.policy.name, hash: decision.policy.nameHash)
+        let metrics = metrics
+        func count(_ tally: inout PolicyTally) -> Counter? {
+            if admitted { tally.counts.allowed += 1 } else { tally.counts.denied += 1 }
+            guard let metrics else { return nil }
+            if let counter = tally.counters[slot] { return counter }
+            let counter = metrics.decisionCounter(policy: decision.policy.name, allowed: admitted, source: result.source)
+            tally.counters[slot] = counter
+            return counter
+        }
+        return state.withLock { state -> Counter? in
+            if first {
+                if result.allowed { state.allowed += 1 } else { state.denied += 1 }
+                if result.source != .store { state.fallback += 1 }
+            }
+            let counter = count(&state.policies[name, default: PolicyTally()])
+            if !decision.allowed {
                 let key = PolicyKey(policy: decision.policy.name, key: decision.key)
                 if state.limited[key] == nil, state.limited.count >= trackedKeys {
                     let kept = state.limited.sorted { $0.value > $1.value }.prefix(trackedKeys / 2)
@@ -74,6 +116,7 @@ public final class RateLimitStatistics: Sendable {
                 }
                 state.limited[key, default: 0] += 1
             }
+            return counter
         }
     }
 
@@ -85,7 +128,8 @@ public final class RateLimitStatistics: Sendable {
                 .map { LimitedKey(policy: $0.key.policy, key: $0.key.key, denied: $0.value) }
             return Snapshot(
                 allowed: state.allowed, denied: state.denied, fallbackDecisions: state.fallback,
-                policies: state.policies, limitedKeys: Array(keys)
+                policies: Dictionary(uniqueKeysWithValues: state.policies.map { ($0.key.name, $0.value.counts) }),
+                limitedKeys: Array(keys)
             )
         }
     }

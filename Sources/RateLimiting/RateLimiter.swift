@@ -48,9 +48,9 @@ public final class RateLimiter: Sendable {
         self.localStore = localStore ?? memory ?? InMemoryRateLimitStore()
         self.configuration = configuration
         self.logger = logger
-        statistics = RateLimitStatistics(trackedKeys: configuration.trackedLimitedKeys)
         health = Mutex(StoreHealth())
         metrics = RateLimitMetrics(factory: metricsFactory ?? MetricsSystem.factory)
+        statistics = RateLimitStatistics(trackedKeys: configuration.trackedLimitedKeys, metrics: metrics)
     }
 
     /// Whether decisions currently bypass a failing store.
@@ -62,10 +62,8 @@ public final class RateLimiter: Sendable {
     /// - Throws: ``RateLimitError`` with code `invalidKey` or `invalidCost` for bad input (nothing is decided).
     ///   A failing store never throws: the policies' failure modes decide instead.
     public func check(_ checks: [RateLimitCheck]) async throws -> RateLimitResult {
+        if let result = try checkImmediately(checks) { return result }
         try RateLimitCheck.validate(checks)
-        if let memory {
-            return record(memory.decide(checks))
-        }
         let now = clock.now
         guard health.withLock({ $0.shouldTry(at: now, probeInterval: configuration.recoveryProbeInterval) }) else {
             return record(fallback(checks))
@@ -83,6 +81,16 @@ public final class RateLimiter: Sendable {
             failed(RateLimitError(.storeUnavailable, "the store failed", underlying: error))
             return record(fallback(checks))
         }
+    }
+
+    /// Decides a request without suspending when the store is in-memory: the middleware's fast path, with no
+    /// task hop and no asynchronous frame. `nil` when the store is shared: call ``check(_:)``.
+    /// - Parameter checks: 1 to ``RateLimitCheck/maximumChecks`` checks.
+    /// - Throws: ``RateLimitError`` with code `invalidKey` or `invalidCost` for bad input (nothing is decided).
+    public func checkImmediately(_ checks: [RateLimitCheck]) throws -> RateLimitResult? {
+        guard let memory else { return nil }
+        try RateLimitCheck.validate(checks)
+        return record(memory.decide(checks))
     }
 
     /// Decides with the policies' failure modes: `closed` rejects, `localFallback` asks the local store at the
@@ -126,7 +134,6 @@ public final class RateLimiter: Sendable {
 
     private func record(_ result: RateLimitResult) -> RateLimitResult {
         statistics.record(result)
-        metrics.record(result)
         return result
     }
 

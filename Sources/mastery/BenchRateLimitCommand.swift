@@ -46,6 +46,9 @@ struct BenchRateLimitCommand: AsyncParsableCommand {
     @Option(help: "Distinct keys in the Redis runs (redis-benchmark -r).")
     var redisKeys = 10_000
 
+    @Option(help: "Requests per round through the middleware in-process (and to the handler alone); 0 skips it.")
+    var middlewareRequests = 1_000_000
+
     @Option(help: "Alternating wrk rounds (middleware / baseline); 0 skips the HTTP part.")
     var httpRounds = 5
 
@@ -66,6 +69,12 @@ struct BenchRateLimitCommand: AsyncParsableCommand {
         try await BenchCommand.report(json: json) { logger in
             var report = BenchmarkReport(benchmark: "ratelimit")
             try RateLimitMemoryBenchmark(configuration: memory).run(into: &report, logger: logger)
+            if middlewareRequests > 0 {
+                var middleware = RateLimitMiddlewareBenchmark.Configuration()
+                middleware.requests = middlewareRequests
+                middleware.rounds = rounds
+                try await RateLimitMiddlewareBenchmark(configuration: middleware).run(into: &report, logger: logger)
+            }
             if redisRounds > 0 {
                 var redis = RateLimitRedisBenchmark.Configuration()
                 redis.rounds = redisRounds

@@ -1,4 +1,5 @@
 import Logging
+import Platform
 import RateLimiting
 import Synchronization
 import Testing
@@ -53,6 +54,39 @@ final class ScriptedStore: RateLimitStore {
         let stats = limiter.statistics.snapshot()
         #expect(stats.fallbackDecisions == 12)
         #expect(stats.limitedKeys.first?.policy == "local")
+    }
+
+    @Test("statistics and metrics count every decision under its policy, outcome and source")
+    func countsAndMetrics() async throws {
+        let metrics = MetricsRegistry()
+        let memory = InMemoryRateLimitStore(clock: ManualRateLimitClock())
+        let limiter = RateLimiter(store: memory, metricsFactory: metrics.factory, logger: logger)
+        let a = try policy("a", .open, limit: 2)
+        let b = try policy("b", .open, limit: 5)
+        for _ in 0..<3 { _ = try await limiter.check([RateLimitCheck(policy: a, key: "k")]) }
+        // Two policies on one request: b admits, a rejects, so the request (and b's count) is denied.
+        let both = try limiter.checkImmediately([RateLimitCheck(policy: b, key: "k"), RateLimitCheck(policy: a, key: "k")])
+        #expect(both?.allowed == false)
+        let stats = limiter.statistics.snapshot()
+        #expect(stats.allowed == 2 && stats.denied == 2 && stats.fallbackDecisions == 0)
+        #expect(stats.policies["a"]?.allowed == 2 && stats.policies["a"]?.denied == 2)
+        #expect(stats.policies["b"]?.allowed == 0 && stats.policies["b"]?.denied == 1)
+        #expect(stats.limitedKeys.map { "\($0.policy) \($0.key) \($0.denied)" } == ["a k 2"])
+        let text = String(decoding: metrics.render(), as: UTF8.self)
+        #expect(text.contains(#"ratelimit_decisions_total{policy="a",outcome="allowed",source="store"} 2"#))
+        #expect(text.contains(#"ratelimit_decisions_total{policy="a",outcome="denied",source="store"} 2"#))
+        #expect(text.contains(#"ratelimit_decisions_total{policy="b",outcome="denied",source="store"} 1"#))
+        #expect(!text.contains(#"policy="b",outcome="allowed""#))
+    }
+
+    @Test("only an in-memory store decides immediately; a shared store is asked through check")
+    func immediateOnlyInMemory() async throws {
+        let shared = RateLimiter(store: ScriptedStore(), logger: logger)
+        #expect(try shared.checkImmediately([RateLimitCheck(policy: policy("a", .open), key: "k")]) == nil)
+        let memory = RateLimiter(store: InMemoryRateLimitStore(clock: ManualRateLimitClock()), logger: logger)
+        let result = try memory.checkImmediately([RateLimitCheck(policy: policy("a", .open), key: "k")])
+        #expect(result?.allowed == true && result?.source == .store)
+        #expect(throws: RateLimitError.self) { try memory.checkImmediately([RateLimitCheck(policy: policy("a", .open), key: "")]) }
     }
 
     @Test("a store that never answers: no decision waits much past the timeout")

@@ -25,43 +25,56 @@ public enum RateLimitHeaders {
     /// rejected and can be retried.
     public static func fields(for result: RateLimitResult) -> HTTPFields {
         var fields = HTTPFields()
-        guard !result.decisions.isEmpty else { return fields }
-        fields[policyField] = policyValue(result.decisions.map(\.policy))
-        let retryAfter = result.allowed ? nil : result.retryAfter.map(retryAfterSeconds)
-        fields[limitField] = limitValue(result.decisions, capping: retryAfter)
-        if let retryAfter { fields[.retryAfter] = String(retryAfter) }
+        append(result, to: &fields)
         return fields
+    }
+
+    /// Appends the fields for a request's result (see ``fields(for:)``) to `fields`: what the middleware does
+    /// to each response, without building a second field list.
+    public static func append(_ result: RateLimitResult, to fields: inout HTTPFields) {
+        let decisions = result.decisions
+        guard !decisions.isEmpty else { return }
+        let retryAfter = result.allowed ? nil : result.retryAfter.map(retryAfterSeconds)
+        fields.reserveCapacity(fields.count + (retryAfter == nil ? 2 : 3))
+        let policy = decisions.count == 1 ? decisions[0].policy.headerItem : policyValue(decisions.map(\.policy))
+        fields.append(HTTPField(name: policyField, value: policy))
+        fields.append(HTTPField(name: limitField, value: limitValue(decisions, capping: retryAfter)))
+        if let retryAfter { fields.append(HTTPField(name: .retryAfter, value: String(retryAfter))) }
     }
 
     /// The `RateLimit-Policy` value: one item per policy, in order.
     public static func policyValue(_ policies: [RateLimitPolicy]) -> String {
-        var value = ""
-        for (index, policy) in policies.enumerated() {
-            let (quota, window) = quotaAndWindow(policy)
-            if index > 0 { value += ", " }
-            value += string(policy.name)
-            value += ";q="
-            value += String(quota)
-            value += ";w="
-            value += String(window)
+        policies.map(\.headerItem).joined(separator: ", ")
+    }
+
+    /// One policy's `RateLimit-Policy` item (see ``RateLimitPolicy/headerItem``).
+    static func policyItem(name: String, limit: Int, windowMicroseconds: Int64) -> String {
+        let (quota, window) = quotaAndWindow(limit: limit, windowMicroseconds: windowMicroseconds)
+        return FieldValueWriter.string(capacity: name.utf8.count + FieldValueWriter.itemOverhead) { writer in
+            writer.writeItem(name)
+            writer.write(";q=")
+            writer.write(quota)
+            writer.write(";w=")
+            writer.write(window)
         }
-        return value
     }
 
     /// The `RateLimit` value: one item per decision, in order; every `t` at most `cap` seconds when given.
     public static func limitValue(_ decisions: [RateLimitDecision], capping cap: Int? = nil) -> String {
-        var value = ""
-        for (index, decision) in decisions.enumerated() {
-            let microseconds = max(0, decision.resetAfterMicroseconds)
-            let reset = min(Int((microseconds + 999_999) / 1_000_000), cap ?? .max)
-            if index > 0 { value += ", " }
-            value += string(decision.policy.name)
-            value += ";r="
-            value += String(max(0, decision.remaining))
-            value += ";t="
-            value += String(reset)
+        var capacity = 0
+        for decision in decisions { capacity += decision.policy.name.utf8.count + FieldValueWriter.itemOverhead }
+        return FieldValueWriter.string(capacity: capacity) { writer in
+            for (index, decision) in decisions.enumerated() {
+                let microseconds = max(0, decision.resetAfterMicroseconds)
+                let reset = min((microseconds + 999_999) / 1_000_000, Int64(cap ?? .max))
+                if index > 0 { writer.write(", ") }
+                writer.writeItem(decision.policy.name)
+                writer.write(";r=")
+                writer.write(Int64(max(0, decision.remaining)))
+                writer.write(";t=")
+                writer.write(reset)
+            }
         }
-        return value
     }
 
     /// `Retry-After` for a wait: whole seconds rounded up, at least 1.
@@ -77,29 +90,80 @@ public enum RateLimitHeaders {
     }
 
     /// The quota and the whole-second window announced for a policy.
-    static func quotaAndWindow(_ policy: RateLimitPolicy) -> (quota: Int, window: Int64) {
-        let microseconds = policy.windowMicroseconds
+    static func quotaAndWindow(limit: Int, windowMicroseconds microseconds: Int64) -> (quota: Int64, window: Int64) {
         let window = (microseconds + 999_999) / 1_000_000
-        guard microseconds % 1_000_000 != 0 else { return (policy.limit, window) }
+        guard microseconds % 1_000_000 != 0 else { return (Int64(limit), window) }
         // limit × whole window / window, in full width: no intermediate overflow.
-        let product = Int64(policy.limit).multipliedFullWidth(by: window * 1_000_000)
-        let quota = microseconds.dividingFullWidth(product).quotient
-        return (Int(quota), window)
+        let product = Int64(limit).multipliedFullWidth(by: window * 1_000_000)
+        return (microseconds.dividingFullWidth(product).quotient, window)
+    }
+}
+
+/// Writes a field value's bytes straight into a new string: one allocation per value, no intermediate strings.
+struct FieldValueWriter {
+    /// The most bytes an item adds besides its name: two quotes, `, `, two parameters of up to 19 digits each.
+    static let itemOverhead = 2 + 2 + 3 + 19 + 3 + 19
+
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private(set) var count = 0
+
+    /// A string of at most `capacity` bytes written by `body`.
+    static func string(capacity: Int, _ body: (inout FieldValueWriter) -> Void) -> String {
+        String(unsafeUninitializedCapacity: max(1, capacity)) { buffer in
+            var writer = FieldValueWriter(buffer: buffer)
+            body(&writer)
+            return writer.count
+        }
     }
 
-    /// An sf-string (RFC 9651 §3.3.3): quoted, `"` and `\` escaped; characters outside printable ASCII (which
-    /// valid policy names never contain) become `?`.
-    static func string(_ text: String) -> String {
-        // Valid policy names (A-Z a-z 0-9 . _ - :) need no escaping: the hot path.
-        if RateLimitPolicy.isValidName(text) { return "\"" + text + "\"" }
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"", "\\": result += "\\" + String(scalar)
-            case " "..."~": result.unicodeScalars.append(scalar)
-            default: result += "?"
-            }
+    private init(buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    mutating func write(_ text: StaticString) {
+        text.withUTF8Buffer { write($0) }
+    }
+
+    /// A policy name as an sf-string (RFC 9651 §3.3.3). Policy names are validated when a policy is created
+    /// (`A-Z a-z 0-9 . _ - :`), so they need no escaping; were one ever to hold another byte, `HTTPField`
+    /// would still turn it into a space, so no value can break out of its field.
+    mutating func writeItem(_ name: String) {
+        var name = name
+        write(UInt8(ascii: "\""))
+        name.withUTF8 { write($0) }
+        write(UInt8(ascii: "\""))
+    }
+
+    /// A non-negative integer in decimal (a negative one is written as 0).
+    mutating func write(_ number: Int64) {
+        var value = UInt64(max(0, number))
+        var digits = 1
+        var bound: UInt64 = 10
+        while digits < 19, value >= bound {
+            digits += 1
+            bound *= 10
         }
-        return result + "\""
+        precondition(count + digits <= buffer.count, "field value capacity")
+        var position = count + digits
+        repeat {
+            position -= 1
+            let (quotient, remainder) = value.quotientAndRemainder(dividingBy: 10)
+            buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remainder)
+            value = quotient
+        } while position > count
+        count += digits
+    }
+
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(count + bytes.count <= buffer.count, "field value capacity")
+        guard let base = bytes.baseAddress else { return }
+        (buffer.baseAddress! + count).update(from: base, count: bytes.count)
+        count += bytes.count
+    }
+
+    private mutating func write(_ byte: UInt8) {
+        precondition(count < buffer.count, "field value capacity")
+        buffer[count] = byte
+        count += 1
     }
 }

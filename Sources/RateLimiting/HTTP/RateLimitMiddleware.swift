@@ -96,11 +96,15 @@ public struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         guard !checks.isEmpty else { return try await next(request, context) }
         let result: RateLimitResult
         do {
-            result = try await limiter.check(checks)
+            // With the in-memory store the decision is synchronous: no suspension on the way to the handler.
+            if let immediate = try limiter.checkImmediately(checks) {
+                result = immediate
+            } else {
+                result = try await limiter.check(checks)
+            }
         } catch let error as RateLimitError {
             throw error.problem
         }
-        let headers = RateLimitHeaders.fields(for: result)
         guard result.allowed else {
             context.logger.debug(
                 "Request throttled",
@@ -110,17 +114,18 @@ public struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
                     "ratelimit.source": .string(result.source.rawValue),
                 ]
             )
-            return try RateLimitError.rejection(result, headers: headers).response(from: request, context: context)
+            return try RateLimitError.rejection(result, headers: RateLimitHeaders.fields(for: result))
+                .response(from: request, context: context)
         }
         do {
             var response = try await next(request, context)
-            response.headers.append(contentsOf: headers)
+            RateLimitHeaders.append(result, to: &response.headers)
             return response
         } catch var problem as ProblemDetails {
-            problem.headers.append(contentsOf: headers)
+            RateLimitHeaders.append(result, to: &problem.headers)
             throw problem
         } catch {
-            throw AdditionalHeadersError(error, headers: headers)
+            throw AdditionalHeadersError(error, headers: RateLimitHeaders.fields(for: result))
         }
     }
 }

@@ -1,6 +1,6 @@
 public import Configuration
 import Foundation
-public import Platform
+import Platform
 
 extension RateLimitSystem {
     /// The rate limiter's settings in `mastery serve`: keys under `ratelimit.` (`MASTERY_RATELIMIT_*`

@@ -4,7 +4,7 @@ import Logging
 public import Platform
 import Redis
 public import ServiceLifecycle
-public import Storage
+import Storage
 
 /// The distributed rate limiter mounted in `mastery serve`: the decision and policy API under `/v1/ratelimit`
 /// (``RateLimitController``), the demo route behind ``RateLimitMiddleware``, and the dashboard page
