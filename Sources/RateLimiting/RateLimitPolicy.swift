@@ -43,9 +43,6 @@ public struct RateLimitPolicy: Sendable, Hashable {
     public let windowMicroseconds: Int64
     /// The name's hash in this process, computed once (the in-memory store hashes it with every key).
     let nameHash: Int
-    /// The policy's item of the `RateLimit-Policy` field (`"api";q=100;w=60`), computed once: a response of a
-    /// single-policy route sends it as it stands.
-    let headerItem: String
 
     /// Creates a policy, checking that it makes sense.
     /// - Throws: ``RateLimitError`` with code `invalidPolicy`, naming the field and what it accepts.
@@ -108,7 +105,6 @@ public struct RateLimitPolicy: Sendable, Hashable {
         self.onStoreFailure = onStoreFailure
         self.windowMicroseconds = windowMicroseconds
         self.nameHash = name.hashValue
-        self.headerItem = RateLimitHeaders.policyItem(name: name, limit: limit, windowMicroseconds: windowMicroseconds)
     }
 
     /// The units that may pass at once: ``burst`` for GCRA and token bucket, ``limit`` for window algorithms.

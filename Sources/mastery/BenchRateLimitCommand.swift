@@ -50,7 +50,7 @@ struct BenchRateLimitCommand: AsyncParsableCommand {
     var middlewareRequests = 1_000_000
 
     @Option(help: "Alternating wrk rounds (middleware / baseline); 0 skips the HTTP part.")
-    var httpRounds = 5
+    var httpRounds = 9
 
     @Option(help: "Seconds of each wrk run.")
     var duration = 5

@@ -105,7 +105,7 @@ public struct HTTPBenchmark: Sendable {
                 underlying: error
             )
         }
-        let port = try LocalPort.unused()
+        let port = try freePort()
         let ourURL = "http://127.0.0.1:\(port)\(server.path)"
         logger.info("Starting our server", metadata: ["benchmark.url": "\(ourURL)"])
         return try await ChildProcess.withLaunched(
@@ -117,7 +117,7 @@ public struct HTTPBenchmark: Sendable {
         ) { child in
             let body = try await HealthCheck.waitForOK(url: ourURL, child: child, timeout: configuration.startupTimeout)
             let peer = NginxPeer.Configuration(
-                port: try LocalPort.unused(),
+                port: try freePort(),
                 responseBody: NginxPeer.body(matching: body),
                 workerProcesses: 2
             )

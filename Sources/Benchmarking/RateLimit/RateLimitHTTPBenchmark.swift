@@ -58,7 +58,7 @@ public struct RateLimitHTTPBenchmark: Sendable {
         let rounds: [PeerComparison.Round<Measurement>] = try await TemporaryDirectory.with(prefix: "mastery-bench-ratelimit") { directory in
             let data = directory.appendingPathComponent("data")
             try? FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-            let port = try LocalPort.unused()
+            let port = try freePort()
             let base = "http://127.0.0.1:\(port)"
             return try await ChildProcess.withLaunched(
                 name: "mastery server",

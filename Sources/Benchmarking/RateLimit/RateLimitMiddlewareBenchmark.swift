@@ -92,10 +92,33 @@ public struct RateLimitMiddlewareBenchmark: Sendable {
                 ]
             )
         }
+        // Every core at once, all on one key (one client, as under wrk): what the shared state costs.
+        let tasks = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var shared: [Double] = []
+        for _ in 1...settings.rounds {
+            let clock = ContinuousClock()
+            let started = clock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<tasks {
+                    group.addTask {
+                        for _ in 0..<settings.requests {
+                            let response = try await middleware.handle(request, context: context, next: handler)
+                            guard response.status == .ok else {
+                                throw BenchmarkError(code: .processFailed, message: "the middleware answered \(response.status.code)")
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // Wall time × tasks / requests: the core time each request took while all cores worked.
+            shared.append(Self.nanoseconds(clock.now - started) / Double(settings.requests))
+        }
         let median = PeerComparison.Spread.median(of:)
         report.addFigure("Middleware in-process time per request", value: median(through), unit: "ns")
         report.addFigure("Handler alone in-process time per request", value: median(direct), unit: "ns")
         report.addFigure("Middleware in-process cost per request", value: median(through) - median(direct), unit: "ns")
+        report.addFigure("Middleware in-process core time per request, \(tasks) tasks on one key", value: median(shared), unit: "ns")
         try? await channel.close()
     }
 

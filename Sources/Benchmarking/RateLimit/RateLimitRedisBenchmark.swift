@@ -66,28 +66,8 @@ public struct RateLimitRedisBenchmark: Sendable {
     ///   invalid.
     public func run(logger: Logger) async throws -> BenchmarkReport {
         try configuration.validate()
-        let locator = ExecutableLocator.default
-        let serverPath = try locator.locate("redis-server", package: "redis-server")
-        let tool = RedisBenchmarkTool(executable: try locator.locate("redis-benchmark", package: "redis-tools"))
-        return try await TemporaryDirectory.with(prefix: "mastery-bench-ratelimit-redis") { directory in
-            let port = try LocalPort.unused()
-            let logFile = directory.appendingPathComponent("redis.log")
-            let arguments = [
-                "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--dir", directory.path,
-            ]
-            return try await ChildProcess.withLaunched(
-                name: "redis-server",
-                executable: serverPath,
-                arguments: arguments,
-                logFile: logFile
-            ) { _ in
-                try await waitUntil(timeout: .seconds(20)) {
-                    (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                        .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
-                }
-                return try await measure(port: port, tool: tool, logFile: logFile, logger: logger)
-            }
+        return try await BenchmarkRedisServer.withRunning(prefix: "mastery-bench-ratelimit-redis") { server in
+            try await measure(port: server.port, tool: server.tool, logFile: server.logFile, logger: logger)
         }
     }
 
@@ -99,17 +79,7 @@ public struct RateLimitRedisBenchmark: Sendable {
     ) async throws
         -> BenchmarkReport
     {
-        var poolConfiguration = RedisClient.Configuration(
-            connection: .init(port: port),
-            minimumConnections: configuration.clients,
-            maximumConnections: configuration.clients
-        )
-        poolConfiguration.connection.clientName = "mastery-bench"
-        let client = try RedisClient(configuration: poolConfiguration, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await client.run() }
-            defer { group.cancelAll() }
-            try await waitUntil(timeout: .seconds(30)) { client.statistics.open == configuration.clients }
+        try await BenchmarkRedisServer.withClient(port: port, connections: configuration.clients, logger: logger) { client in
             let store = RedisRateLimitStore(client: client, keyPrefix: "bench")
             let policy = try Self.policy()
             try await client.loadScript(RedisRateLimitStore.script)

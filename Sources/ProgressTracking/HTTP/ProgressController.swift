@@ -60,7 +60,7 @@ public struct ProgressController: Sendable {
     public func addRoutes(to router: Router<MasteryRequestContext>) {
         router.get("/v1/progress") { _, _ in
             let document = try await blocking { try store.read() }
-            return try Self.json(try report(document))
+            return try Response.json(try report(document))
         }
         for verb in Verb.allCases {
             router.post("/v1/progress/projects/{number}/\(verb.rawValue)") { request, context in
@@ -110,7 +110,7 @@ public struct ProgressController: Sendable {
             "Progress updated",
             metadata: ["progress.verb": .string(verb.rawValue), "progress.project": .string(ProjectNumber.printable(text))]
         )
-        return try Self.json(try report(document))
+        return try Response.json(try report(document))
     }
 
     /// The body of `complete` (empty means no options); the other verbs take none.
@@ -139,16 +139,6 @@ public struct ProgressController: Sendable {
         } catch let error as ProgressError {
             throw error.problem
         }
-    }
-
-    static func json(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
-        )
     }
 }
 

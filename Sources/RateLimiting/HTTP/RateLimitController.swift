@@ -50,7 +50,7 @@ public struct RateLimitController: Sendable {
     /// Adds the routes.
     public func addRoutes(to router: Router<MasteryRequestContext>) {
         router.get("/v1/ratelimit") { _, _ in
-            try Self.json([
+            try Response.json([
                 "openapi": "/v1/ratelimit/openapi.json", "page": "/systems/ratelimit", "store": storeName,
             ])
         }
@@ -58,12 +58,12 @@ public struct RateLimitController: Sendable {
             try await check(request, context: context)
         }
         router.get("/v1/ratelimit/policies") { _, _ in
-            try Self.json(RateLimitAPI.PolicyList(policies: registry.all))
+            try Response.json(RateLimitAPI.PolicyList(policies: registry.all))
         }
         router.get("/v1/ratelimit/policies/{name}") { _, context in
             let name = try context.parameters.require("name")
             guard let policy = registry.policy(named: name) else { throw Self.unknown([name]) }
-            return try Self.json(policy)
+            return try Response.json(policy)
         }
         router.put("/v1/ratelimit/policies/{name}") { request, context in
             try await put(request, context: context)
@@ -85,7 +85,7 @@ public struct RateLimitController: Sendable {
             let stats = RateLimitAPI.Stats(
                 limiter.statistics.snapshot(top: top), usingFallback: limiter.isUsingFallback, store: storeName
             )
-            return try Self.json(stats)
+            return try Response.json(stats)
         }
         router.group("/v1/ratelimit/demo")
             .add(
@@ -98,11 +98,11 @@ public struct RateLimitController: Sendable {
                 )
             )
             .get { _, _ in
-                try Self.json(["status": "ok", "policy": Self.demoPolicyName])
+                try Response.json(["status": "ok", "policy": Self.demoPolicyName])
             }
         // The same handler without the middleware: the baseline of `mastery bench ratelimit`.
         router.get("/v1/ratelimit/demo/baseline") { _, _ in
-            try Self.json(["status": "ok", "policy": Self.demoPolicyName])
+            try Response.json(["status": "ok", "policy": Self.demoPolicyName])
         }
         router.get("/v1/ratelimit/openapi.json") { _, _ in
             Response(
@@ -147,7 +147,7 @@ public struct RateLimitController: Sendable {
         } catch let error as RateLimitError {
             throw error.problem
         }
-        return try Self.json(RateLimitAPI.CheckResponse(result))
+        return try Response.json(RateLimitAPI.CheckResponse(result))
     }
 
     func put(_ request: Request, context: MasteryRequestContext) async throws -> Response {
@@ -161,7 +161,7 @@ public struct RateLimitController: Sendable {
         let policy = try Self.policy(from: data, named: name)
         try await Self.storing { try await registry.put(policy) }
         context.logger.info("Rate-limit policy stored through the API", metadata: ["ratelimit.policy": .string(name)])
-        return try Self.json(policy)
+        return try Response.json(policy)
     }
 
     // MARK: - Helpers
@@ -235,16 +235,6 @@ public struct RateLimitController: Sendable {
         } catch let error as RateLimitError {
             throw error.problem
         }
-    }
-
-    static func json(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
-        )
     }
 }
 

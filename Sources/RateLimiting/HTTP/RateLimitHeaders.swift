@@ -36,26 +36,33 @@ public enum RateLimitHeaders {
         guard !decisions.isEmpty else { return }
         let retryAfter = result.allowed ? nil : result.retryAfter.map(retryAfterSeconds)
         fields.reserveCapacity(fields.count + (retryAfter == nil ? 2 : 3))
-        let policy = decisions.count == 1 ? decisions[0].policy.headerItem : policyValue(decisions.map(\.policy))
-        fields.append(HTTPField(name: policyField, value: policy))
+        fields.append(HTTPField(name: policyField, value: policyValue(decisions, \.policy)))
         fields.append(HTTPField(name: limitField, value: limitValue(decisions, capping: retryAfter)))
         if let retryAfter { fields.append(HTTPField(name: .retryAfter, value: String(retryAfter))) }
     }
 
     /// The `RateLimit-Policy` value: one item per policy, in order.
     public static func policyValue(_ policies: [RateLimitPolicy]) -> String {
-        policies.map(\.headerItem).joined(separator: ", ")
+        policyValue(policies, \.self)
     }
 
-    /// One policy's `RateLimit-Policy` item (see ``RateLimitPolicy/headerItem``).
-    static func policyItem(name: String, limit: Int, windowMicroseconds: Int64) -> String {
-        let (quota, window) = quotaAndWindow(limit: limit, windowMicroseconds: windowMicroseconds)
-        return FieldValueWriter.string(capacity: name.utf8.count + FieldValueWriter.itemOverhead) { writer in
-            writer.writeItem(name)
-            writer.write(";q=")
-            writer.write(quota)
-            writer.write(";w=")
-            writer.write(window)
+    /// The `RateLimit-Policy` value of the policies of `elements`, written at once. (Not computed once per policy
+    /// and kept in it: a policy is copied into every check and decision, and a heap string in it would make each
+    /// copy touch one shared reference count from every core.)
+    static func policyValue<Element>(_ elements: [Element], _ policy: (Element) -> RateLimitPolicy) -> String {
+        var capacity = 0
+        for element in elements { capacity += policy(element).name.utf8.count + FieldValueWriter.itemOverhead }
+        return FieldValueWriter.string(capacity: capacity) { writer in
+            for (index, element) in elements.enumerated() {
+                let policy = policy(element)
+                let (quota, window) = quotaAndWindow(limit: policy.limit, windowMicroseconds: policy.windowMicroseconds)
+                if index > 0 { writer.write(", ") }
+                writer.writeItem(policy.name)
+                writer.write(";q=")
+                writer.write(quota)
+                writer.write(";w=")
+                writer.write(window)
+            }
         }
     }
 

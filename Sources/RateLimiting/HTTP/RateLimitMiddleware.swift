@@ -1,6 +1,6 @@
 public import Hummingbird
 import Logging
-public import Platform
+import Platform
 
 /// Limits the routes it is added to: every request is checked against the configured policies under a key
 /// taken from the request, and rejected with `429` when any policy rejects it.
