@@ -27,7 +27,6 @@ public struct RedisRateLimitStore: RateLimitStore {
     private let escapedPrefix: String
     private let client: any RedisCommandExecutor
     private let clockOverride: (any RateLimitClock)?
-    private let batcher: RedisCommandBatcher?
 
     /// Creates a store on a Redis client (a `RedisClient` pool, or one `RedisConnection`).
     /// - Parameters:
@@ -39,25 +38,23 @@ public struct RedisRateLimitStore: RateLimitStore {
     ///     their logical expiry however slowly a test runs, while decisions follow the override exactly (each state
     ///     is judged on the override's time, as the in-memory store judges it).
     ///   - pipelines: With a `RedisClient` pool, how many pipelines of concurrent decisions may be on the wire at
-    ///     once (auto-pipelining: decisions made while others are in flight leave together, one write and one read
-    ///     for many); 0 sends each decision on a connection of its own. Other executors send each decision alone.
+    ///     once (a `RedisAutoPipeline`: decisions made while others are in flight leave together, one write and one
+    ///     read for many); 0 sends each decision on a connection of its own. Other executors (a connection, an
+    ///     auto-pipeline of one's own) are used as they are.
     public init(
         client: any RedisCommandExecutor,
         keyPrefix: String = "mastery:ratelimit",
         clockOverride: (any RateLimitClock)? = nil,
         pipelines: Int = 4
     ) {
-        self.client = client
+        if let pool = client as? RedisClient, pipelines > 0 {
+            self.client = RedisAutoPipeline(client: pool, maximumInFlight: pipelines)
+        } else {
+            self.client = client
+        }
         self.keyPrefix = keyPrefix
         self.escapedPrefix = Self.escape(keyPrefix)
         self.clockOverride = clockOverride
-        if let pool = client as? RedisClient, pipelines > 0 {
-            batcher = RedisCommandBatcher(maximumInFlight: min(pipelines, pool.configuration.maximumConnections)) {
-                try await pool.pipeline($0)
-            }
-        } else {
-            batcher = nil
-        }
     }
 
     /// The script every decision runs (by `EVALSHA`), for tools that run it themselves (benchmarks, `redis-cli`).
@@ -96,20 +93,7 @@ public struct RedisRateLimitStore: RateLimitStore {
         }
         let reply: RESPValue
         do {
-            if let batcher {
-                let script = RedisRateLimitScript.script
-                var command = RedisCommand("EVALSHA", script.sha1, String(keys.count))
-                for key in keys { command.append(key) }
-                for argument in arguments { argument.appendAsArgument(to: &command) }
-                do {
-                    reply = try await batcher.send(command)
-                } catch let error as RedisError where error.serverCode == "NOSCRIPT" {
-                    try await client.loadScript(script)
-                    reply = try await batcher.send(command)
-                }
-            } else {
-                reply = try await client.evaluate(RedisRateLimitScript.script, keys: keys, arguments: arguments)
-            }
+            reply = try await client.evaluate(RedisRateLimitScript.script, keys: keys, arguments: arguments)
         } catch let error as CancellationError {
             throw error
         } catch {
