@@ -45,6 +45,21 @@ struct RateLimitHeadersTests {
         #expect(RateLimitHeaders.policyValue([huge]) == #""huge";q=1000000000000;w=1"#)
     }
 
+    @Test("numbers at every digit boundary are written exactly, negative remaining as 0", arguments: [
+        0, 1, 9, 10, 11, 99, 100, 999, 1_000, 65_535, 999_999_999, 1_000_000_000, Int(Int64.max / 10), Int(Int64.max),
+    ])
+    func digits(number: Int) throws {
+        let a = try policy("a", limit: 5, window: .seconds(10))
+        let value = RateLimitHeaders.limitValue([decision(a, remaining: number, reset: .seconds(Int64(number / 1_000_000_000_000)))])
+        #expect(value == "\"a\";r=\(number);t=\(number / 1_000_000_000_000)")
+        #expect(RateLimitHeaders.limitValue([decision(a, remaining: -number - 1, reset: .zero)]) == #""a";r=0;t=0"#)
+        // Several items, long names: the value is sized for them (no item is cut).
+        let long = try policy(String(repeating: "n", count: RateLimitPolicy.maximumNameLength), limit: 5, window: .seconds(10))
+        let many = RateLimitHeaders.limitValue(Array(repeating: decision(long, remaining: number, reset: .zero), count: RateLimitCheck.maximumChecks))
+        #expect(many.split(separator: ",").count == RateLimitCheck.maximumChecks)
+        #expect(many.hasSuffix(";r=\(number);t=0"))
+    }
+
     @Test("remaining and reset: t rounded up to whole seconds")
     func limitField() throws {
         let a = try policy("a", limit: 5, window: .seconds(10))
