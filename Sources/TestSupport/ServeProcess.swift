@@ -79,6 +79,26 @@ public final class ServeProcess: Sendable {
         return try await process.waitForExit(timeout: timeout)
     }
 
+    /// Starts a server (as ``init(arguments:environment:dataDirectory:waitForHealth:timeout:)`` does), runs
+    /// `body` with it, and stops it whether `body` returns or throws.
+    /// - Throws: What starting the server or `body` throws, or what stopping it throws after `body` returned.
+    public static func withRunning<Result>(
+        arguments: [String] = [],
+        environment: [String: String] = [:],
+        _ body: (ServeProcess) async throws -> Result
+    ) async throws -> Result {
+        let server = try await ServeProcess(arguments: arguments, environment: environment)
+        let result: Result
+        do {
+            result = try await body(server)
+        } catch {
+            _ = try? await server.stop()
+            throw error
+        }
+        _ = try await server.stop()
+        return result
+    }
+
     deinit {
         if process.isRunning { process.kill() }
         try? FileManager.default.removeItem(atPath: dataDirectory)

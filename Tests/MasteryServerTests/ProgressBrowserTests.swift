@@ -14,8 +14,7 @@ struct ProgressBrowserTests {
     func progressPage() async throws {
         let path = try makeProgressFile()
         let store = ProgressFileStore(path: path)
-        let server = try await ServeProcess(arguments: ["--progress-file", path])
-        do {
+        try await ServeProcess.withRunning(arguments: ["--progress-file", path]) { server in
             try await withWebDriver { browser in
                 try await browser.navigate(to: "http://127.0.0.1:\(server.port)/progress")
                 try await browser.waitForDocumentReady()
@@ -58,10 +57,6 @@ struct ProgressBrowserTests {
                 let shot = try await browser.screenshot(named: "progress-page")
                 #expect(try Data(contentsOf: shot).starts(with: [0x89, 0x50, 0x4E, 0x47]))
             }
-        } catch {
-            _ = try? await server.stop()
-            throw error
         }
-        _ = try await server.stop()
     }
 }

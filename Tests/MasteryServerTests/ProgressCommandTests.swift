@@ -391,12 +391,7 @@ final class ProgressSandbox {
     let directory: URL
     var file: URL { directory.appendingPathComponent("PROGRESS.md") }
 
-    /// The output of one finished invocation.
-    struct Result {
-        var status: ChildProcess.ExitStatus
-        var standardOutput: String
-        var standardError: String
-    }
+    typealias Result = MasteryCommand.Result
 
     init(seeded: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID().uuidString)")
@@ -413,25 +408,15 @@ final class ProgressSandbox {
     /// Starts `mastery progress <arguments>` in the sandbox (without MASTERY_PROGRESS_FILE or NO_COLOR from the
     /// runner, unless `environment` sets them).
     func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
-        var inherited = ProcessInfo.processInfo.environment
-        inherited["MASTERY_PROGRESS_FILE"] = nil
-        return try ChildProcess(
-            executable: try TestServers.masteryExecutable(),
-            arguments: ["progress"] + arguments,
-            environment: inherited.merging(environment) { _, new in new },
-            inheritsEnvironment: false,
-            workingDirectory: directory
+        try MasteryCommand.launch(
+            ["progress"] + arguments, in: directory, unsetting: ["MASTERY_PROGRESS_FILE"], environment: environment
         )
     }
 
     /// Runs `mastery progress <arguments>` to its end.
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        let process = try launch(arguments, environment: environment)
-        let status = try await process.waitForExit(timeout: .seconds(60))
-        return Result(
-            status: status,
-            standardOutput: process.readStandardOutput(),
-            standardError: process.readStandardError()
+        try await MasteryCommand.run(
+            ["progress"] + arguments, in: directory, unsetting: ["MASTERY_PROGRESS_FILE"], environment: environment
         )
     }
 

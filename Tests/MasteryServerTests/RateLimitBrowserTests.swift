@@ -21,8 +21,7 @@ struct RateLimitBrowserTests {
         "the page lists the demo policy, the burst shows 200s then 429s with their headers, and the live view follows"
     )
     func burstAndLiveCounters() async throws {
-        let server = try await ServeProcess()
-        do {
+        try await ServeProcess.withRunning { server in
             try await withWebDriver { browser in
                 try await browser.navigate(to: "http://127.0.0.1:\(server.port)/systems/ratelimit")
                 try await browser.waitForDocumentReady()
@@ -139,11 +138,7 @@ struct RateLimitBrowserTests {
                 let shot = try await browser.screenshot(named: "ratelimit-page")
                 #expect(try Data(contentsOf: shot).starts(with: [0x89, 0x50, 0x4E, 0x47]))
             }
-        } catch {
-            _ = try? await server.stop()
-            throw error
         }
-        _ = try await server.stop()
     }
 }
 
@@ -161,14 +156,9 @@ struct RateLimitFallbackBrowserTests {
     func fallbackState() async throws {
         let redis = try await OwnRedisServer.start()
         do {
-            let server = try await ServeProcess(arguments: ["--redis-url", "redis://127.0.0.1:\(redis.port)"])
-            do {
+            try await ServeProcess.withRunning(arguments: ["--redis-url", "redis://127.0.0.1:\(redis.port)"]) { server in
                 try await withWebDriver { browser in try await Self.exercise(browser, port: server.port, redis: redis) }
-            } catch {
-                _ = try? await server.stop()
-                throw error
             }
-            _ = try await server.stop()
         } catch {
             await redis.stop()
             throw error

@@ -10,11 +10,10 @@ struct RateLimitCommandTests {
         "put, list, get, check to the limit and delete on a server, with the token the server wrote in its data folder"
     )
     func serverLifecycle() async throws {
-        let server = try await ServeProcess()
-        let cli = try RateLimitCLI(target: [
-            "--server", "http://127.0.0.1:\(server.port)", "--data-dir", server.dataDirectory,
-        ])
-        do {
+        try await ServeProcess.withRunning { server in
+            let cli = try RateLimitCLI(target: [
+                "--server", "http://127.0.0.1:\(server.port)", "--data-dir", server.dataDirectory,
+            ])
             let put = try await cli.run(
                 "policies",
                 "put",
@@ -37,19 +36,14 @@ struct RateLimitCommandTests {
                 put.standardOutput == "stored api: token_bucket, 3 per 1 h, burst 3, on store failure local at 50%\n"
             )
             try await cli.expectSharedBehaviour(demoPolicy: true)
-        } catch {
-            _ = try? await server.stop()
-            throw error
         }
-        _ = try await server.stop()
     }
 
     @Test("writes need the admin token: none or a wrong one exits 77, MASTERY_ADMIN_TOKEN works; reads need none")
     func adminToken() async throws {
         let token = "cli-test-token-" + UUID().uuidString
-        let server = try await ServeProcess(arguments: ["--admin-token", token])
-        let cli = try RateLimitCLI(target: ["--server", "http://127.0.0.1:\(server.port)"])
-        do {
+        try await ServeProcess.withRunning(arguments: ["--admin-token", token]) { server in
+            let cli = try RateLimitCLI(target: ["--server", "http://127.0.0.1:\(server.port)"])
             let put = ["policies", "put", "p1", "--algorithm", "gcra", "--limit", "10", "--window", "1"]
             let missing = try await cli.run(put)
             #expect(missing.status == .exited(77))
@@ -68,11 +62,7 @@ struct RateLimitCommandTests {
             #expect(list.standardOutput.contains("\np1 "), "\(list.standardOutput)")
             let delete = try await cli.run(["policies", "delete", "p1"], environment: ["MASTERY_ADMIN_TOKEN": token])
             #expect(delete.status == .exited(0), "\(delete.standardError)")
-        } catch {
-            _ = try? await server.stop()
-            throw error
         }
-        _ = try await server.stop()
     }
 
     @Test(
@@ -208,15 +198,14 @@ struct RateLimitRedisCommandTests {
     func sharedWithServer() async throws {
         let url = try TestServers.requireRedisURL()
         let prefix = TestServers.uniqueKeyPrefix() + "ratelimit"
-        let server = try await ServeProcess(
+        try await ServeProcess.withRunning(
             arguments: ["--redis-url", url],
             environment: ["MASTERY_RATELIMIT_KEY_PREFIX": prefix]
-        )
-        let redis = try RateLimitCLI(target: ["--redis", url, "--redis-key-prefix", prefix])
-        let api = try RateLimitCLI(target: [
-            "--server", "http://127.0.0.1:\(server.port)", "--data-dir", server.dataDirectory,
-        ])
-        do {
+        ) { server in
+            let redis = try RateLimitCLI(target: ["--redis", url, "--redis-key-prefix", prefix])
+            let api = try RateLimitCLI(target: [
+                "--server", "http://127.0.0.1:\(server.port)", "--data-dir", server.dataDirectory,
+            ])
             let put = try await redis.run(
                 "policies",
                 "put",
@@ -244,11 +233,7 @@ struct RateLimitRedisCommandTests {
             let delete = try await api.run("policies", "delete", "shared")
             #expect(delete.status == .exited(0), "\(delete.standardError)")
             #expect(try await redis.run("policies", "get", "shared").status == .exited(66))
-        } catch {
-            _ = try? await server.stop()
-            throw error
         }
-        _ = try await server.stop()
     }
 
     @Test("an unreachable Redis exits 69 without showing the password")
@@ -288,12 +273,7 @@ final class RateLimitCLI {
     let directory: URL
     let target: [String]
 
-    /// The output of one finished invocation.
-    struct Result {
-        var status: ChildProcess.ExitStatus
-        var standardOutput: String
-        var standardError: String
-    }
+    typealias Result = MasteryCommand.Result
 
     init(target: [String]) throws {
         self.target = target
@@ -306,21 +286,9 @@ final class RateLimitCLI {
     func run(_ arguments: String...) async throws -> Result { try await run(arguments) }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        var inherited = ProcessInfo.processInfo.environment
-        inherited["MASTERY_ADMIN_TOKEN"] = nil
-        inherited["MASTERY_DATA_DIR"] = nil
-        let process = try ChildProcess(
-            executable: try TestServers.masteryExecutable(),
-            arguments: ["ratelimit"] + arguments + target,
-            environment: inherited.merging(environment) { _, new in new },
-            inheritsEnvironment: false,
-            workingDirectory: directory
-        )
-        let status = try await process.waitForExit(timeout: .seconds(60))
-        return Result(
-            status: status,
-            standardOutput: process.readStandardOutput(),
-            standardError: process.readStandardError()
+        try await MasteryCommand.run(
+            ["ratelimit"] + arguments + target, in: directory, unsetting: ["MASTERY_ADMIN_TOKEN", "MASTERY_DATA_DIR"],
+            environment: environment
         )
     }
 
