@@ -17,6 +17,22 @@ struct RateLimitBrowserTests {
     /// A key a client could send: markup that would run if the page inserted it as HTML.
     static let hostileKey = #"<img src=x id=injected onerror="document.body.dataset.pwned=1">"#
 
+    /// The hostile key is listed among the most limited keys as text: no element it carries exists, no script of
+    /// it ran.
+    static func expectHostileKeyListedAsText(
+        _ browser: WebDriverSession,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let listed = try await browser.executeScript(
+            "return [...document.querySelectorAll('#rl-limited-keys td.rl-key')].some((cell) => cell.textContent === arguments[0]);",
+            args: [.string(hostileKey)]
+        )
+        #expect(listed.boolValue == true, sourceLocation: sourceLocation)
+        #expect(try await browser.findElements(css: "#injected").isEmpty, sourceLocation: sourceLocation)
+        let pwned = try await browser.executeScript("return document.body.dataset.pwned === undefined;")
+        #expect(pwned.boolValue == true, sourceLocation: sourceLocation)
+    }
+
     @Test(
         "the page lists the demo policy, the burst shows 200s then 429s with their headers, and the live view follows"
     )
@@ -105,16 +121,7 @@ struct RateLimitBrowserTests {
                     script: "document.querySelectorAll('#rl-sparkline rect.denied').length > 0",
                     timeout: .seconds(60)
                 )
-                let hostileListed = try await browser.executeScript(
-                    "return [...document.querySelectorAll('#rl-limited-keys td.rl-key')].some((cell) => cell.textContent === arguments[0]);",
-                    args: [.string(Self.hostileKey)]
-                )
-                #expect(hostileListed.boolValue == true)
-                #expect(try await browser.findElements(css: "#injected").isEmpty)
-                #expect(
-                    try await browser.executeScript("return document.body.dataset.pwned === undefined;").boolValue
-                        == true
-                )
+                try await Self.expectHostileKeyListedAsText(browser)
                 #expect(try await browser.findElement(css: "#rl-fallback").attribute("data-fallback") == "false")
 
                 _ = try await browser.executeScript("document.getElementById('rl-decisions').scrollIntoView();")
@@ -124,16 +131,7 @@ struct RateLimitBrowserTests {
                 // A reload renders the same state on the server, the hostile key escaped.
                 try await browser.navigate(to: "http://127.0.0.1:\(server.port)/systems/ratelimit")
                 try await browser.waitForDocumentReady()
-                let listedAgain = try await browser.executeScript(
-                    "return [...document.querySelectorAll('#rl-limited-keys td.rl-key')].some((cell) => cell.textContent === arguments[0]);",
-                    args: [.string(Self.hostileKey)]
-                )
-                #expect(listedAgain.boolValue == true)
-                #expect(try await browser.findElements(css: "#injected").isEmpty)
-                #expect(
-                    try await browser.executeScript("return document.body.dataset.pwned === undefined;").boolValue
-                        == true
-                )
+                try await Self.expectHostileKeyListedAsText(browser)
 
                 let shot = try await browser.screenshot(named: "ratelimit-page")
                 #expect(try Data(contentsOf: shot).starts(with: [0x89, 0x50, 0x4E, 0x47]))
