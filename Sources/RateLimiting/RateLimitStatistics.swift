@@ -81,43 +81,58 @@ public final class RateLimitStatistics: Sendable {
         self.metrics = metrics
     }
 
-    /// Counts a result, and each of its decisions under its policy, outcome and source: one lock and one hash of
-    /// a precomputed number per decision; the metrics' counters are incremented after the lock is released.
+    /// Counts a result, and each of its decisions under its policy, outcome and source, all under one lock (a
+    /// snapshot never sees half a result); a policy is found by its name's precomputed hash, and the metrics'
+    /// counters are incremented after the lock is released.
     func record(_ result: RateLimitResult) {
-        for (index, decision) in result.decisions.enumerated() {
-            record(decision, of: result, first: index == 0)?.increment()
+        if result.decisions.count == 1 {
+            // The common case, without an array of counters.
+            let counter = state.withLock { state in
+                count(result, in: &state)
+                return count(result.decisions[0], of: result, in: &state)
+            }
+            counter?.increment()
+            return
         }
+        let counters = state.withLock { state in
+            count(result, in: &state)
+            return result.decisions.compactMap { count($0, of: result, in: &state) }
+        }
+        for counter in counters { counter.increment() }
     }
 
-    private func record(_ decision: RateLimitDecision, of result: RateLimitResult, first: Bool) -> Counter? {
-        let admitted = decision.allowed && result.allowed
-        let slot = (admitted ? 0 : RateLimitResult.Source.allCases.count) + result.source.index
+    private func count(_ result: RateLimitResult, in state: inout State) {
+        if result.allowed { state.allowed += 1 } else { state.denied += 1 }
+        if result.source != .store { state.fallback += 1 }
+    }
+
+    /// Counts one decision (and its key, when it rejected); returns its metrics counter, created on first use.
+    private func count(_ decision: RateLimitDecision, of result: RateLimitResult, in state: inout State) -> Counter? {
         let name = PolicyName(name: decision.policy.name, hash: decision.policy.nameHash)
-        let metrics = metrics
-        func count(_ tally: inout PolicyTally) -> Counter? {
-            if admitted { tally.counts.allowed += 1 } else { tally.counts.denied += 1 }
-            guard let metrics else { return nil }
-            if let counter = tally.counters[slot] { return counter }
-            let counter = metrics.decisionCounter(policy: decision.policy.name, allowed: admitted, source: result.source)
-            tally.counters[slot] = counter
-            return counter
-        }
-        return state.withLock { state -> Counter? in
-            if first {
-                if result.allowed { state.allowed += 1 } else { state.denied += 1 }
-                if result.source != .store { state.fallback += 1 }
+        let counter = tally(
+            &state.policies[name, default: PolicyTally()], policy: decision.policy.name,
+            admitted: decision.allowed && result.allowed, source: result.source
+        )
+        if !decision.allowed {
+            let key = PolicyKey(policy: decision.policy.name, key: decision.key)
+            if state.limited[key] == nil, state.limited.count >= trackedKeys {
+                let kept = state.limited.sorted { $0.value > $1.value }.prefix(trackedKeys / 2)
+                state.limited = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
             }
-            let counter = count(&state.policies[name, default: PolicyTally()])
-            if !decision.allowed {
-                let key = PolicyKey(policy: decision.policy.name, key: decision.key)
-                if state.limited[key] == nil, state.limited.count >= trackedKeys {
-                    let kept = state.limited.sorted { $0.value > $1.value }.prefix(trackedKeys / 2)
-                    state.limited = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
-                }
-                state.limited[key, default: 0] += 1
-            }
-            return counter
+            state.limited[key, default: 0] += 1
         }
+        return counter
+    }
+
+    /// Counts a decision in its policy's tally; returns the counter of its outcome and source.
+    private func tally(_ tally: inout PolicyTally, policy: String, admitted: Bool, source: RateLimitResult.Source) -> Counter? {
+        if admitted { tally.counts.allowed += 1 } else { tally.counts.denied += 1 }
+        guard let metrics else { return nil }
+        let slot = (admitted ? 0 : RateLimitResult.Source.allCases.count) + source.index
+        if let counter = tally.counters[slot] { return counter }
+        let counter = metrics.decisionCounter(policy: policy, allowed: admitted, source: source)
+        tally.counters[slot] = counter
+        return counter
     }
 
     /// The statistics now, with the `top` most limited keys.
