@@ -95,7 +95,8 @@ struct ServeProcessTests {
 
     @Test("SIGTERM: /ready turns 503 at once, an in-flight request completes, then serve exits 0")
     func gracefulShutdown() async throws {
-        let server = try await ServeProcess(arguments: ["--drain-delay", "2", "--shutdown-grace-period", "20"])
+        // The drain delay is the window in which /ready must be seen saying 503: long enough for a loaded machine.
+        let server = try await ServeProcess(arguments: ["--drain-delay", "10", "--shutdown-grace-period", "30"])
         // A request in flight: headers and half of its body sent.
         let inFlight = try RawConnection(port: server.port)
         inFlight.send(

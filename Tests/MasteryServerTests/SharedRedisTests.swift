@@ -19,8 +19,10 @@ struct SharedRedisTests {
     func twoServersOneRedis() async throws {
         let url = try TestServers.requireRedisURL()
         let name = TestServers.uniqueKeyPrefix().filter { $0.isLetter || $0.isNumber }
-        let (first, _) = try await makeServer(flags: ["redisURL": url, "redisMaxConnections": "4", "redisCommandTimeout": "60"])
-        let (second, _) = try await makeServer(flags: ["redisURL": url, "redisCommandTimeout": "60"])
+        // A loaded test machine can leave the test client silent for seconds: no head timeout cuts it off.
+        let patient = ["redisURL": url, "redisCommandTimeout": "60", "requestHeadTimeout": "120"]
+        let (first, _) = try await makeServer(flags: patient.merging(["redisMaxConnections": "4"]) { $1 })
+        let (second, _) = try await makeServer(flags: patient)
         let perServer = 50
         try await withThrowingTaskGroup(of: Void.self) { group in
             for assembly in [first, second] {
