@@ -223,18 +223,15 @@ struct RedisRateLimitStoreTests {
             let check = RateLimitCheck(policy: policy, key: "clock")
             let clock = ContinuousClock()
             var rejected: RateLimitResult?
-            var admittedFirst = 0
             for _ in 0..<3_000 where rejected == nil {
                 let began = clock.now
                 guard try await store.check([check]).allowed else {
                     try await Task.sleep(for: .milliseconds(10))  // the last pair's unit is not back yet
                     continue
                 }
-                admittedFirst += 1
                 let second = try await store.check([check])
                 if clock.now - began < .seconds(1) { rejected = second }
             }
-            #expect(admittedFirst >= 1)
             let answer = try #require(rejected, "no pair of checks completed within a second in 3,000 tries")
             #expect(!answer.allowed)
             let retry = try #require(answer.retryAfter)
