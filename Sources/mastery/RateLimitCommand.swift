@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Platform
 
 /// `mastery ratelimit <verb>`: asks the rate limiter for decisions and manages its policies, through a running
 /// server's API (`--server`, the default) or directly in the Redis every instance shares (`--redis`).
@@ -93,10 +94,14 @@ struct RateLimitTargetOptions: ParsableArguments {
         if let variable = environment[Self.tokenVariable], !variable.isEmpty { return variable }
         let folder =
             dataDirectory ?? environment[Self.dataDirectoryVariable].flatMap { $0.isEmpty ? nil : $0 } ?? ".mastery"
-        let path = (folder as NSString).appendingPathComponent("admin-token")
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return token.isEmpty ? nil : token
+        let path = (folder as NSString).appendingPathComponent(AdminTokenFile.name)
+        do {
+            return try AdminTokenFile.read(path: path)
+        } catch {
+            // A token file that is not private is not used; say why rather than failing with a bare 401 later.
+            FileHandle.standardError.write(Data("warning: \(error)\n".utf8))
+            return nil
+        }
     }
 
     /// Runs `body` with the backend the options name, closes it, and prints what `body` returns.

@@ -95,6 +95,43 @@ struct PlatformUnitTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
+    @Test("an admin-token file that group or others may read, another user owns, or that is a link is refused, as ssh does")
+    func tokenFileRefusals() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-token-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/admin-token"
+        let secret = "0123456789abcdef0123456789abcdef"
+        try (secret + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        for mode in [0o644, 0o640, 0o604, 0o660, 0o666] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+            let error = #expect(throws: AdminTokenFile.Refusal.self) { try AdminCredentials.load(configured: nil, dataDirectory: folder) }
+            #expect(error?.description.contains("too open") == true, "\(String(mode, radix: 8))")
+            #expect(error?.description.contains(secret) == false)
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == secret + "\n")  // left as it was
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        #expect(try AdminCredentials.load(configured: nil, dataDirectory: folder).token == secret)
+        if geteuid() == 0 {
+            try FileManager.default.setAttributes([.ownerAccountID: 65534], ofItemAtPath: path)
+            let error = #expect(throws: AdminTokenFile.Refusal.self) { try AdminCredentials.load(configured: nil, dataDirectory: folder) }
+            #expect(error?.description.contains("owned by user 65534") == true)
+            try FileManager.default.setAttributes([.ownerAccountID: 0], ofItemAtPath: path)
+        }
+        // A symbolic link is not followed, wherever it points.
+        let target = folder + "/elsewhere"
+        try FileManager.default.moveItem(atPath: path, toPath: target)
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+        let error = #expect(throws: AdminTokenFile.Refusal.self) { try AdminCredentials.load(configured: nil, dataDirectory: folder) }
+        #expect(error?.description.contains("symbolic link") == true)
+        // A token too short to be one is refused rather than trusted or silently replaced.
+        try FileManager.default.removeItem(atPath: path)
+        #expect(try AdminTokenFile.create(path: path, token: "short"))
+        #expect(throws: AdminTokenFile.Refusal.self) { try AdminCredentials.load(configured: nil, dataDirectory: folder) }
+        // Creating never replaces a file that appeared meanwhile.
+        #expect(try AdminTokenFile.create(path: path, token: secret) == false)
+    }
+
     @Test("readiness: a required backend down or shutdown makes the server unready; a hanging check is bounded")
     func readiness() async throws {
         struct Down: Error {}

@@ -24,22 +24,35 @@ public struct AdminCredentials: Sendable {
         self.key = SymmetricKey(data: SHA256.hash(data: Array("mastery.dashboard-session\u{0}\(token)".utf8)))
     }
 
-    /// The configured token, or a new random one written to `<dataDirectory>/admin-token` (mode 0600) so the CLI
-    /// on the same machine can use it; an existing file is reused.
-    /// - Throws: When the file cannot be read or written.
+    /// The configured token, or the one in `<dataDirectory>/admin-token`, created with a new random token when
+    /// absent, so the CLI on the same machine can use it. The file is created 0600 from its first byte; an
+    /// existing one is refused when group or others may read it, another user owns it, or it is not a regular
+    /// file (``AdminTokenFile``).
+    /// - Throws: ``AdminTokenFile/Refusal`` when the file is refused or cannot be read or written.
     public static func load(configured: String?, dataDirectory: String) throws -> AdminCredentials {
         if let configured { return AdminCredentials(token: configured, isConfigured: true) }
-        let path = (dataDirectory as NSString).appendingPathComponent("admin-token")
-        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
-            existing.utf8.count >= 16
-        {
-            return AdminCredentials(token: existing, isConfigured: false)
+        let path = (dataDirectory as NSString).appendingPathComponent(AdminTokenFile.name)
+        for _ in 0..<3 {
+            if let existing = try AdminTokenFile.read(path: path) {
+                guard existing.utf8.count >= 16 else {
+                    throw AdminTokenFile.Refusal(
+                        description: "\(path) holds a token shorter than 16 characters; delete the file to generate a new one"
+                    )
+                }
+                return AdminCredentials(token: existing, isConfigured: false)
+            }
+            try FileManager.default.createDirectory(
+                atPath: dataDirectory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+            let token = TraceContext.randomHex(bytes: 24)
+            if try AdminTokenFile.create(path: path, token: token) {
+                return AdminCredentials(token: token, isConfigured: false)
+            }
+            // Another process created it first: read theirs.
         }
-        let token = TraceContext.randomHex(bytes: 24)
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        else { throw CocoaError(.fileWriteNoPermission) }
-        return AdminCredentials(token: token, isConfigured: false)
+        throw AdminTokenFile.Refusal(description: "\(path) keeps appearing and disappearing; cannot settle on an admin token")
     }
 
     /// Whether `presented` is the admin token (constant time).
