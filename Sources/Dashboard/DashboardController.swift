@@ -9,16 +9,24 @@ public struct DashboardController: Sendable {
     let renderer: DashboardRenderer
     let credentials: AdminCredentials
     let mounted: Set<String>
+    let loginLinks: LoginLinks
 
     /// Creates the controller.
     /// - Parameters:
     ///   - renderer: The page renderer.
     ///   - credentials: The admin credentials (for sign-in).
     ///   - mountedModules: The modules of the systems this server mounts.
-    public init(renderer: DashboardRenderer, credentials: AdminCredentials, mountedModules: Set<String>) {
+    ///   - loginLinks: The one-time sign-in links `GET /dashboard/login?code=…` redeems.
+    public init(
+        renderer: DashboardRenderer,
+        credentials: AdminCredentials,
+        mountedModules: Set<String>,
+        loginLinks: LoginLinks
+    ) {
         self.renderer = renderer
         self.credentials = credentials
         self.mounted = mountedModules
+        self.loginLinks = loginLinks
     }
 
     /// The routes that change state without admin credentials (signing in).
@@ -29,8 +37,11 @@ public struct DashboardController: Sendable {
         router.get("/") { request, _ in
             renderer.page(title: "Systems", content: systemsTable(), request: request)
         }
-        router.get("/dashboard/login") { request, _ in
-            renderer.page(title: "Sign in", content: renderer.render("login", [String: String]()), request: request)
+        router.get("/dashboard/login") { request, context in
+            guard let code = request.uri.queryParameters["code"] else {
+                return renderer.page(title: "Sign in", content: renderer.render("login", [String: String]()), request: request)
+            }
+            return redeem(code: String(code), request: request, context: context)
         }
         router.post("/dashboard/login") { request, context in
             try await signIn(request: request, context: context)
@@ -87,7 +98,29 @@ public struct DashboardController: Sendable {
             response.status = .unauthorized
             return response
         }
-        var response = Response(status: .seeOther, headers: [.location: "/"])
+        context.logger.info("Dashboard signed in with the admin token")
+        var response = Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"])
+        response.setCookie(DashboardRenderer.sessionCookie(credentials.makeSession()))
+        return response
+    }
+
+    /// Exchanges a one-time sign-in code for a session; a used, expired or unknown code shows the form again.
+    func redeem(code: String, request: Request, context: MasteryRequestContext) -> Response {
+        guard loginLinks.redeem(code) else {
+            context.logger.notice("Dashboard sign-in link refused")
+            var response = renderer.page(
+                title: "Sign in",
+                content: renderer.render(
+                    "login",
+                    ["error": "That sign-in link was already used, has expired, or belongs to another server run."]
+                ),
+                request: request
+            )
+            response.status = .unauthorized
+            return response
+        }
+        context.logger.info("Dashboard signed in with a one-time link")
+        var response = Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"])
         response.setCookie(DashboardRenderer.sessionCookie(credentials.makeSession()))
         return response
     }

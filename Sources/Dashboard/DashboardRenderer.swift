@@ -24,30 +24,25 @@ public struct DashboardRenderer: Sendable {
         try MustacheTemplate(string: template).render(object)
     }
 
-    /// A full page: `content` (HTML) inside the frame. A dashboard session is issued when the server has no
-    /// configured admin token (loopback only), so the page's buttons work out of the box.
+    /// A full page: `content` (HTML) inside the frame. A signed-in page (a valid session cookie) carries the
+    /// session's CSRF token so its scripts can change state; otherwise the frame links to the sign-in page. A
+    /// page never starts a session by itself: sessions come only from the admin token or a one-time sign-in link.
     public func page(title: String, content: String, request: Request) -> Response {
-        var session = request.cookies[AdminCredentials.sessionCookie]?.value
-        var newSession: String? = nil
-        if session.map({ !credentials.verify(session: $0) }) ?? true {
-            session = nil
-            if !credentials.isConfigured {
-                newSession = credentials.makeSession()
-                session = newSession
-            }
-        }
+        let cookie = request.cookies[AdminCredentials.sessionCookie]?.value
+        let session = cookie.flatMap { (value: String) -> String? in credentials.verify(session: value) ? value : nil }
         let html =
             library.render(
-                ["title": title, "content": content, "csrfToken": session.map(credentials.csrfToken(for:)) ?? ""],
+                [
+                    "title": title, "content": content, "csrfToken": session.map(credentials.csrfToken(for:)) ?? "",
+                    "signedIn": session != nil,
+                ] as [String: Any],
                 withTemplate: "layout"
             ) ?? ""
-        var response = Response(
+        return Response(
             status: .ok,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
-        if let newSession { response.setCookie(Self.sessionCookie(newSession)) }
-        return response
     }
 
     func render(_ name: String, _ object: Any) -> String {

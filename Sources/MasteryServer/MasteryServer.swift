@@ -8,6 +8,7 @@ import NIOCore
 public import Tracing
 public import Platform
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 import Redis
 import Storage
@@ -61,6 +62,10 @@ public struct MasteryServer: Sendable {
         public var metrics: MetricsRegistry
         /// The admin credentials.
         public var credentials: AdminCredentials
+        /// The one-time dashboard sign-in links.
+        public var loginLinks: LoginLinks
+        /// The port the server listens on, once bound.
+        public var port: ListeningPort
     }
 
     /// Builds the application: storage, systems, routes, middleware, services. Nothing listens yet; migrations
@@ -71,8 +76,29 @@ public struct MasteryServer: Sendable {
     ) async throws -> Assembly {
         let configuration = self.configuration
         let logger = self.logger
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let credentials = try AdminCredentials.load(configured: configuration.adminToken, dataDirectory: configuration.dataDirectory)
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        let credentials: AdminCredentials
+        do {
+            credentials = try AdminCredentials.load(configured: configuration.adminToken, dataDirectory: configuration.dataDirectory)
+        } catch let refusal as AdminTokenFile.Refusal {
+            throw ConfigurationError(
+                key: "dataDir",
+                expected: "a data folder whose admin-token file is private to this user (mode 0600, owned by it)",
+                reason: refusal.description
+            )
+        }
+        let loginLinks = LoginLinks()
+        let listeningPort = ListeningPort(configuration.port)
+        let hostPolicy = HostPolicy(
+            listenHost: configuration.host,
+            allowedHosts: configuration.allowedHosts,
+            allowedOrigins: configuration.allowedOrigins,
+            port: listeningPort
+        )
         let metrics = self.metrics
         let tracer = self.tracer
         let readiness = Readiness()
@@ -153,9 +179,11 @@ public struct MasteryServer: Sendable {
             TracingMiddleware(tracer: tracer)
             HTTPMetricsMiddleware(factory: metrics.factory)
             RequestLogMiddleware()
+            SecurityHeadersMiddleware()
             ProblemMiddleware(routeTable: routeTable)
+            HostValidationMiddleware(policy: hostPolicy)
             BodyLimitMiddleware(limit: configuration.maxBodySize)
-            AdminAuthMiddleware(credentials: credentials, exemptRoutes: publicWrites)
+            AdminAuthMiddleware(credentials: credentials, hostPolicy: hostPolicy, exemptRoutes: publicWrites)
         }
         OperationsController(
             readiness: readiness,
@@ -166,7 +194,8 @@ public struct MasteryServer: Sendable {
         DashboardController(
             renderer: renderer,
             credentials: credentials,
-            mountedModules: mountedModules
+            mountedModules: mountedModules,
+            loginLinks: loginLinks
         ).addRoutes(to: router)
         for system in systems { system.addRoutes(to: router) }
         routeTable.load(router.routes.map { ($0.path.description, $0.method) })
@@ -181,7 +210,7 @@ public struct MasteryServer: Sendable {
             router: router,
             server: .http1(
                 configuration: .init(
-                    additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: headTimeout)],
+                    additionalChannelHandlers: [HTTP1ConnectionHandler.install(), RequestHeadTimeoutHandler(timeout: headTimeout)],
                     idleTimeout: .nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1)))
                 )
             ),
@@ -192,6 +221,7 @@ public struct MasteryServer: Sendable {
             ),
             services: services,
             onServerRunning: { channel in
+                if let port = channel.localAddress?.port { listeningPort.set(port) }
                 logger.info(
                     "Server started",
                     metadata: [
@@ -219,13 +249,37 @@ public struct MasteryServer: Sendable {
                 }
             }
         }
-        return Assembly(application: application, readiness: readiness, metrics: metrics, credentials: credentials)
+        return Assembly(
+            application: application,
+            readiness: readiness,
+            metrics: metrics,
+            credentials: credentials,
+            loginLinks: loginLinks,
+            port: listeningPort
+        )
+    }
+
+    /// The line `mastery serve` prints on standard output once it listens with a generated token: a one-time
+    /// dashboard sign-in link (``LoginLinks``). With a configured token nothing is printed (sign in with the
+    /// token), so no sign-in link ends up in collected output.
+    static func signInLine(configuration: MasteryConfiguration, credentials: AdminCredentials, links: LoginLinks, port: Int) -> String? {
+        guard !credentials.isConfigured else { return nil }
+        let host = configuration.host.contains(":") && !configuration.host.hasPrefix("[") ? "[\(configuration.host)]" : configuration.host
+        return "Dashboard: http://\(host):\(port)\(links.issue()) (a one-time sign-in link)"
     }
 
     /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully within the grace period.
     /// - Throws: A configuration, storage or listening error.
     public func run() async throws {
-        let assembly = try await makeApplication()
+        let configuration = self.configuration
+        let links = Box<(AdminCredentials, LoginLinks)>()
+        let assembly = try await makeApplication { channel in
+            guard let (credentials, loginLinks) = links.value, let port = channel.localAddress?.port,
+                let line = Self.signInLine(configuration: configuration, credentials: credentials, links: loginLinks, port: port)
+            else { return }
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+        links.value = (assembly.credentials, assembly.loginLinks)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -241,6 +295,15 @@ public struct MasteryServer: Sendable {
         )
         try await group.run()
         logger.info("Server stopped")
+    }
+}
+
+/// A value set once after the application is built and read when it starts listening.
+private final class Box<Value: Sendable>: Sendable {
+    private let storage = Mutex<Value?>(nil)
+    var value: Value? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
     }
 }
 

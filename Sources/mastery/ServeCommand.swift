@@ -34,6 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("redis-sentinel-password"), help: help("redisSentinelPassword")) var redisSentinelPassword: String?
     @Option(name: .customLong("redis-max-connections"), help: help("redisMaxConnections")) var redisMaxConnections: String?
     @Option(name: .customLong("redis-command-timeout"), help: help("redisCommandTimeout")) var redisCommandTimeout: String?
+    @Option(name: .customLong("allowed-hosts"), help: help("allowedHosts")) var allowedHosts: String?
+    @Option(name: .customLong("allowed-origins"), help: help("allowedOrigins")) var allowedOrigins: String?
     @Option(name: .customLong("admin-token"), help: help("adminToken")) var adminToken: String?
     @Option(name: .customLong("log-level"), help: help("logLevel")) var logLevel: String?
     @Option(name: .customLong("log-format"), help: help("logFormat")) var logFormat: String?
@@ -57,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("shutdownGracePeriod", shutdownGracePeriod), ("drainDelay", drainDelay),
             ("redisSentinels", redisSentinels), ("redisSentinelPrimary", redisSentinelPrimary),
             ("redisSentinelPassword", redisSentinelPassword), ("redisMaxConnections", redisMaxConnections),
-            ("redisCommandTimeout", redisCommandTimeout),
+            ("redisCommandTimeout", redisCommandTimeout), ("allowedHosts", allowedHosts), ("allowedOrigins", allowedOrigins),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

@@ -17,6 +17,7 @@ enum Templates {
           <a class="brand" href="/">Mastery</a>
           <nav><a href="/">Systems</a> <a href="/ready">/ready</a> <a href="/metrics">/metrics</a></nav>
           <span id="readiness" class="pill" data-state="unknown">checking…</span>
+          {{^signedIn}}<a id="sign-in" class="pill muted" href="/dashboard/login">sign in</a>{{/signedIn}}
         </header>
         <main>
         {{{content}}}
@@ -46,10 +47,12 @@ enum Templates {
         </table>
         """
 
-    /// The sign-in form, shown when an admin token is configured.
+    /// The sign-in form: the admin token (or open the one-time link `mastery serve` printed).
     static let login = """
         <h1>Sign in</h1>
-        <p>State-changing actions need the server's admin token.</p>
+        <p>State-changing actions need the server's admin token: paste it here (without a configured token it is in
+        the <code>admin-token</code> file of the server's data folder), or open the one-time sign-in link that
+        <code>mastery serve</code> printed when it started.</p>
         {{#error}}<p class="error">{{error}}</p>{{/error}}
         <form method="post" action="/dashboard/login" class="login">
           <label>Admin token <input type="password" name="token" autocomplete="current-password" required></label>

@@ -28,6 +28,8 @@ extension MasteryConfiguration {
         Key(name: "redisSentinelPassword", help: "the sentinels' own password, if they have one", isSecret: true),
         Key(name: "redisMaxConnections", help: "connections the Redis pool may open, 1-10000 (default 16)", isSecret: false),
         Key(name: "redisCommandTimeout", help: "seconds a Redis command may take, 0.01-3600 (default 5)", isSecret: false),
+        Key(name: "allowedHosts", help: "comma-separated host names served besides IPs and localhost (.example.com for subdomains)", isSecret: false),
+        Key(name: "allowedOrigins", help: "comma-separated origins (https://name) allowed to change state from the dashboard", isSecret: false),
         Key(name: "adminToken", help: "bearer token for state-changing requests, at least 16 characters", isSecret: true),
         Key(name: "logLevel", help: "trace, debug, info, notice, warning, error or critical (default info)", isSecret: false),
         Key(name: "logFormat", help: "auto, json or text (default auto: JSON lines unless stderr is a terminal)", isSecret: false),
@@ -98,6 +100,20 @@ extension MasteryConfiguration {
         if let timeout = try reader.validatedDuration("redisCommandTimeout", in: 0.01...3600) {
             self.redisCommandTimeout = timeout
         }
+        if let hosts = try reader.validatedString(
+            "allowedHosts",
+            expected: "a comma-separated list of host names (at most 64), such as mastery.example.com,.internal.example, or *",
+            validate: { Self.parseHostList($0) != nil }
+        ) {
+            self.allowedHosts = Self.parseHostList(hosts) ?? []
+        }
+        if let origins = try reader.validatedString(
+            "allowedOrigins",
+            expected: "a comma-separated list of origins (at most 64), such as https://mastery.example.com",
+            validate: { Self.parseOriginList($0) != nil }
+        ) {
+            self.allowedOrigins = Self.parseOriginList(origins) ?? []
+        }
         self.adminToken = try reader.validatedString(
             "adminToken",
             expected: "a token of 16 to 512 printable ASCII characters",
@@ -151,6 +167,27 @@ extension MasteryConfiguration {
             result.append(RedisSentinel.Address(host: bare, port: port))
         }
         return result
+    }
+
+    /// `name,.domain,*` as entries, or `nil` when any entry is not a host name.
+    static func parseHostList(_ text: String) -> [String]? {
+        let entries = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !entries.isEmpty, entries.count <= 64 else { return nil }
+        for entry in entries where entry != "*" {
+            let name = entry.hasPrefix(".") ? String(entry.dropFirst()) : entry
+            guard isValidHost(name) else { return nil }
+        }
+        return entries
+    }
+
+    /// `scheme://host[:port],…` as entries, or `nil` when any entry is not an http(s) origin.
+    static func parseOriginList(_ text: String) -> [String]? {
+        let entries = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !entries.isEmpty, entries.count <= 64 else { return nil }
+        for entry in entries {
+            guard HostPolicy.normalisedOrigin(entry) != nil else { return nil }
+        }
+        return entries
     }
 
     static func isValidHost(_ host: String) -> Bool {

@@ -38,6 +38,12 @@ public struct MasteryConfiguration: Sendable {
     public var redisMaxConnections: Int = 16
     /// How long a Redis command may wait for its reply (and a caller for a free connection).
     public var redisCommandTimeout: Duration = .seconds(5)
+    /// Host names the server answers besides IP addresses, `localhost` and the listen host (`.example.com` for a
+    /// domain and its subdomains, `*` for any); other `Host` headers get 421 (DNS-rebinding defence).
+    public var allowedHosts: [String] = []
+    /// Origins (`https://admin.example.com`) that may change state with a dashboard session, besides those
+    /// derived from loopback, the listen host and ``allowedHosts``.
+    public var allowedOrigins: [String] = []
     /// The bearer token that authorises state-changing requests.
     public var adminToken: String? = nil
     /// The minimum log level.

@@ -2,7 +2,8 @@ public import HTTPTypes
 public import Hummingbird
 
 /// Guards state-changing requests (`POST`, `PUT`, `PATCH`, `DELETE`): they need `Authorization: Bearer <admin
-/// token>`, or a dashboard session cookie with its `X-CSRF-Token` from the same origin. Reads pass through.
+/// token>`, or a dashboard session cookie with its `X-CSRF-Token` from an allowed origin (``HostPolicy``: the
+/// configured origins, never the request's own `Host`). Reads pass through.
 ///
 /// Routes that other services call to make decisions (not to change configuration) can be exempted by
 /// pattern, for example `/v1/ratelimit/check`.
@@ -10,13 +11,16 @@ public struct AdminAuthMiddleware: RouterMiddleware {
     public typealias Context = MasteryRequestContext
     let credentials: AdminCredentials
     let exemptRoutes: Set<String>
+    let hostPolicy: HostPolicy
 
     /// Creates the middleware.
     /// - Parameters:
     ///   - credentials: The admin token and session keys.
+    ///   - hostPolicy: Which origins a dashboard session may change state from.
     ///   - exemptRoutes: Route patterns (as registered) whose unsafe methods need no credentials.
-    public init(credentials: AdminCredentials, exemptRoutes: Set<String> = []) {
+    public init(credentials: AdminCredentials, hostPolicy: HostPolicy, exemptRoutes: Set<String> = []) {
         self.credentials = credentials
+        self.hostPolicy = hostPolicy
         self.exemptRoutes = exemptRoutes
     }
 
@@ -56,12 +60,8 @@ public struct AdminAuthMiddleware: RouterMiddleware {
         if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" {
             throw ProblemDetails.forbidden("Cross-site requests cannot change state.")
         }
-        if let origin = request.headers[.origin] {
-            let host = request.head.authority ?? ""
-            let originHost = origin.split(separator: "://", maxSplits: 1).last.map(String.init) ?? ""
-            guard !host.isEmpty, originHost == host else {
-                throw ProblemDetails.forbidden("Cross-origin requests cannot change state.")
-            }
+        if let origin = request.headers[.origin], !hostPolicy.allows(origin: origin) {
+            throw ProblemDetails.forbidden("Requests from that origin cannot change state (see allowedOrigins).")
         }
         guard let presented = request.headers[.csrfToken], ConstantTime.equals(presented, credentials.csrfToken(for: session)) else {
             throw ProblemDetails.forbidden("The X-CSRF-Token header is missing or does not match the session.")

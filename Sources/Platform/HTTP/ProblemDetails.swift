@@ -89,6 +89,7 @@ extension ProblemDetails {
     public static let methodNotAllowed = Kind(slug: "method-not-allowed", title: "Method Not Allowed", status: .methodNotAllowed, summary: "The path exists but not with this method; see the Allow header.")
     public static let unauthorized = Kind(slug: "unauthorized", title: "Unauthorized", status: .unauthorized, summary: "The request needs the admin bearer token or a dashboard session with its CSRF token.")
     public static let forbidden = Kind(slug: "forbidden", title: "Forbidden", status: .forbidden, summary: "The request is not allowed (for example a cross-origin form post).")
+    public static let unknownHost = Kind(slug: "unknown-host", title: "Misdirected Request", status: .misdirectedRequest, summary: "The Host header names a host this server does not serve (see allowedHosts): the defence against DNS rebinding.")
     public static let conflict = Kind(slug: "conflict", title: "Conflict", status: .conflict, summary: "The request conflicts with the current state.")
     public static let unavailable = Kind(slug: "unavailable", title: "Service Unavailable", status: .serviceUnavailable, summary: "A backend the request needs is down, or the server is shutting down.")
     public static let internalError = Kind(slug: "internal", title: "Internal Server Error", status: .internalServerError, summary: "An unexpected error; the server log has the details under the request ID.")
@@ -96,6 +97,6 @@ extension ProblemDetails {
     /// Every kind Platform produces (systems add their own).
     public static let platformKinds: [Kind] = [
         badRequest, malformedJSON, invalidParameter, unsupportedMediaType, bodyTooLarge, notFound, methodNotAllowed,
-        unauthorized, forbidden, conflict, unavailable, internalError,
+        unauthorized, forbidden, unknownHost, conflict, unavailable, internalError,
     ]
 }
