@@ -73,6 +73,26 @@ public final class ServeProcess: Sendable {
         return (status, head, String(response[headEnd.upperBound...]))
     }
 
+    /// The admin token the server generated into its data folder.
+    /// - Throws: When there is none (the server was started with a configured token).
+    public func adminToken() throws -> String {
+        guard let token = try AdminTokenFile.read(path: dataDirectory + "/" + AdminTokenFile.name) else {
+            throw ChildProcessError(code: .launchFailed, message: "no admin-token file in \(dataDirectory)")
+        }
+        return token
+    }
+
+    /// The one-time dashboard sign-in link the server printed on standard output, as a person would copy it.
+    /// - Throws: When no link appeared within `timeout` (a server with a configured token prints none).
+    public func signInURL(timeout: Duration = .seconds(30)) async throws -> String {
+        var url: String? = nil
+        try await waitUntil(timeout: timeout, interval: .milliseconds(20)) {
+            url = process.readStandardOutput().firstMatch(of: /Dashboard: (http:\/\/\S+)/).map { String($0.1) }
+            return url != nil
+        }
+        return url!
+    }
+
     /// Sends SIGTERM and waits (bounded) for the exit status.
     public func stop(timeout: Duration = .seconds(30)) async throws -> ChildProcess.ExitStatus {
         process.terminate()
@@ -102,5 +122,16 @@ public final class ServeProcess: Sendable {
     deinit {
         if process.isRunning { process.kill() }
         try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+}
+
+extension WebDriverSession {
+    /// Signs the browser in to `server` the way a person does: opens the one-time link `mastery serve` printed,
+    /// which sets the session cookie and lands on `/`.
+    /// - Throws: When the server printed no link or the browser did not arrive signed in.
+    public func signIn(to server: ServeProcess) async throws {
+        try await navigate(to: try await server.signInURL())
+        try await waitForDocumentReady()
+        _ = try await waitUntil(script: "document.querySelector('meta[name=csrf-token]').content.length === 64")
     }
 }

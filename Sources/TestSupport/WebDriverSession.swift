@@ -154,6 +154,11 @@ public final class WebDriverSession: Sendable {
         try await command(.POST, "/execute/sync", ["script": .string(script), "args": .array(args)])
     }
 
+    /// Deletes every cookie of the current page's domain (signs the browser out).
+    public func deleteAllCookies() async throws {
+        try await command(.DELETE, "/cookie")
+    }
+
     /// Saves a PNG of the viewport as `.build/test-artifacts/screenshots/<name>.png`.
     ///
     /// - Parameter name: The file name without extension; `/` becomes `-`.

@@ -6,6 +6,7 @@ import Logging
 import MasteryServer
 import Platform
 import Testing
+import TestSupport
 
 /// Builds an in-process server over a throwaway data folder.
 func makeServer(
@@ -232,16 +233,118 @@ struct HTTPSurfaceTests {
         }
     }
 
-    @Test("a loopback server without a token issues dashboard sessions itself and renders the CSRF token")
-    func loopbackSession() async throws {
+    @Test("no page hands out a session: only the admin token or a one-time sign-in link starts one")
+    func noSessionWithoutSignIn() async throws {
         let (assembly, folder) = try await makeServer()
         #expect(FileManager.default.fileExists(atPath: folder + "/admin-token"))
         try await assembly.application.test(.router) { client in
             try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.headers[.setCookie] == nil)
+                #expect(String(buffer: response.body).contains(#"<meta name="csrf-token" content="">"#))
+                #expect(String(buffer: response.body).contains(#"id="sign-in""#))
+            }
+            let link = assembly.loginLinks.issue()
+            var session = ""
+            try await client.execute(uri: link, method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/")
                 let cookie = try #require(response.headers[.setCookie])
-                let session = String(cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)[1])
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+                session = String(cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)[1])
                 #expect(assembly.credentials.verify(session: session))
+            }
+            // The link works once; a made-up code never.
+            for uri in [link, "/dashboard/login?code=\(String(repeating: "a", count: 64))", "/dashboard/login?code=x"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.setCookie] == nil)
+                }
+            }
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: "\(AdminCredentials.sessionCookie)=\(session)"]) {
+                response in
                 #expect(String(buffer: response.body).contains(assembly.credentials.csrfToken(for: session)))
+            }
+        }
+    }
+
+    @Test("one-time sign-in links expire, are used up, and are bounded in number")
+    func loginLinks() {
+        let links = LoginLinks(lifetime: .seconds(60), capacity: 2)
+        let now = Date()
+        let first = String(links.issue(now: now).split(separator: "=")[1])
+        #expect(!links.redeem(first, now: now.addingTimeInterval(61)))
+        let second = String(links.issue(now: now).split(separator: "=")[1])
+        _ = links.issue(now: now)
+        _ = links.issue(now: now)  // the capacity of 2 forgets `second`
+        #expect(!links.redeem(second, now: now))
+        let fresh = String(links.issue(now: now).split(separator: "=")[1])
+        #expect(links.redeem(fresh, now: now))
+        #expect(!links.redeem(fresh, now: now))
+    }
+
+    @Test(
+        "Host names a rebinding page could use get 421 before anything else; IPs, localhost and allowed names pass",
+        arguments: [
+            ("evil.example:8080", 421), ("evil.example", 421), ("127.0.0.1.evil.example", 421), ("localhost.evil.example", 421),
+            ("127.0.0.1:8080", 200), ("localhost:8080", 200), ("LOCALHOST.", 200), ("app.localhost", 200), ("[::1]:8080", 200),
+            ("10.1.2.3", 200), ("mastery.example.com", 200), ("api.internal.example", 200), ("internal.example:443", 200),
+            ("", 421), ("a b", 421), ("evil.example@127.0.0.1", 421),
+        ]
+    )
+    func hostAllowList(host: String, status: Int) async throws {
+        let (assembly, _) = try await makeServer(flags: ["allowedHosts": "mastery.example.com,.internal.example"])
+        try await assembly.application.test(.router) { client in
+            try await client.execute(uri: "/", method: .get, headers: [HostValidationMiddleware.hostField: host]) { response in
+                #expect(Int(response.status.code) == status, "\(host)")
+                if status == 421 {
+                    #expect(response.headers[.setCookie] == nil)
+                    let body = try problem(response)
+                    #expect(body["type"] as? String == "/problems/unknown-host")
+                }
+            }
+        }
+    }
+
+    @Test("Origin is compared with configured origins, never with the request's own Host")
+    func originAllowList() {
+        let port = ListeningPort(8080)
+        let policy = HostPolicy(
+            listenHost: "127.0.0.1",
+            allowedHosts: ["mastery.example.com", ".internal.example"],
+            allowedOrigins: ["https://admin.example.org:8443"],
+            port: port
+        )
+        for origin in [
+            "http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://mastery.example.com:8080",
+            "https://mastery.example.com", "https://admin.example.org:8443", "HTTP://LOCALHOST:8080",
+        ] {
+            #expect(policy.allows(origin: origin), "\(origin)")
+        }
+        for origin in [
+            "http://evil.example:8080", "http://127.0.0.1:3000", "http://localhost", "null", "", "file://", "http://api.internal.example:8080",
+            "https://admin.example.org", "http://mastery.example.com:9999", "http://127.0.0.1:8080@evil.example",
+        ] {
+            #expect(!policy.allows(origin: origin), "\(origin)")
+        }
+        // Before the port is known, no loopback origin passes.
+        #expect(!HostPolicy(listenHost: "127.0.0.1", allowedHosts: [], allowedOrigins: [], port: ListeningPort()).allows(origin: "http://127.0.0.1:0"))
+    }
+
+    @Test("every response carries the browser-hardening headers")
+    func securityHeaders() async throws {
+        let (assembly, _) = try await makeServer()
+        try await assembly.application.test(.router) { client in
+            for uri in ["/", "/health", "/nope"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    let csp = try #require(response.headers[.contentSecurityPolicy])
+                    #expect(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"))
+                    #expect(!csp.contains("unsafe-inline"))
+                    #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                    #expect(response.headers[.referrerPolicy] == "no-referrer")
+                }
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(HostileBattery.pageFindings(path: "/", response: .init(status: 200, head: "HTTP/1.1 200 OK\r\n" + response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\r\n"), body: String(buffer: response.body))).isEmpty)
             }
         }
     }

@@ -16,6 +16,7 @@ struct ProgressBrowserTests {
         let store = ProgressFileStore(path: path)
         try await ServeProcess.withRunning(arguments: ["--progress-file", path]) { server in
             try await withWebDriver { browser in
+                try await browser.signIn(to: server)
                 try await browser.navigate(to: "http://127.0.0.1:\(server.port)/progress")
                 try await browser.waitForDocumentReady()
                 #expect(try await browser.findElements(css: "article.card").count == 40)

@@ -39,6 +39,7 @@ struct RateLimitBrowserTests {
     func burstAndLiveCounters() async throws {
         try await ServeProcess.withRunning { server in
             try await withWebDriver { browser in
+                try await browser.signIn(to: server)
                 try await browser.navigate(to: "http://127.0.0.1:\(server.port)/systems/ratelimit")
                 try await browser.waitForDocumentReady()
                 let demo = try await browser.findElement(css: "tr.rl-policy[data-policy='demo']")
@@ -155,7 +156,10 @@ struct RateLimitFallbackBrowserTests {
         let redis = try await OwnRedisServer.start()
         do {
             try await ServeProcess.withRunning(arguments: ["--redis-url", "redis://127.0.0.1:\(redis.port)"]) { server in
-                try await withWebDriver { browser in try await Self.exercise(browser, port: server.port, redis: redis) }
+                try await withWebDriver { browser in
+                    try await browser.signIn(to: server)
+                    try await Self.exercise(browser, port: server.port, redis: redis)
+                }
             }
         } catch {
             await redis.stop()

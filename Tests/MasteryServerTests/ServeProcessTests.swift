@@ -128,7 +128,7 @@ struct ServeProcessTests {
     func slowClients() async throws {
         let server = try await ServeProcess(arguments: ["--request-head-timeout", "0.5", "--idle-timeout", "1"])
         let slowloris = try RawConnection(port: server.port)
-        slowloris.send("GET /health HTTP/1.1\r\nHost: x\r\n")
+        slowloris.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         let idle = try RawConnection(port: server.port)
         // Keep the trickle going faster than the idle timeout, so only the head timeout can close it.
         var closed = false
@@ -149,15 +149,15 @@ struct ServeProcessTests {
     func connectionCap() async throws {
         let server = try await ServeProcess(arguments: ["--max-connections", "2", "--idle-timeout", "60"])
         let first = try RawConnection(port: server.port)
-        first.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        first.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         #expect(ServeProcess.parse(await first.readResponse(timeout: .seconds(10))).status == 200)
         let second = try RawConnection(port: server.port)
-        second.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        second.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         #expect(ServeProcess.parse(await second.readResponse(timeout: .seconds(10))).status == 200)
         let third = try RawConnection(port: server.port)
-        third.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        third.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         #expect(await third.read(timeout: .milliseconds(700)) == .timedOut, "a third connection must wait")
-        first.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        first.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         _ = await first.readResponse(timeout: .seconds(10))
         #expect(ServeProcess.parse(await third.readResponse(timeout: .seconds(10))).status == 200)
         _ = try await server.stop()
@@ -171,15 +171,15 @@ struct ServeProcessTests {
         let cases: [(String, [UInt8], Int)] = [
             ("malformed request line", Array("GARBAGE\r\n\r\n".utf8), 400),
             ("binary noise", [0x16, 0x03, 0x01, 0x00, 0xFF, 0x00, 0x0D, 0x0A, 0x0D, 0x0A], 400),
-            ("non-UTF-8 path", Array("GET /\u{1}".utf8) + [0xC3, 0x28, 0xFF] + Array(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8), 400),
-            ("200 KB URL", Array("GET /\(String(repeating: "a", count: 200_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), 400),
-            ("100 KB header", Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 100_000))\r\n\r\n".utf8), 400),
-            ("2,000 headers", Array(("GET /health HTTP/1.1\r\nHost: x\r\n" + (0..<2000).map { "X-H\($0): v\r\n" }.joined() + "\r\n").utf8), 400),
-            ("unparsable Content-Length", Array("POST /dashboard/login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n".utf8), 400),
+            ("non-UTF-8 path", Array("GET /\u{1}".utf8) + [0xC3, 0x28, 0xFF] + Array(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), 400),
+            ("200 KB URL", Array("GET /\(String(repeating: "a", count: 200_000)) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), 400),
+            ("100 KB header", Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: \(String(repeating: "b", count: 100_000))\r\n\r\n".utf8), 400),
+            ("2,000 headers", Array(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (0..<2000).map { "X-H\($0): v\r\n" }.joined() + "\r\n").utf8), 400),
+            ("unparsable Content-Length", Array("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n".utf8), 400),
             ("HTTP/0.9", Array("GET /\r\n\r\n".utf8), 400),
-            ("8 KB URL", Array("GET /\(String(repeating: "a", count: 8000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), 404),
-            ("huge declared body", Array("POST /dashboard/login HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n".utf8), 413),
-            ("non-UTF-8 header value", Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Request-ID: ".utf8) + [0xFF, 0xFE] + Array("\r\n\r\n".utf8), 200),
+            ("8 KB URL", Array("GET /\(String(repeating: "a", count: 8000)) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), 404),
+            ("huge declared body", Array("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999\r\n\r\n".utf8), 413),
+            ("non-UTF-8 header value", Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: ".utf8) + [0xFF, 0xFE] + Array("\r\n\r\n".utf8), 200),
         ]
         for (name, bytes, expected) in cases {
             let connection = try RawConnection(port: server.port)
@@ -199,12 +199,106 @@ struct ServeProcessTests {
     func oversizedBody() async throws {
         let server = try await ServeProcess(arguments: ["--max-body-size", "1024"])
         let connection = try RawConnection(port: server.port)
-        connection.send("POST /dashboard/login HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n" + String(repeating: "a", count: 2000))
+        connection.send("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n\r\n" + String(repeating: "a", count: 2000))
         let response = ServeProcess.parse(await connection.readResponse(timeout: .seconds(10)))
         #expect(response.status == 413)
         #expect(response.headers.lowercased().contains("content-type: application/problem+json"))
         #expect(try await server.get("/health").status == 200)
         _ = try await server.stop()
+    }
+
+    @Test("HTTP's own close rules: HTTP/1.0 answered as 1.0 and closed, a 413 closes, CONNECT and HTTP/0.9 refused")
+    func protocolEdges() async throws {
+        // Idle and head timeouts far beyond the waits below: a close seen within them is the server's own.
+        let server = try await ServeProcess(arguments: ["--idle-timeout", "300", "--request-head-timeout", "300", "--max-body-size", "1024"])
+        let patience = Duration.seconds(30)
+
+        // HTTP/1.0 without keep-alive: a 1.0 response, then the server closes.
+        var connection = try RawConnection(port: server.port)
+        connection.send("GET /health HTTP/1.0\r\n\r\n")
+        var text = await connection.readResponse(timeout: patience)
+        #expect(text.hasPrefix("HTTP/1.0 200"), "\(text.prefix(200))")
+        #expect(text.lowercased().contains("connection: close"))
+        #expect(await connection.waitForClose(timeout: patience))
+
+        // HTTP/1.0 asking for keep-alive keeps it, and says so.
+        connection = try RawConnection(port: server.port)
+        connection.send("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        text = await connection.readResponse(timeout: patience)
+        #expect(text.hasPrefix("HTTP/1.0 200") && text.lowercased().contains("connection: keep-alive"), "\(text.prefix(200))")
+        connection.send("GET /health HTTP/1.0\r\n\r\n")
+        #expect(await connection.readResponse(timeout: patience).hasPrefix("HTTP/1.0 200"))
+        #expect(await connection.waitForClose(timeout: patience))
+
+        // HTTP/1.1 stays 1.1 and open.
+        connection = try RawConnection(port: server.port)
+        connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(await connection.readResponse(timeout: patience).hasPrefix("HTTP/1.1 200"))
+        connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(await connection.readResponse(timeout: patience).hasPrefix("HTTP/1.1 200"))
+
+        // A 413 says Connection: close and closes, rather than waiting to read a body nobody wants.
+        connection = try RawConnection(port: server.port)
+        connection.send("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n\r\n" + String(repeating: "a", count: 100))
+        text = await connection.readResponse(timeout: patience)
+        #expect(text.hasPrefix("HTTP/1.1 413") && text.lowercased().contains("connection: close"), "\(text.prefix(200))")
+        #expect(await connection.waitForClose(timeout: patience))
+
+        // CONNECT: this is no proxy.
+        connection = try RawConnection(port: server.port)
+        connection.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
+        text = await connection.readResponse(timeout: patience)
+        // SwiftNIO's encoder sends no body in answer to CONNECT, so this 405 carries only its headers.
+        #expect(text.hasPrefix("HTTP/1.1 405"), "\(text.prefix(200))")
+        #expect(text.lowercased().contains("allow: get, head"))
+        #expect(await connection.waitForClose(timeout: patience))
+
+        // A one-line HTTP/0.9 request gets the documented 400, not silence.
+        connection = try RawConnection(port: server.port)
+        connection.send("GET /\r\n")
+        text = await connection.readResponse(timeout: patience)
+        #expect(text.hasPrefix("HTTP/1.1 400"), "\(text.prefix(200))")
+        #expect(await connection.waitForClose(timeout: patience))
+
+        #expect(try await server.get("/health").status == 200)
+        _ = try await server.stop()
+    }
+
+    @Test("mastery serve prints a one-time sign-in link with a generated token, none with a configured one")
+    func signInLink() async throws {
+        let server = try await ServeProcess()
+        let link = try await server.signInURL()
+        #expect(link.hasPrefix("http://127.0.0.1:\(server.port)/dashboard/login?code="))
+        let path = String(link.dropFirst("http://127.0.0.1:\(server.port)".count))
+        let first = try await server.get(path)
+        #expect(first.status == 303)
+        #expect(first.headers.contains("mastery_session="))
+        #expect(try await server.get(path).status == 401)
+        // The code is not logged.
+        let code = String(path.split(separator: "=").last ?? "")
+        #expect(!server.process.readStandardError().contains(code))
+        _ = try await server.stop()
+
+        let configured = try await ServeProcess(arguments: ["--admin-token", "configured-token-0123456789"])
+        #expect(!configured.process.readStandardOutput().contains("Dashboard:"))
+        _ = try await configured.stop()
+    }
+
+    @Test("a data folder whose admin-token file others may read stops serve with a clear error")
+    func insecureTokenFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "0123456789abcdef0123456789abcdef\n".write(toFile: folder + "/admin-token", atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: folder + "/admin-token")
+        let process = try ChildProcess(
+            executable: try TestServers.masteryExecutable(),
+            arguments: ["serve", "--port", String(try freePort()), "--data-dir", folder]
+        )
+        #expect(try await process.waitForExit(timeout: .seconds(30)) == .exited(78))
+        let error = process.readStandardError()
+        #expect(error.contains("too open"), "\(error)")
+        #expect(!error.contains("0123456789abcdef0123456789abcdef"))
     }
 
     @Test("idle mastery serve stays under 150 MB resident memory")
