@@ -334,13 +334,19 @@ struct HTTPSurfaceTests {
     func securityHeaders() async throws {
         let (assembly, _) = try await makeServer()
         try await assembly.application.test(.router) { client in
-            for uri in ["/", "/health", "/nope"] {
+            for uri in ["/", "/dashboard/login", "/dashboard/login?code=nope"] {
                 try await client.execute(uri: uri, method: .get) { response in
                     let csp = try #require(response.headers[.contentSecurityPolicy])
                     #expect(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"))
                     #expect(!csp.contains("unsafe-inline"))
                     #expect(response.headers[.xContentTypeOptions] == "nosniff")
                     #expect(response.headers[.referrerPolicy] == "no-referrer")
+                    #expect(response.headers[.xFrameOptions] == "DENY")
+                }
+            }
+            for uri in ["/health", "/nope", "/static/dashboard.js"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(uri)")
                 }
             }
             try await client.execute(uri: "/", method: .get) { response in

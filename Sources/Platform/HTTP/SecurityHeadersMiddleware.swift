@@ -1,10 +1,12 @@
 public import HTTPTypes
 public import Hummingbird
 
-/// Adds the browser-hardening headers to every response (problems included): a Content-Security-Policy that
-/// allows scripts, styles and requests only from this server (no inline script or style, no framing, no plugins),
-/// `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and `X-Frame-Options: DENY` for browsers
-/// without `frame-ancestors`. A handler that sets one of them keeps its own value.
+/// Adds the browser-hardening headers: `X-Content-Type-Options: nosniff` on every response (problems included), so
+/// no browser reads JSON or text as a page; and on every HTML document a Content-Security-Policy that allows
+/// scripts, styles and requests only from this server (no inline script or style, no framing, no plugins),
+/// `Referrer-Policy: no-referrer` and `X-Frame-Options: DENY` for browsers without `frame-ancestors`. The document
+/// headers only matter where a browser renders a document, so API responses do not pay for them. A handler that
+/// sets one of them keeps its own value.
 public struct SecurityHeadersMiddleware: RouterMiddleware {
     public typealias Context = MasteryRequestContext
 
@@ -28,8 +30,9 @@ public struct SecurityHeadersMiddleware: RouterMiddleware {
 
     /// Adds the headers that are not already set.
     public static func apply(to headers: inout HTTPFields) {
-        if headers[.contentSecurityPolicy] == nil { headers[.contentSecurityPolicy] = contentSecurityPolicy }
         if headers[.xContentTypeOptions] == nil { headers[.xContentTypeOptions] = "nosniff" }
+        guard headers[.contentType]?.hasPrefix("text/html") == true else { return }
+        if headers[.contentSecurityPolicy] == nil { headers[.contentSecurityPolicy] = contentSecurityPolicy }
         if headers[.referrerPolicy] == nil { headers[.referrerPolicy] = "no-referrer" }
         if headers[.xFrameOptions] == nil { headers[.xFrameOptions] = "DENY" }
     }
