@@ -245,4 +245,41 @@ struct ProgressHTTPTests {
             try ProgressSystem.resolveFile(configured: broken, dataDirectory: data, workingDirectory: work, today: today)
         }
     }
+
+    @Test("the page has no inline script, style or event handler; its script and stylesheet are served beside it")
+    func contentSecurityPolicyReady() async throws {
+        let path = try makeProgressFile()
+        try await server(path).application.test(.router) { client in
+            try await client.execute(uri: "/progress", method: .get) { response in
+                let html = String(buffer: response.body)
+                // Every <script> has a src and an empty body; no <style> block, style attribute or on…= handler.
+                let scripts = html.components(separatedBy: "<script").dropFirst()
+                #expect(scripts.count == 2)  // the dashboard's and the page's
+                for script in scripts {
+                    let tag = script.prefix { $0 != ">" }
+                    #expect(tag.contains(" src=\"/"), "\(tag)")
+                    #expect(script.dropFirst(tag.count + 1).hasPrefix("</script>"), "\(script.prefix(80))")
+                }
+                #expect(!html.lowercased().contains("<style"))
+                #expect(html.range(of: #"\sstyle\s*="#, options: [.regularExpression, .caseInsensitive]) == nil)
+                #expect(html.range(of: #"\son[a-z]+\s*="#, options: [.regularExpression, .caseInsensitive]) == nil)
+                #expect(!html.lowercased().contains("javascript:"))
+                #expect(html.contains(#"<link rel="stylesheet" href="/progress/page.css">"#))
+                #expect(html.contains(#"<script src="/progress/page.js" defer></script>"#))
+                #expect(html.contains(#"data-percent="0"><span></span></div>"#))
+            }
+            try await client.execute(uri: "/progress/page.js", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/javascript; charset=utf-8")
+                #expect(String(buffer: response.body).contains("Mastery.send(\"POST\""))
+            }
+            try await client.execute(uri: "/progress/page.css", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/css; charset=utf-8")
+                let css = String(buffer: response.body)
+                #expect(css.contains(#".bar[data-percent="0"] > span { width: 0%; }"#))
+                #expect(css.contains(#".bar[data-percent="100"] > span { width: 100%; }"#))
+            }
+        }
+    }
 }

@@ -14,7 +14,8 @@ public import Platform
 ///   accepts an optional JSON body `{"story", "repository", "skills", "force"}`. Refusals are problems: 400 for a
 ///   malformed number or argument, 404 for an unknown project, 409 for a status that does not allow the verb; the
 ///   file is then unchanged. Like every write, they need the admin token or a dashboard session.
-/// - `GET /progress`: the dashboard page; `/systems/progress` redirects there.
+/// - `GET /progress`: the dashboard page, with its stylesheet and script at `GET /progress/page.css` and
+///   `GET /progress/page.js` (no inline script or style); `/systems/progress` redirects there.
 public struct ProgressController: Sendable {
     let store: ProgressFileStore
     let renderer: DashboardRenderer
@@ -77,6 +78,12 @@ public struct ProgressController: Sendable {
             )
             return renderer.page(title: "Progress", content: page.html, request: request)
         }
+        router.get(RouterPath(ProgressPageAssets.stylesheetPath)) { _, _ in
+            Self.asset(ProgressPageAssets.stylesheet, type: "text/css; charset=utf-8")
+        }
+        router.get(RouterPath(ProgressPageAssets.scriptPath)) { _, _ in
+            Self.asset(ProgressPageAssets.script, type: "text/javascript; charset=utf-8")
+        }
         router.get(RouterPath(ProgressSystem.descriptor.pagePath)) { _, _ in
             Response(status: .seeOther, headers: [.location: "/progress"])
         }
@@ -111,6 +118,15 @@ public struct ProgressController: Sendable {
             metadata: ["progress.verb": .string(verb.rawValue), "progress.project": .string(ProjectNumber.printable(text))]
         )
         return try Response.json(try report(document))
+    }
+
+    /// A static asset of the page (its stylesheet or script).
+    static func asset(_ text: String, type: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: type, .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
     }
 
     /// The body of `complete` (empty means no options); the other verbs take none.
