@@ -225,6 +225,12 @@ struct ProgressCommandTests {
             InvalidCase(["show", "--file", "missing.md"], 66, "`mastery progress init` creates one"),
             InvalidCase(["init"], 73, "exists already"),
             InvalidCase(["reflect", "--month", "May", "--learnings", "x"], 64, "--month"),
+            InvalidCase(["note", "1", "bell \u{07} here"], 65, "the note contains a control character (U+0007"),
+            InvalidCase(["note", "1", "esc \u{1B}[2J"], 65, "the note contains a control character (U+001B"),
+            InvalidCase(["insight", "a\u{2028}b"], 65, "the insight contains a line separator (U+2028"),
+            InvalidCase(["complete", "1", "--story", "x\u{85}"], 65, "the war story contains a control character"),
+            InvalidCase(["blog", "add", "T\u{7F}", "https://example.com/p"], 65, "control character (U+007F"),
+            InvalidCase(["reflect", "--month", "1", "--learnings", "x\ry"], 65, "a carriage return not followed"),
         ]
     )
     func invalidInput(_ invalid: InvalidCase) async throws {

@@ -246,6 +246,38 @@ struct ProgressHTTPTests {
         }
     }
 
+    @Test("control characters in a verb's text are refused with a 400 problem; the file is byte-identical")
+    func controlCharacters() async throws {
+        let path = try makeProgressFile()
+        let auth: HTTPFields = [.authorization: "Bearer \(adminToken)"]
+        var json = auth
+        json[.contentType] = "application/json"
+        let headers = json
+        try await server(path).application.test(.router) { client in
+            try await client.execute(uri: "/v1/progress/projects/1/start", method: .post, headers: auth) { _ in }
+            let before = try bytes(path)
+            let bodies = [
+                #"{"story":"red \u001b[31m alert"}"#, #"{"story":"nul \u0000"}"#, #"{"story":"a \u2028 b"}"#,
+                #"{"story":"c1 \u009b"}"#, #"{"story":"del \u007f"}"#, #"{"story":"lone \r cr"}"#,
+                #"{"skills":["caching\u0007"]}"#, #"{"repository":"https://x.io/\u0085"}"#,
+            ]
+            for body in bodies {
+                try await client.execute(
+                    uri: "/v1/progress/projects/1/complete",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .badRequest, "\(body)")
+                    let problem = try problem(response)
+                    #expect(problem["type"] as? String == "/problems/bad-request")
+                    #expect((problem["detail"] as? String ?? "").contains("only tab and line breaks are allowed"), "\(problem)")
+                }
+                #expect(try bytes(path) == before, "\(body) changed the file")
+            }
+        }
+    }
+
     @Test("the page has no inline script, style or event handler; its script and stylesheet are served beside it")
     func contentSecurityPolicyReady() async throws {
         let path = try makeProgressFile()

@@ -119,4 +119,49 @@ import Darwin
             #expect(snapshot.projects.allSatisfy { $0.notes == "worker \(($0.number.value - 1) / 10)" })
         }
     }
+
+    @Test(
+        "control characters in any text a verb writes are refused, naming the code point; the file is byte-identical",
+        arguments: [
+            "\u{00}", "\u{07}", "\u{08}", "\u{0B}", "\u{0C}", "\u{1B}[31m", "\u{7F}", "\u{80}", "\u{85}", "\u{9B}",
+            "\u{9F}", "\u{2028}", "\u{2029}", "a\rb", "end\r",
+        ]
+    )
+    func controlCharacters(_ bad: String) throws {
+        try withSeedFile { store, folder in
+            let day = Fixture.date("2025-11-20")
+            try store.update { try $0.start(Fixture.project(1), on: day) }
+            let before = try bytes(store)
+            let hostile = "before \(bad) after"
+            let changes: [(String, (ProgressDocument) throws -> ProgressDocument)] = [
+                ("note", { try $0.note(Fixture.project(1), hostile, on: day) }),
+                ("war story", { try $0.complete(Fixture.project(1), on: day, story: hostile) }),
+                ("repository URL", { try $0.complete(Fixture.project(1), on: day, repository: "https://x.io/\(bad)") }),
+                ("skill", { try $0.complete(Fixture.project(1), on: day, skills: ["caching\(bad)"]) }),
+                ("Key Learnings", { try $0.reflect(month: 1, [.keyLearnings: hostile], on: day) }),
+                ("blog post title", { try $0.addBlogPost(title: hostile, url: "https://x.io/a", on: day) }),
+                ("blog post URL", { try $0.addBlogPost(title: "t", url: "https://x.io/\(bad)", on: day) }),
+                ("insight", { try $0.addInsight(hostile, on: day) }),
+                ("checklist item's text", { try $0.check("CAP\(bad)", on: day) }),
+            ]
+            for (what, change) in changes {
+                let error = Fixture.expectError(.invalidArgument) { try store.update(change) }
+                let message = error?.message ?? ""
+                #expect(message.hasPrefix("the \(what) contains "), "\(what): \(message)")
+                #expect(message.contains("U+"), "\(message)")
+                #expect(!message.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+                #expect(try bytes(store) == before, "\(what)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 2)
+        }
+    }
+
+    @Test("tab and line breaks (LF, CRLF) are allowed: a note keeps its tab, its line breaks become <br>")
+    func allowedWhitespace() throws {
+        try withSeedFile { store, _ in
+            let day = Fixture.date("2025-11-20")
+            let result = try store.update { try $0.note(Fixture.project(1), "a\tb\nc\r\nd", on: day) }
+            #expect(try result.snapshot().project(Fixture.project(1))?.notes == "a\tb<br>c<br>d")
+        }
+    }
 }
