@@ -3,10 +3,18 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import MasteryServer
 import Platform
 import ProgressTracking
+import Synchronization
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A stand-in mounted under row 01's module, so project 01's card links to a mounted system.
 struct RateLimitingStandIn: MasterySystem {
@@ -271,9 +279,61 @@ struct ProgressHTTPTests {
                     #expect(response.status == .badRequest, "\(body)")
                     let problem = try problem(response)
                     #expect(problem["type"] as? String == "/problems/bad-request")
-                    #expect((problem["detail"] as? String ?? "").contains("only tab and line breaks are allowed"), "\(problem)")
+                    #expect(
+                        (problem["detail"] as? String ?? "").contains("only tab and line breaks are allowed"),
+                        "\(problem)"
+                    )
                 }
                 #expect(try bytes(path) == before, "\(body) changed the file")
+            }
+        }
+    }
+
+    @Test(
+        "a file at fault answers a problem saying what is wrong without its path; the log has the path under the request ID"
+    )
+    func fileErrorsWithoutPath() async throws {
+        let path = try makeProgressFile()
+        let folder = (path as NSString).deletingLastPathComponent
+        let logs = CapturedLogs()
+        let assembly = try await loggedServer(path, logs: logs)
+        let auth: HTTPFields = [.authorization: "Bearer \(adminToken)"]
+        try await assembly.application.test(.router) { client in
+            // Read-only: refused, the file left as it is.
+            #expect(chmod(path, 0o444) == 0)
+            let before = try bytes(path)
+            try await client.execute(uri: "/v1/progress/projects/1/start", method: .post, headers: auth) { response in
+                #expect(response.status == .internalServerError)
+                let detail = try problem(response)["detail"] as? String ?? ""
+                #expect(detail.contains("read-only"), "\(detail)")
+                #expect(!detail.contains(folder) && !detail.contains("PROGRESS.md"), "\(detail)")
+                let id = try #require(response.headers[.requestID])
+                #expect(detail.contains(id))
+                #expect(logs.entries.contains { $0.contains(id) && $0.contains(folder) }, "\(logs.entries)")
+            }
+            #expect(try bytes(path) == before)
+            #expect(chmod(path, 0o644) == 0)
+
+            // Broken after the start: the answer names the line and why, not the file.
+            let text = String(decoding: before, as: UTF8.self)
+            let broken = text.replacingOccurrences(
+                of: "| 07 | CDC Pipeline | ⬜ |",
+                with: "| 07 | CDC Pipeline | maybe |"
+            )
+            #expect(broken != text)
+            try Data(broken.utf8).write(to: URL(fileURLWithPath: path))
+            for uri in ["/v1/progress", "/progress"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .internalServerError)
+                    let detail = try problem(response)["detail"] as? String ?? ""
+                    #expect(
+                        detail.contains("Line ") && detail.contains("project 07 has no recognisable status"),
+                        "\(detail)"
+                    )
+                    #expect(!detail.contains(folder) && !detail.contains("PROGRESS.md"), "\(detail)")
+                    let id = try #require(response.headers[.requestID])
+                    #expect(logs.entries.contains { $0.contains(id) && $0.contains(folder) }, "\(logs.entries)")
+                }
             }
         }
     }
@@ -313,5 +373,47 @@ struct ProgressHTTPTests {
                 #expect(css.contains(#".bar[data-percent="100"] > span { width: 100%; }"#))
             }
         }
+    }
+
+    /// An in-process server whose log (info and above) is captured.
+    func loggedServer(_ path: String, logs: CapturedLogs) async throws -> MasteryServer.Assembly {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-test-\(UUID().uuidString)")
+            .path
+        let flags = ["adminToken": adminToken, "progressFile": path, "dataDir": folder, "port": "0"]
+        let reader = try await ConfigurationSources.makeReader(commandLine: flags, environment: [:])
+        let configuration = try MasteryConfiguration(reader: reader)
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(logs: logs) }
+        let server = MasteryServer(
+            configuration: configuration,
+            reader: reader,
+            systems: [ProgressSystem.self],
+            logger: logger
+        )
+        return try await server.makeApplication()
+    }
+}
+
+/// Log lines captured in memory: the message, then the metadata sorted by key.
+final class CapturedLogs: Sendable {
+    private let lines = Mutex<[String]>([])
+    var entries: [String] { lines.withLock { $0 } }
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+}
+
+/// A log handler appending every entry to ``CapturedLogs``.
+struct CapturingLogHandler: LogHandler {
+    let logs: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        logs.append("\(event.message) " + fields.joined(separator: " "))
     }
 }

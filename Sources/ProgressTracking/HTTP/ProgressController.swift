@@ -59,19 +59,19 @@ public struct ProgressController: Sendable {
 
     /// Adds the routes.
     public func addRoutes(to router: Router<MasteryRequestContext>) {
-        router.get("/v1/progress") { _, _ in
-            let document = try await blocking { try store.read() }
-            return try Response.json(try report(document))
+        router.get("/v1/progress") { _, context in
+            let document = try await blocking(context) { try store.read() }
+            return try Response.json(try report(document, context: context))
         }
         for verb in Verb.allCases {
             router.post("/v1/progress/projects/{number}/\(verb.rawValue)") { request, context in
                 try await apply(verb, request: request, context: context)
             }
         }
-        router.get("/progress") { request, _ in
-            let document = try await blocking { try store.read() }
+        router.get("/progress") { request, context in
+            let document = try await blocking(context) { try store.read() }
             let page = ProgressPage(
-                report: try report(document),
+                report: try report(document, context: context),
                 text: document.text,
                 mountedModules: mountedModules,
                 today: today()
@@ -93,7 +93,7 @@ public struct ProgressController: Sendable {
         let text = try context.parameters.require("number")
         let body = try await completeRequest(verb: verb, request: request, context: context)
         let date = today()
-        let document = try await blocking {
+        let document = try await blocking(context) {
             let number = try ProjectNumber(parsing: text)
             return try store.update { document in
                 switch verb {
@@ -117,7 +117,7 @@ public struct ProgressController: Sendable {
             "Progress updated",
             metadata: ["progress.verb": .string(verb.rawValue), "progress.project": .string(ProjectNumber.printable(text))]
         )
-        return try Response.json(try report(document))
+        return try Response.json(try report(document, context: context))
     }
 
     /// A static asset of the page (its stylesheet or script).
@@ -139,22 +139,44 @@ public struct ProgressController: Sendable {
         return try JSONDecoder().decode(CompleteRequest.self, from: Data(buffer.readableBytesView))
     }
 
-    func report(_ document: ProgressDocument) throws -> ProgressReport {
+    func report(_ document: ProgressDocument, context: MasteryRequestContext) throws -> ProgressReport {
         do {
             let snapshot = try document.snapshot()
             return ProgressReport(snapshot: snapshot, pace: try? snapshot.pace(on: today()))
         } catch let error as ProgressError {
-            throw error.problem
+            throw problem(error, context: context)
         }
     }
 
     /// Runs blocking file work on NIO's thread pool, mapping ``ProgressError`` to its problem.
-    func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    func blocking<T: Sendable>(
+        _ context: MasteryRequestContext,
+        _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
         do {
             return try await NIOThreadPool.singleton.runIfActive(work)
         } catch let error as ProgressError {
-            throw error.problem
+            throw problem(error, context: context)
         }
+    }
+
+    /// The error's problem. When the file is at fault (it cannot be understood, read or written), the answer says
+    /// what is wrong (the line and why) but never where the file is: the path goes to the log, under the request ID
+    /// the answer names.
+    func problem(_ error: ProgressError, context: MasteryRequestContext) -> ProblemDetails {
+        var problem = error.problem
+        guard error.code == .invalidDocument || error.code == .fileSystem else { return problem }
+        context.logger.info(
+            "Progress file failed",
+            metadata: [
+                "progress.file": .string(error.path ?? store.path),
+                "progress.error.code": .stringConvertible(error.code),
+                "progress.error.message": .string(error.message),
+                "progress.error.line": .string(error.line.map(String.init) ?? "-"),
+            ]
+        )
+        problem.detail += " The server log names the file under request ID \(context.requestID)."
+        return problem
     }
 }
 
