@@ -28,6 +28,7 @@ extension ProgressDocument {
     ) throws
         -> ProgressDocument
     {
+        try PlainText.validate(query, what: "checklist item's text")
         let needle = Self.comparable(query)
         guard !needle.isEmpty else {
             throw ProgressError(code: .invalidArgument, message: "the checklist item's text is empty")

@@ -36,6 +36,8 @@ extension ProgressDocument {
         project: ProjectNumber? = nil,
         on date: CalendarDate
     ) throws -> ProgressDocument {
+        try PlainText.validate(title, what: "blog post title")
+        try PlainText.validate(url, what: "blog post URL")
         let title = try Self.nonEmpty(title, what: "blog post title")
             .replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "]", with: "\\]")
         let url = try Self.validatedURL(url)
@@ -53,6 +55,7 @@ extension ProgressDocument {
         project: ProjectNumber? = nil,
         on date: CalendarDate
     ) throws -> ProgressDocument {
+        try PlainText.validate(text, what: "insight")
         let text = try Self.nonEmpty(text, what: "insight")
         let about = try project.map { " (\(try projectLabel($0)))" } ?? ""
         var document = self

@@ -42,6 +42,9 @@ extension ProgressDocument {
         skills: [String] = [],
         force: Bool = false
     ) throws -> ProgressDocument {
+        try story.map { try PlainText.validate($0, what: "war story") }
+        try repository.map { try PlainText.validate($0, what: "repository URL") }
+        for skill in skills { try PlainText.validate(skill, what: "skill") }
         let repositoryURL = try repository.map { try Self.validatedURL($0) }
         var name = ""
         var document = try updatingProject(project, on: date) { row in
@@ -123,9 +126,10 @@ extension ProgressDocument {
     /// Sets a project's Notes cell. `|` is escaped and line breaks become `<br>`, so the table stays a table; an
     /// empty text clears the cell.
     /// - Throws: ``ProgressError/Code/unknownProject``; ``ProgressError/Code/invalidDocument`` when the table has no
-    ///   Notes column.
+    ///   Notes column; ``ProgressError/Code/invalidArgument`` for a control character (see `PlainText`).
     public func note(_ project: ProjectNumber, _ text: String, on date: CalendarDate) throws -> ProgressDocument {
-        try updatingProject(project, on: date) { row in
+        try PlainText.validate(text, what: "note")
+        return try updatingProject(project, on: date) { row in
             guard let notes = row.columns.notes else {
                 throw ProgressError(
                     code: .invalidDocument,

@@ -20,6 +20,9 @@ extension ProgressDocument {
         guard !values.isEmpty else {
             throw ProgressError(code: .invalidArgument, message: "no reflection field given for month \(month)")
         }
+        for (field, value) in values.sorted(by: { $0.key.label < $1.key.label }) {
+            try PlainText.validate(value, what: field.label)
+        }
         let defaults = ReflectionField.fields(forMonth: month)
         let outline = try outline()
         var document = self

@@ -57,6 +57,9 @@ public struct ProgressError: Error, Sendable, CustomStringConvertible {
     public var line: Int?
     /// The underlying error, if any.
     public var underlying: (any Error)?
+    /// The file the error is about (the progress file, its lock file, a temporary file), for logs and local
+    /// tools. ``message`` and ``description`` never hold it, so an answer over HTTP does not reveal where the file is.
+    public var path: String?
 
     /// Creates an error.
     /// - Parameters:
@@ -64,11 +67,13 @@ public struct ProgressError: Error, Sendable, CustomStringConvertible {
     ///   - message: A readable explanation.
     ///   - line: The 1-based line of the file the error is about, if any.
     ///   - underlying: The underlying error, if any.
-    public init(code: Code, message: String, line: Int? = nil, underlying: (any Error)? = nil) {
+    ///   - path: The file the error is about, if any (kept out of ``message``).
+    public init(code: Code, message: String, line: Int? = nil, underlying: (any Error)? = nil, path: String? = nil) {
         self.code = code
         self.message = message
         self.line = line
         self.underlying = underlying
+        self.path = path
     }
 
     /// `code: message`, with the line when there is one.

@@ -62,12 +62,15 @@ struct ProgressContext {
     }
 
     private static func failure(for error: ProgressError, path: String) -> Failure {
-        // Name the file when the error is about its contents.
+        // Name the file when the error is about its contents, or about a file (the library's messages never hold
+        // a path; run locally, the command may name the file it was given, or the link's target or lock file).
         let message: String
         if let line = error.line {
             message = "\(path), line \(line): \(error.message)"
         } else if error.code == .invalidDocument {
             message = "\(path): \(error.message)"
+        } else if error.code == .fileSystem || error.code == .fileExists {
+            message = "\(error.path ?? path): \(error.message)"
         } else {
             message = error.message
         }

@@ -3,6 +3,12 @@ import Platform
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `mastery progress …` as a real process, on a copy of the seed PROGRESS.md in a folder of its own per test.
 @Suite("mastery progress as a process")
 struct ProgressCommandTests {
@@ -225,6 +231,12 @@ struct ProgressCommandTests {
             InvalidCase(["show", "--file", "missing.md"], 66, "`mastery progress init` creates one"),
             InvalidCase(["init"], 73, "exists already"),
             InvalidCase(["reflect", "--month", "May", "--learnings", "x"], 64, "--month"),
+            InvalidCase(["note", "1", "bell \u{07} here"], 65, "the note contains a control character (U+0007"),
+            InvalidCase(["note", "1", "esc \u{1B}[2J"], 65, "the note contains a control character (U+001B"),
+            InvalidCase(["insight", "a\u{2028}b"], 65, "the insight contains a line separator (U+2028"),
+            InvalidCase(["complete", "1", "--story", "x\u{85}"], 65, "the war story contains a control character"),
+            InvalidCase(["blog", "add", "T\u{7F}", "https://example.com/p"], 65, "control character (U+007F"),
+            InvalidCase(["reflect", "--month", "1", "--learnings", "x\ry"], 65, "a carriage return not followed"),
         ]
     )
     func invalidInput(_ invalid: InvalidCase) async throws {
@@ -258,6 +270,71 @@ struct ProgressCommandTests {
             )
             #expect(try sandbox.bytes() == before)
         }
+    }
+
+    @Test("a read-only file (mode 0444) is refused with exit 74 naming the file, and left as it is")
+    func readOnlyFile() async throws {
+        let sandbox = try ProgressSandbox()
+        #expect(chmod(sandbox.file.path, 0o444) == 0)
+        let before = try sandbox.bytes()
+        let result = try await sandbox.run(["start", "1"])
+        #expect(result.status == .exited(74), "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("error: "), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("PROGRESS.md: the progress file is read-only (mode 444"),
+            "\(result.standardError)"
+        )
+        #expect(try sandbox.bytes() == before)
+    }
+
+    @Test(
+        "run as another user: a file it may not write, or whose owner it cannot keep, is refused (exit 74), not replaced through a writable folder",
+        .enabled(
+            if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+            "needs root and setpriv(1), to run the command as nobody"
+        )
+    )
+    func otherUser() async throws {
+        for (mode, mention) in [
+            (0o644 as mode_t, "the progress file is not writable by this process"),
+            (0o666 as mode_t, "cannot keep the progress file's owner (uid 0, gid 0)"),
+        ] {
+            let sandbox = try ProgressSandbox()
+            #expect(chmod(sandbox.directory.path, 0o777) == 0)  // a folder anyone may write in
+            #expect(chmod(sandbox.file.path, mode) == 0)
+            let before = try sandbox.bytes()
+            let process = try ChildProcess(
+                executable: "/usr/bin/setpriv",
+                arguments: [
+                    "--reuid=65534", "--regid=65534", "--clear-groups", try TestServers.masteryExecutable(),
+                    "progress", "start", "1", "--file", sandbox.file.path,
+                ]
+            )
+            #expect(
+                try await process.waitForExit(timeout: .seconds(60)) == .exited(74),
+                "\(process.readStandardError())"
+            )
+            #expect(process.readStandardError().contains(mention), "\(process.readStandardError())")
+            #expect(try sandbox.bytes() == before)
+            let attributes = try FileManager.default.attributesOfItem(atPath: sandbox.file.path)
+            #expect((attributes[.ownerAccountID] as? NSNumber)?.intValue == 0)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == Int(mode))
+        }
+    }
+
+    @Test("a symbolic link is written through: its target changes and the link stays a link")
+    func symlinkedFile() async throws {
+        let sandbox = try ProgressSandbox()
+        let target = sandbox.directory.appendingPathComponent("plan.md")
+        try FileManager.default.moveItem(at: sandbox.file, to: target)
+        try FileManager.default.createSymbolicLink(atPath: sandbox.file.path, withDestinationPath: "plan.md")
+        try await sandbox.expect(["start", "1", "--date", "2025-11-20"], prints: nil)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: sandbox.file.path) == "plan.md")
+        #expect(
+            try String(contentsOf: target, encoding: .utf8).contains(
+                "| 01 | Distributed Rate Limiter | 🟡 | 2025-11-20 |"
+            )
+        )
     }
 
     @Test("two processes updating at once both land, round after round")

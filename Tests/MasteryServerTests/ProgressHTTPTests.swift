@@ -3,10 +3,18 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import MasteryServer
 import Platform
 import ProgressTracking
+import Synchronization
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A stand-in mounted under row 01's module, so project 01's card links to a mounted system.
 struct RateLimitingStandIn: MasterySystem {
@@ -244,5 +252,168 @@ struct ProgressHTTPTests {
         #expect(throws: ConfigurationError.self) {
             try ProgressSystem.resolveFile(configured: broken, dataDirectory: data, workingDirectory: work, today: today)
         }
+    }
+
+    @Test("control characters in a verb's text are refused with a 400 problem; the file is byte-identical")
+    func controlCharacters() async throws {
+        let path = try makeProgressFile()
+        let auth: HTTPFields = [.authorization: "Bearer \(adminToken)"]
+        var json = auth
+        json[.contentType] = "application/json"
+        let headers = json
+        try await server(path).application.test(.router) { client in
+            try await client.execute(uri: "/v1/progress/projects/1/start", method: .post, headers: auth) { _ in }
+            let before = try bytes(path)
+            let bodies = [
+                #"{"story":"red \u001b[31m alert"}"#, #"{"story":"nul \u0000"}"#, #"{"story":"a \u2028 b"}"#,
+                #"{"story":"c1 \u009b"}"#, #"{"story":"del \u007f"}"#, #"{"story":"lone \r cr"}"#,
+                #"{"skills":["caching\u0007"]}"#, #"{"repository":"https://x.io/\u0085"}"#,
+            ]
+            for body in bodies {
+                try await client.execute(
+                    uri: "/v1/progress/projects/1/complete",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .badRequest, "\(body)")
+                    let problem = try problem(response)
+                    #expect(problem["type"] as? String == "/problems/bad-request")
+                    #expect(
+                        (problem["detail"] as? String ?? "").contains("only tab and line breaks are allowed"),
+                        "\(problem)"
+                    )
+                }
+                #expect(try bytes(path) == before, "\(body) changed the file")
+            }
+        }
+    }
+
+    @Test(
+        "a file at fault answers a problem saying what is wrong without its path; the log has the path under the request ID"
+    )
+    func fileErrorsWithoutPath() async throws {
+        let path = try makeProgressFile()
+        let folder = (path as NSString).deletingLastPathComponent
+        let logs = CapturedLogs()
+        let assembly = try await loggedServer(path, logs: logs)
+        let auth: HTTPFields = [.authorization: "Bearer \(adminToken)"]
+        try await assembly.application.test(.router) { client in
+            // Read-only: refused, the file left as it is.
+            #expect(chmod(path, 0o444) == 0)
+            let before = try bytes(path)
+            try await client.execute(uri: "/v1/progress/projects/1/start", method: .post, headers: auth) { response in
+                #expect(response.status == .internalServerError)
+                let detail = try problem(response)["detail"] as? String ?? ""
+                #expect(detail.contains("read-only"), "\(detail)")
+                #expect(!detail.contains(folder) && !detail.contains("PROGRESS.md"), "\(detail)")
+                let id = try #require(response.headers[.requestID])
+                #expect(detail.contains(id))
+                #expect(logs.entries.contains { $0.contains(id) && $0.contains(folder) }, "\(logs.entries)")
+            }
+            #expect(try bytes(path) == before)
+            #expect(chmod(path, 0o644) == 0)
+
+            // Broken after the start: the answer names the line and why, not the file.
+            let text = String(decoding: before, as: UTF8.self)
+            let broken = text.replacingOccurrences(
+                of: "| 07 | CDC Pipeline | ⬜ |",
+                with: "| 07 | CDC Pipeline | maybe |"
+            )
+            #expect(broken != text)
+            try Data(broken.utf8).write(to: URL(fileURLWithPath: path))
+            for uri in ["/v1/progress", "/progress"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .internalServerError)
+                    let detail = try problem(response)["detail"] as? String ?? ""
+                    #expect(
+                        detail.contains("Line ") && detail.contains("project 07 has no recognisable status"),
+                        "\(detail)"
+                    )
+                    #expect(!detail.contains(folder) && !detail.contains("PROGRESS.md"), "\(detail)")
+                    let id = try #require(response.headers[.requestID])
+                    #expect(logs.entries.contains { $0.contains(id) && $0.contains(folder) }, "\(logs.entries)")
+                }
+            }
+        }
+    }
+
+    @Test("the page has no inline script, style or event handler; its script and stylesheet are served beside it")
+    func contentSecurityPolicyReady() async throws {
+        let path = try makeProgressFile()
+        try await server(path).application.test(.router) { client in
+            try await client.execute(uri: "/progress", method: .get) { response in
+                let html = String(buffer: response.body)
+                // Every <script> has a src and an empty body; no <style> block, style attribute or on…= handler.
+                let scripts = html.components(separatedBy: "<script").dropFirst()
+                #expect(scripts.count == 2)  // the dashboard's and the page's
+                for script in scripts {
+                    let tag = script.prefix { $0 != ">" }
+                    #expect(tag.contains(" src=\"/"), "\(tag)")
+                    #expect(script.dropFirst(tag.count + 1).hasPrefix("</script>"), "\(script.prefix(80))")
+                }
+                #expect(!html.lowercased().contains("<style"))
+                #expect(html.range(of: #"\sstyle\s*="#, options: [.regularExpression, .caseInsensitive]) == nil)
+                #expect(html.range(of: #"\son[a-z]+\s*="#, options: [.regularExpression, .caseInsensitive]) == nil)
+                #expect(!html.lowercased().contains("javascript:"))
+                #expect(html.contains(#"<link rel="stylesheet" href="/progress/page.css">"#))
+                #expect(html.contains(#"<script src="/progress/page.js" defer></script>"#))
+                #expect(html.contains(#"data-percent="0"><span></span></div>"#))
+            }
+            try await client.execute(uri: "/progress/page.js", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/javascript; charset=utf-8")
+                #expect(String(buffer: response.body).contains("Mastery.send(\"POST\""))
+            }
+            try await client.execute(uri: "/progress/page.css", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/css; charset=utf-8")
+                let css = String(buffer: response.body)
+                #expect(css.contains(#".bar[data-percent="0"] > span { width: 0%; }"#))
+                #expect(css.contains(#".bar[data-percent="100"] > span { width: 100%; }"#))
+            }
+        }
+    }
+
+    /// An in-process server whose log (info and above) is captured.
+    func loggedServer(_ path: String, logs: CapturedLogs) async throws -> MasteryServer.Assembly {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-test-\(UUID().uuidString)")
+            .path
+        let flags = ["adminToken": adminToken, "progressFile": path, "dataDir": folder, "port": "0"]
+        let reader = try await ConfigurationSources.makeReader(commandLine: flags, environment: [:])
+        let configuration = try MasteryConfiguration(reader: reader)
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(logs: logs) }
+        let server = MasteryServer(
+            configuration: configuration,
+            reader: reader,
+            systems: [ProgressSystem.self],
+            logger: logger
+        )
+        return try await server.makeApplication()
+    }
+}
+
+/// Log lines captured in memory: the message, then the metadata sorted by key.
+final class CapturedLogs: Sendable {
+    private let lines = Mutex<[String]>([])
+    var entries: [String] { lines.withLock { $0 } }
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+}
+
+/// A log handler appending every entry to ``CapturedLogs``.
+struct CapturingLogHandler: LogHandler {
+    let logs: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        logs.append("\(event.message) " + fields.joined(separator: " "))
     }
 }

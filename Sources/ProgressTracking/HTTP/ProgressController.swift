@@ -14,7 +14,8 @@ public import Platform
 ///   accepts an optional JSON body `{"story", "repository", "skills", "force"}`. Refusals are problems: 400 for a
 ///   malformed number or argument, 404 for an unknown project, 409 for a status that does not allow the verb; the
 ///   file is then unchanged. Like every write, they need the admin token or a dashboard session.
-/// - `GET /progress`: the dashboard page; `/systems/progress` redirects there.
+/// - `GET /progress`: the dashboard page, with its stylesheet and script at `GET /progress/page.css` and
+///   `GET /progress/page.js` (no inline script or style); `/systems/progress` redirects there.
 public struct ProgressController: Sendable {
     let store: ProgressFileStore
     let renderer: DashboardRenderer
@@ -58,24 +59,30 @@ public struct ProgressController: Sendable {
 
     /// Adds the routes.
     public func addRoutes(to router: Router<MasteryRequestContext>) {
-        router.get("/v1/progress") { _, _ in
-            let document = try await blocking { try store.read() }
-            return try Response.json(try report(document))
+        router.get("/v1/progress") { _, context in
+            let document = try await blocking(context) { try store.read() }
+            return try Response.json(try report(document, context: context))
         }
         for verb in Verb.allCases {
             router.post("/v1/progress/projects/{number}/\(verb.rawValue)") { request, context in
                 try await apply(verb, request: request, context: context)
             }
         }
-        router.get("/progress") { request, _ in
-            let document = try await blocking { try store.read() }
+        router.get("/progress") { request, context in
+            let document = try await blocking(context) { try store.read() }
             let page = ProgressPage(
-                report: try report(document),
+                report: try report(document, context: context),
                 text: document.text,
                 mountedModules: mountedModules,
                 today: today()
             )
             return renderer.page(title: "Progress", content: page.html, request: request)
+        }
+        router.get(RouterPath(ProgressPageAssets.stylesheetPath)) { _, _ in
+            Self.asset(ProgressPageAssets.stylesheet, type: "text/css; charset=utf-8")
+        }
+        router.get(RouterPath(ProgressPageAssets.scriptPath)) { _, _ in
+            Self.asset(ProgressPageAssets.script, type: "text/javascript; charset=utf-8")
         }
         router.get(RouterPath(ProgressSystem.descriptor.pagePath)) { _, _ in
             Response(status: .seeOther, headers: [.location: "/progress"])
@@ -86,7 +93,7 @@ public struct ProgressController: Sendable {
         let text = try context.parameters.require("number")
         let body = try await completeRequest(verb: verb, request: request, context: context)
         let date = today()
-        let document = try await blocking {
+        let document = try await blocking(context) {
             let number = try ProjectNumber(parsing: text)
             return try store.update { document in
                 switch verb {
@@ -110,7 +117,16 @@ public struct ProgressController: Sendable {
             "Progress updated",
             metadata: ["progress.verb": .string(verb.rawValue), "progress.project": .string(ProjectNumber.printable(text))]
         )
-        return try Response.json(try report(document))
+        return try Response.json(try report(document, context: context))
+    }
+
+    /// A static asset of the page (its stylesheet or script).
+    static func asset(_ text: String, type: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: type, .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
     }
 
     /// The body of `complete` (empty means no options); the other verbs take none.
@@ -123,22 +139,44 @@ public struct ProgressController: Sendable {
         return try JSONDecoder().decode(CompleteRequest.self, from: Data(buffer.readableBytesView))
     }
 
-    func report(_ document: ProgressDocument) throws -> ProgressReport {
+    func report(_ document: ProgressDocument, context: MasteryRequestContext) throws -> ProgressReport {
         do {
             let snapshot = try document.snapshot()
             return ProgressReport(snapshot: snapshot, pace: try? snapshot.pace(on: today()))
         } catch let error as ProgressError {
-            throw error.problem
+            throw problem(error, context: context)
         }
     }
 
     /// Runs blocking file work on NIO's thread pool, mapping ``ProgressError`` to its problem.
-    func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    func blocking<T: Sendable>(
+        _ context: MasteryRequestContext,
+        _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
         do {
             return try await NIOThreadPool.singleton.runIfActive(work)
         } catch let error as ProgressError {
-            throw error.problem
+            throw problem(error, context: context)
         }
+    }
+
+    /// The error's problem. When the file is at fault (it cannot be understood, read or written), the answer says
+    /// what is wrong (the line and why) but never where the file is: the path goes to the log, under the request ID
+    /// the answer names.
+    func problem(_ error: ProgressError, context: MasteryRequestContext) -> ProblemDetails {
+        var problem = error.problem
+        guard error.code == .invalidDocument || error.code == .fileSystem else { return problem }
+        context.logger.info(
+            "Progress file failed",
+            metadata: [
+                "progress.file": .string(error.path ?? store.path),
+                "progress.error.code": .stringConvertible(error.code),
+                "progress.error.message": .string(error.message),
+                "progress.error.line": .string(error.line.map(String.init) ?? "-"),
+            ]
+        )
+        problem.detail += " The server log names the file under request ID \(context.requestID)."
+        return problem
     }
 }
 

@@ -3,7 +3,8 @@ import Platform
 
 /// The `/progress` page's content (the dashboard frame is added by `DashboardRenderer`): the overall and
 /// per-section progress bars, the burn-up chart, the project cards with their buttons, the skills matrix, the
-/// milestones and the monthly reflections. Every text from the file is HTML-escaped.
+/// milestones and the monthly reflections. Every text from the file is HTML-escaped. The bars' widths come from
+/// their `data-percent` through the served stylesheet; the buttons work through the served script.
 struct ProgressPage: Sendable {
     var report: ProgressReport
     /// The document's text, to find which checklist items belong to which `##` section.
@@ -13,9 +14,16 @@ struct ProgressPage: Sendable {
 
     var snapshot: ProgressSnapshot { report.snapshot }
 
+    /// The page's stylesheet and script, served beside it (``ProgressPageAssets``): the page holds no inline
+    /// script, style or event handler, so it works under a `Content-Security-Policy` of `script-src 'self';
+    /// style-src 'self'`.
+    static let assets = """
+        <link rel="stylesheet" href="\(ProgressPageAssets.stylesheetPath)">
+        <script src="\(ProgressPageAssets.scriptPath)" defer></script>
+        """
+
     var html: String {
-        [header, overall, chart, sections, skills, milestones, reflections, Self.style, Self.script]
-            .joined(separator: "\n")
+        [Self.assets, header, overall, chart, sections, skills, milestones, reflections].joined(separator: "\n")
     }
 
     var header: String {
@@ -48,7 +56,7 @@ struct ProgressPage: Sendable {
         return """
             <div class="progress"\(idAttribute)><span class="progress-label">\(HTML.escape(label)): \(completed)/\(total) (\(percent)%)</span>\
             <div class="bar" role="progressbar" aria-label="\(HTML.escape(label))" aria-valuemin="0" aria-valuemax="\(total)" \
-            aria-valuenow="\(completed)" data-percent="\(percent)"><span style="width: \(percent)%"></span></div></div>
+            aria-valuenow="\(completed)" data-percent="\(percent)"><span></span></div></div>
             """
     }
 
@@ -200,51 +208,4 @@ struct ProgressPage: Sendable {
         }
         return "<section id=\"reflections\"><h2>Monthly reflections</h2>\n\(months.joined(separator: "\n"))\n</section>"
     }
-
-    static let style = """
-        <style>
-        .progress { margin: .4rem 0; } .progress-label { font-size: .85rem; color: var(--muted); }
-        .bar { height: .6rem; background: var(--line); border-radius: 999px; overflow: hidden; }
-        .bar > span { display: block; height: 100%; background: var(--ok); }
-        .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: .75rem; }
-        .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .6rem .75rem; }
-        .card header { font-weight: 600; } .card .num { color: var(--muted); font-variant-numeric: tabular-nums; }
-        .card p { margin: .35rem 0; } .card .dates, .card .notes { font-size: .85rem; color: var(--muted); }
-        .card[data-status="completed"] { border-left: 4px solid var(--ok); }
-        .card[data-status="inProgress"] { border-left: 4px solid #d4a106; }
-        .card[data-status="skipped"] { opacity: .7; }
-        svg.burnup { width: 100%; max-width: 720px; background: #fff; border: 1px solid var(--line); }
-        svg.burnup .grid { stroke: var(--line); } svg.burnup .axis { font-size: 11px; fill: var(--muted); }
-        svg.burnup .plan { fill: none; stroke: var(--muted); stroke-dasharray: 5 4; stroke-width: 2; }
-        svg.burnup .actual { fill: none; stroke: var(--accent); stroke-width: 2.5; }
-        svg.burnup .completion { fill: var(--accent); } svg.burnup .today { stroke: var(--bad); stroke-dasharray: 2 3; }
-        .legend .key { display: inline-block; width: 1.5rem; height: 0; border-top: 3px solid var(--accent); vertical-align: middle; }
-        .legend .key.plan { border-top: 3px dashed var(--muted); }
-        .skills { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: .5rem 1rem; }
-        .skills h3 { font-size: 1rem; margin: .5rem 0 .2rem; } .skills ul, #milestones ul { list-style: none; padding: 0; margin: 0; }
-        li[data-checked="true"] { color: var(--ok); } .muted { color: var(--muted); }
-        </style>
-        """
-
-    /// The buttons post through the dashboard's `Mastery.send` (session cookie + CSRF token); a refusal shows the
-    /// server's problem in `#progress-message`, a success reloads the page.
-    static let script = """
-        <script>
-        document.addEventListener("click", async (event) => {
-          const button = event.target.closest("button[data-action]");
-          if (!button) return;
-          const message = document.getElementById("progress-message");
-          message.hidden = true;
-          button.disabled = true;
-          try {
-            await Mastery.send("POST", "/v1/progress/projects/" + encodeURIComponent(button.dataset.project) + "/" + button.dataset.action);
-            location.reload();
-          } catch (problem) {
-            message.textContent = problem && problem.detail ? problem.title + ": " + problem.detail : String(problem);
-            message.hidden = false;
-            button.disabled = false;
-          }
-        });
-        </script>
-        """
 }

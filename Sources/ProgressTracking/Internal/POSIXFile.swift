@@ -9,9 +9,22 @@ internal import Foundation
 
 /// The few POSIX calls the file store makes, with errors turned into ``ProgressError``.
 enum POSIXFile {
+    /// `what: reason` (such as `cannot open the lock file: Permission denied`); the path goes in the error's
+    /// ``ProgressError/path``, never in its message.
     static func error(_ what: String, _ path: String, errno code: Int32 = errno) -> ProgressError {
         let reason = String(cString: strerror(code))
-        return ProgressError(code: .fileSystem, message: "\(what) \(path): \(reason)")
+        return ProgressError(code: .fileSystem, message: "\(what): \(reason)", path: path)
+    }
+
+    /// The file `path` names with every symbolic link resolved (chains and relative links too), as an absolute
+    /// path; `nil` when there is no such file (a dangling link included).
+    static func resolve(_ path: String) throws -> String? {
+        guard let resolved = realpath(path, nil) else {
+            if errno == ENOENT { return nil }
+            throw error("cannot resolve the progress file's path", path)
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Opens `path`, retrying on EINTR.
@@ -19,14 +32,14 @@ enum POSIXFile {
         while true {
             let fd = open(path, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }
-            if errno != EINTR { throw error("cannot open", path) }
+            if errno != EINTR { throw error("cannot open \(role(of: path))", path) }
         }
     }
 
     /// Takes an exclusive `flock` on the open file, waiting for it.
     static func lockExclusive(_ fd: Int32, path: String) throws {
         while flock(fd, LOCK_EX) != 0 {
-            if errno != EINTR { throw error("cannot lock", path) }
+            if errno != EINTR { throw error("cannot lock the lock file", path) }
         }
     }
 
@@ -39,7 +52,7 @@ enum POSIXFile {
             if count == 0 { return bytes }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw error("cannot read", path)
+                throw error("cannot read the progress file", path)
             }
             bytes.append(contentsOf: buffer[0..<count])
         }
@@ -52,41 +65,57 @@ enum POSIXFile {
             let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw error("cannot write", path)
+                throw error("cannot write the temporary file", path)
             }
             offset += count
         }
     }
 
-    /// A file's permission bits and owner.
+    /// A file's type, permission bits and owner.
     struct Status {
         var mode: mode_t
         var owner: uid_t
         var group: gid_t
+        /// A regular file (not a folder, a device, a FIFO or a symbolic link).
+        var isRegular: Bool
+        /// A symbolic link (the status is the link's own, not its target's).
+        var isSymbolicLink: Bool
     }
 
-    /// The file's permission bits and owner, or `nil` when it does not exist.
+    /// The status of `path` itself (a symbolic link is not followed), or `nil` when nothing is there.
     ///
-    /// Read through FileManager rather than `stat(2)`: which module "owns" the C `struct stat` depends on what
+    /// Read through FileManager rather than `lstat(2)`: which module "owns" the C `struct stat` depends on what
     /// else the target imports, and a build can then refuse its members.
     static func status(_ path: String) throws -> Status? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let attributes: [FileAttributeKey: Any]
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            guard let mode = (attributes[.posixPermissions] as? NSNumber)?.uint32Value,
-                let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value,
-                let group = (attributes[.groupOwnerAccountID] as? NSNumber)?.uint32Value
-            else { throw error("cannot inspect", path, errno: EIO) }
-            return Status(mode: mode_t(mode), owner: uid_t(owner), group: gid_t(group))
-        } catch let failure as ProgressError {
-            throw failure
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
         } catch {
-            throw Self.error("cannot inspect", path, errno: (error as NSError).code == NSFileReadNoSuchFileError ? ENOENT : EIO)
+            let code = (error as NSError).code
+            if code == NSFileReadNoSuchFileError || code == NSFileNoSuchFileError { return nil }
+            throw Self.error("cannot inspect the file", path, errno: EIO)
         }
+        guard let mode = (attributes[.posixPermissions] as? NSNumber)?.uint32Value,
+            let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value,
+            let group = (attributes[.groupOwnerAccountID] as? NSNumber)?.uint32Value
+        else { throw error("cannot inspect the file", path, errno: EIO) }
+        let type = attributes[.type] as? FileAttributeType
+        return Status(
+            mode: mode_t(mode),
+            owner: uid_t(owner),
+            group: gid_t(group),
+            isRegular: type == .typeRegular,
+            isSymbolicLink: type == .typeSymbolicLink
+        )
     }
 
-    /// Writes `bytes` to a new temporary file beside `path` (mode `mode`, owner kept when possible), syncs it and
-    /// returns its path. The caller renames or links it into place, or removes it.
+    /// Writes `bytes` to a new temporary file beside `path` and syncs it; returns its path. The caller renames or
+    /// links it into place, or removes it.
+    ///
+    /// The file is created with `mode` (less any umask bits), so it is never more open than the file it replaces,
+    /// then given `owner` (when given) before the first byte is written, then exactly `mode`.
+    /// - Throws: ``ProgressError/Code/fileSystem``, also when `owner` cannot be kept (the process is neither root
+    ///   nor the owner, or not a member of the group): the temporary file is then removed.
     static func writeTemporary(
         beside path: String,
         _ bytes: [UInt8],
@@ -95,16 +124,26 @@ enum POSIXFile {
     ) throws -> String {
         let temporary =
             "\(directory(of: path))/.\(basename(of: path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = try openFile(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+        let fd = try openFile(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: mode & 0o777)
         do {
             defer { close(fd) }
-            try writeAll(fd, bytes, path: temporary)
             if let owner {
-                // Only root may give the file away; other writers (with group rights) become its owner.
-                _ = fchown(fd, owner.0, owner.1)
+                // Only root may give a file away; its owner may change the group to one of its own groups.
+                if fchown(fd, owner.0, owner.1) != 0 {
+                    let reason = String(cString: strerror(errno))
+                    throw ProgressError(
+                        code: .fileSystem,
+                        message: "cannot keep the progress file's owner (uid \(owner.0), gid \(owner.1)) when "
+                            + "replacing it: \(reason); nothing was changed (run as its owner or as root)",
+                        path: path
+                    )
+                }
             }
-            guard fchmod(fd, mode) == 0 else { throw error("cannot set the permissions of", temporary) }
-            guard fsync(fd) == 0 else { throw error("cannot sync", temporary) }
+            guard fchmod(fd, mode) == 0 else {
+                throw error("cannot set the permissions of the temporary file", temporary)
+            }
+            try writeAll(fd, bytes, path: temporary)
+            guard fsync(fd) == 0 else { throw error("cannot sync the temporary file", temporary) }
         } catch {
             unlink(temporary)
             throw error
@@ -122,6 +161,13 @@ enum POSIXFile {
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// How an error names the file at `path`, without its path.
+    static func role(of path: String) -> String {
+        if path.hasSuffix(".lock") { return "the lock file" }
+        if path.hasSuffix(".tmp") { return "the temporary file" }
+        return "the progress file"
     }
 
     static func basename(of path: String) -> String {
