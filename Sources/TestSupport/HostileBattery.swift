@@ -20,7 +20,8 @@ import Foundation
 ///   session without its CSRF token, with a wrong one, from another origin, from a cross-site fetch → 401/403.
 /// - **Host**: a DNS-rebinding `Host` gets 421 even with the admin token, and a page under it no session.
 /// - **Bodies** on every route that takes JSON: malformed JSON, the wrong shape, another media type, 100,000 levels
-///   of nesting, an over-limit declared length (413, connection closed) → 4xx problem+json, never 500.
+///   of nesting, a chunked body past `maxBodySize` (413), an over-limit declared length (413, connection closed)
+///   → 4xx problem+json, never 500.
 /// - **Path parameters**: traversal, encoded slashes, NUL, control characters, markup and a 4 KB value → 4xx or a
 ///   2xx that echoes nothing executable, never 500.
 /// - **State**: every `statePaths` body is byte-identical before and after all the refused requests.
@@ -183,6 +184,8 @@ public struct HostileBattery: Sendable {
                         findings.append("\(label) with \(name): \(response.status), expected a problem with \(expected.sorted())")
                     }
                 }
+                let chunked = try await client.sendChunked(route.method, route.path, bytes: 3 << 20, headers: credentials)
+                if chunked != 413 { findings.append("\(label) with a 3 MiB chunked body: \(chunked), expected 413") }
                 let oversized = try await client.sendDeclaringLength(route.method, route.path, length: 1 << 40, headers: credentials)
                 if oversized.status != 413 { findings.append("\(label) declaring a 1 TiB body: \(oversized.status), expected 413") }
                 if !oversized.closed { findings.append("\(label) declaring a 1 TiB body: the connection was not closed after the 413") }
@@ -319,6 +322,21 @@ public struct BatteryClient: Sendable {
         connection.send(request + "\r\n" + String(repeating: " ", count: 1000))
         let parsed = ServeProcess.parse(await connection.readResponse(timeout: .seconds(30)))
         return (parsed.status, await connection.waitForClose(timeout: .seconds(5)))
+    }
+
+    /// Sends a chunked body of `bytes` spaces (no declared length) and returns the status.
+    public func sendChunked(_ method: String, _ path: String, bytes: Int, headers: [String: String]) async throws -> Int {
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
+        request += "Transfer-Encoding: chunked\r\nConnection: close\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+        let connection = try RawConnection(port: port)
+        connection.send(request + "\r\n")
+        let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: 0x20, count: 0x10000) + Array("\r\n".utf8)
+        var sent = 0
+        // The server may answer and close before the end; a refused send just ends the loop.
+        while sent < bytes, connection.send(chunk) { sent += 0x10000 }
+        connection.send("0\r\n\r\n")
+        return ServeProcess.parse(await connection.readResponse(timeout: .seconds(30))).status
     }
 
     /// Signs in with the admin token through the dashboard's form and returns the session cookie's value.

@@ -37,6 +37,20 @@ public struct BodyLimitMiddleware: RouterMiddleware {
 }
 
 extension Request {
+    /// Checks that the body is declared as JSON (`application/json` or `…+json`).
+    /// - Throws: ``ProblemDetails`` 415 naming what was sent instead.
+    public func requireJSONContentType() throws {
+        let contentType = headers[.contentType]?.lowercased() ?? ""
+        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
+            throw ProblemDetails.unsupportedMediaType(
+                contentType.isEmpty
+                    ? "The body must be JSON: send Content-Type: application/json."
+                    : "The body must be JSON (application/json), not \(ProblemMiddleware.printable(String(contentType.prefix(100))))."
+            )
+        }
+    }
+
     /// Decodes a JSON body: the `Content-Type` must be JSON (`application/json` or `…+json`), the body at most
     /// the context's `maxBodySize`, and the JSON the type expects.
     /// - Throws: ``ProblemDetails``: 415 for another content type, 413 for an oversized body, 400 for malformed
@@ -54,15 +68,7 @@ extension Request {
     /// (`application/json` or `…+json`), the body at most the context's `maxBodySize`.
     /// - Throws: ``ProblemDetails``: 415 for another content type, 413 for an oversized body.
     public func collectJSON(context: MasteryRequestContext) async throws -> Data {
-        let contentType = headers[.contentType]?.lowercased() ?? ""
-        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
-            throw ProblemDetails.unsupportedMediaType(
-                contentType.isEmpty
-                    ? "The body must be JSON: send Content-Type: application/json."
-                    : "The body must be JSON (application/json), not \(ProblemMiddleware.printable(String(contentType.prefix(100))))."
-            )
-        }
+        try requireJSONContentType()
         let body = self.body
         let buffer: ByteBuffer
         do {

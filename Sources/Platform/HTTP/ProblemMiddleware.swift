@@ -1,5 +1,6 @@
 import HTTPTypes
 public import Hummingbird
+import NIOCore
 public import Foundation
 import Logging
 
@@ -51,6 +52,12 @@ public struct ProblemMiddleware: RouterMiddleware {
             return problem(forStatus: error.status, message: error.body)
         case let error as DecodingError:
             return ProblemDetails.malformedJSON(Self.describe(error))
+        case is NIOTooManyBytesError:
+            // A handler collected a body (chunked, so no length was declared) past the limit.
+            return ProblemDetails.bodyTooLarge(
+                "The body is larger than the limit of \(context.maxBodySize) bytes.",
+                headers: [.connection: "close"]
+            )
         case let error as any HTTPResponseError:
             return problem(forStatus: error.status, message: nil)
         default:

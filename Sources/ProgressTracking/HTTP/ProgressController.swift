@@ -136,6 +136,7 @@ public struct ProgressController: Sendable {
         guard verb == .complete else {
             throw ProblemDetails.badRequest("\(verb.rawValue) takes no body.")
         }
+        try request.requireJSONContentType()
         return try JSONDecoder().decode(CompleteRequest.self, from: Data(buffer.readableBytesView))
     }
 
