@@ -29,6 +29,10 @@ public struct RateLimitError: Error, Sendable, CustomStringConvertible {
         /// The store did not answer within the configured decision timeout.
         public static let storeTimeout = Code(base: .storeTimeout)
 
+        /// Whether the code says the store failed (`storeUnavailable`, `storeTimeout`), as opposed to the
+        /// request being at fault: only a store failure may switch the limiter to its fallback.
+        public var isStoreFailure: Bool { base == .storeUnavailable || base == .storeTimeout }
+
         /// The code's name, such as `invalidPolicy`.
         public var description: String {
             switch base {

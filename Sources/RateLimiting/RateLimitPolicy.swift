@@ -16,7 +16,8 @@ public struct RateLimitPolicy: Sendable, Hashable {
     public static let maximumNameLength = 64
     /// The largest `limit` and `burst`.
     public static let maximumLimit = 1_000_000_000
-    /// The largest `limit` of a sliding-window log (its state holds one timestamp per admitted unit).
+    /// The largest `limit` of a sliding-window log: its state holds one entry per admitted request (each of at
+    /// least one unit), so this bounds a key's live entries.
     public static let maximumLogLimit = 100_000
     /// The shortest window.
     public static let minimumWindow = Duration.milliseconds(1)
@@ -89,7 +90,7 @@ public struct RateLimitPolicy: Sendable, Hashable {
                 throw invalid("burst applies to gcra and token_bucket only, not \(algorithm)")
             }
             if algorithm == .slidingWindowLog, limit > Self.maximumLogLimit {
-                throw invalid("a sliding_window_log keeps one entry per request: its limit must be at most \(Self.maximumLogLimit)")
+                throw invalid("a sliding_window_log keeps one entry per admitted request: its limit must be at most \(Self.maximumLogLimit)")
             }
         }
         if case .localFallback(let fraction) = onStoreFailure {
