@@ -320,6 +320,17 @@ struct RateLimitHTTPTests {
             try await client.execute(uri: "/systems/ratelimit", method: .get) { response in
                 #expect(response.status != .notFound)
             }
+            // The page's script and style sheet are files (no inline script or style, for the CSP).
+            for (path, type, fragment) in [
+                ("/systems/ratelimit/page.js", "text/javascript; charset=utf-8", "rl-fire-burst"),
+                ("/systems/ratelimit/page.css", "text/css; charset=utf-8", "#ratelimit"),
+            ] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == type)
+                    #expect(String(buffer: response.body).contains(fragment))
+                }
+            }
         }
     }
 

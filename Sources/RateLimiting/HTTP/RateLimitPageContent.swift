@@ -14,7 +14,7 @@ struct RateLimitPageContent: Sendable {
     var burstSize: Int
 
     var html: String {
-        [header, decisions, policyTable, limitedKeys, burst, RateLimitPageAssets.style, RateLimitPageAssets.script]
+        [header, decisions, policyTable, limitedKeys, burst, RateLimitPageAssets.tags]
             .joined(separator: "\n")
     }
 
