@@ -203,10 +203,10 @@ struct RedisSlidingWindowLogBoundsTests {
                 print(
                     "ratelimit.bounds redis: \(rounds) requests of 16 × cost 100,000: server (SLOWLOG) slowest \(serverSlowest); round trip median \(median), slowest \(slowest)"
                 )
-                // A few hundred µs in Redis; the old log took 3 s there. The round trip adds the (debug, loaded)
-                // client: generous bounds.
+                // Under 4 ms in Redis (the claim: the old log took 3 s there). The round trip adds the debug test
+                // client on a loaded machine (20-85 ms median seen): a loose bound, and a hang guard.
                 #expect(serverSlowest < .milliseconds(50), "server time \(serverSlowest)")
-                #expect(median < .milliseconds(250) && slowest < .seconds(2), "median \(median), slowest \(slowest)")
+                #expect(median < .milliseconds(500) && slowest < .seconds(5), "median \(median), slowest \(slowest)")
             }
         }
     }
