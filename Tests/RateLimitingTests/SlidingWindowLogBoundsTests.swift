@@ -211,6 +211,46 @@ struct RedisSlidingWindowLogBoundsTests {
         }
     }
 
+    @Test("hostile requests do not switch the limiter to its fallback: an unrelated key is still limited exactly")
+    func hostileRequestsDoNotTripTheFallback() async throws {
+        let log = try SlidingWindowLogBoundsTests.largeLog()
+        let demo = try RateLimitPolicy(name: "demo", algorithm: .gcra, limit: 5, window: .seconds(10), burst: 5)
+        try await RedisRateLimitTesting.withClient { client in
+            let limiter = RateLimiter(
+                store: RedisRateLimitStore(client: client, keyPrefix: prefix, clockOverride: clock),
+                // Generous for a loaded machine, and still under the 3 s the old log blocked Redis for.
+                configuration: .init(decisionTimeout: .seconds(2), recoveryProbeInterval: .seconds(3600)),
+                logger: RedisRateLimitTesting.quietLogger
+            )
+            let results = try await withThrowingTaskGroup(of: [RateLimitResult].self) { group in
+                group.addTask {
+                    var results: [RateLimitResult] = []
+                    for round in 0..<30 {
+                        results.append(
+                            try await limiter.check(SlidingWindowLogBoundsTests.hostileRequest(log, round: round))
+                        )
+                    }
+                    return results
+                }
+                group.addTask {
+                    var results: [RateLimitResult] = []
+                    for _ in 0..<40 {
+                        results.append(try await limiter.check([RateLimitCheck(policy: demo, key: "ip:a")]))
+                    }
+                    return results
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(!limiter.isUsingFallback)
+            #expect(
+                results.allSatisfy { $0.source == .store },
+                "\(results.filter { $0.source != .store }.count) by a fallback"
+            )
+            // On the frozen clock the demo key admits exactly its burst: none admitted by fail-open.
+            #expect(results.filter { $0.decisions.first?.policy.name == "demo" && $0.allowed }.count == 5)
+        }
+    }
+
     @Test("a full log on Redis: 16 rejections and the expiry of 100,000 members stay bounded")
     func fullLogOnRedis() async throws {
         let policy = try SlidingWindowLogBoundsTests.largeLog()
