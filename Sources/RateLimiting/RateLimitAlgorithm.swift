@@ -4,7 +4,7 @@
 /// |---|---|---|
 /// | ``gcra`` | one timestamp (the theoretical arrival time) | exact: at most `burst` at once, then `limit` per `window`, smoothly |
 /// | ``tokenBucket`` | tokens and a timestamp | exact: at most `burst` at once, refilled at `limit` per `window` |
-/// | ``slidingWindowLog`` | one timestamp per admitted unit | exact: at most `limit` in any `window`-long span |
+/// | ``slidingWindowLog`` | one entry (time, cost) per admitted request | exact: at most `limit` in any `window`-long span |
 /// | ``slidingWindowCounter`` | two counters | at most `limit` per aligned window; any `window`-long span admits at most `2 × limit` (the estimate assumes the previous window was uniform) |
 /// | ``fixedWindow`` | one counter | at most `limit` per aligned window; any `window`-long span admits at most `2 × limit` |
 public enum RateLimitAlgorithm: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {

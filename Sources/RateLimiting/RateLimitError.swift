@@ -12,6 +12,8 @@ public struct RateLimitError: Error, Sendable, CustomStringConvertible {
             case unknownPolicy
             case storeUnavailable
             case storeTimeout
+            case policyLimitReached
+            case policyInUse
         }
         private let base: Base
 
@@ -29,6 +31,16 @@ public struct RateLimitError: Error, Sendable, CustomStringConvertible {
         /// The store did not answer within the configured decision timeout.
         public static let storeTimeout = Code(base: .storeTimeout)
 
+        /// Whether the code says the store failed (`storeUnavailable`, `storeTimeout`), as opposed to the
+        /// request being at fault: only a store failure may switch the limiter to its fallback.
+        public var isStoreFailure: Bool { base == .storeUnavailable || base == .storeTimeout }
+
+        /// Storing a new policy would exceed the configured maximum number of policies
+        /// (``RateLimitPolicyRegistry/maximumPolicies``).
+        public static let policyLimitReached = Code(base: .policyLimitReached)
+        /// The policy is applied by a route's middleware: deleting it would silently remove that limit.
+        public static let policyInUse = Code(base: .policyInUse)
+
         /// The code's name, such as `invalidPolicy`.
         public var description: String {
             switch base {
@@ -38,6 +50,8 @@ public struct RateLimitError: Error, Sendable, CustomStringConvertible {
             case .unknownPolicy: "unknownPolicy"
             case .storeUnavailable: "storeUnavailable"
             case .storeTimeout: "storeTimeout"
+            case .policyLimitReached: "policyLimitReached"
+            case .policyInUse: "policyInUse"
             }
         }
     }

@@ -16,7 +16,8 @@ public struct RateLimitPolicy: Sendable, Hashable {
     public static let maximumNameLength = 64
     /// The largest `limit` and `burst`.
     public static let maximumLimit = 1_000_000_000
-    /// The largest `limit` of a sliding-window log (its state holds one timestamp per admitted unit).
+    /// The largest `limit` of a sliding-window log: its state holds one entry per admitted request (each of at
+    /// least one unit), so this bounds a key's live entries.
     public static let maximumLogLimit = 100_000
     /// The shortest window.
     public static let minimumWindow = Duration.milliseconds(1)
@@ -25,7 +26,7 @@ public struct RateLimitPolicy: Sendable, Hashable {
     /// Times in the Redis script are doubles: a burst's span must stay exact in them.
     static let maximumSpanMicroseconds: Int64 = 1 << 53
 
-    /// The name: 1 to 64 characters from `A-Z a-z 0-9 . _ - :`.
+    /// The name: 1 to 64 characters from `A-Z a-z 0-9 . _ - :`, neither `.` nor `..` (no URL can address them).
     public let name: String
     /// How requests are counted.
     public let algorithm: RateLimitAlgorithm
@@ -57,12 +58,7 @@ public struct RateLimitPolicy: Sendable, Hashable {
         func invalid(_ message: String) -> RateLimitError {
             RateLimitError(.invalidPolicy, "policy \(Self.quoted(name)): \(message)")
         }
-        guard Self.isValidName(name) else {
-            throw RateLimitError(
-                .invalidPolicy,
-                "policy name \(Self.quoted(name)) is invalid: expected 1 to \(Self.maximumNameLength) characters from A-Z a-z 0-9 . _ - :"
-            )
-        }
+        guard Self.isValidName(name) else { throw RateLimitError(.invalidPolicy, Self.invalidNameMessage(name)) }
         guard limit >= 1, limit <= Self.maximumLimit else {
             throw invalid("limit must be between 1 and \(Self.maximumLimit), not \(limit)")
         }
@@ -89,7 +85,7 @@ public struct RateLimitPolicy: Sendable, Hashable {
                 throw invalid("burst applies to gcra and token_bucket only, not \(algorithm)")
             }
             if algorithm == .slidingWindowLog, limit > Self.maximumLogLimit {
-                throw invalid("a sliding_window_log keeps one entry per request: its limit must be at most \(Self.maximumLogLimit)")
+                throw invalid("a sliding_window_log keeps one entry per admitted request: its limit must be at most \(Self.maximumLogLimit)")
             }
         }
         if case .localFallback(let fraction) = onStoreFailure {
@@ -115,14 +111,23 @@ public struct RateLimitPolicy: Sendable, Hashable {
     /// truncated to whole microseconds as redis-cell truncates to whole nanoseconds.
     public var intervalMicroseconds: Int64 { windowMicroseconds / Int64(limit) }
 
-    /// Whether `name` is a valid policy name.
+    /// Whether `name` is a valid policy name: 1 to 64 characters from `A-Z a-z 0-9 . _ - :`, and neither `.` nor
+    /// `..` (a URL path cannot address them: clients resolve them as dot-segments).
     public static func isValidName(_ name: String) -> Bool {
         let utf8 = name.utf8
-        guard !utf8.isEmpty, utf8.count <= maximumNameLength else { return false }
+        guard !utf8.isEmpty, utf8.count <= maximumNameLength, name != ".", name != ".." else { return false }
         return utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == 0x2E || byte == 0x5F || byte == 0x2D || byte == 0x3A
         }
+    }
+
+    /// Why `name` is not a valid policy name, for messages.
+    static func invalidNameMessage(_ name: String) -> String {
+        if name == "." || name == ".." {
+            return "policy name \(quoted(name)) is invalid: \".\" and \"..\" cannot be addressed in a URL path"
+        }
+        return "policy name \(quoted(name)) is invalid: expected 1 to \(maximumNameLength) characters from A-Z a-z 0-9 . _ - :"
     }
 
     /// A name for messages: quoted, escaped and cut so a hostile string stays a short, printable token.

@@ -28,6 +28,8 @@ public final class RateLimitPolicyRegistry: Service, Sendable {
         /// Reloads started so far, and the newest one applied.
         var reloadsStarted: UInt64 = 0
         var reloadApplied: UInt64 = 0
+        /// The routes whose middleware applies each policy (``recordUse(of:by:)``).
+        var uses: [String: [String]] = [:]
 
         mutating func replace(with policies: [RateLimitPolicy]) {
             self.policies = Dictionary(policies.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
@@ -43,6 +45,10 @@ public final class RateLimitPolicyRegistry: Service, Sendable {
 
     /// How often ``run()`` reloads every policy, whatever the notices say.
     public let reloadInterval: Duration
+    /// The most policies the store may hold: ``put(_:)`` refuses a new one past it (replacing one always works).
+    public let maximumPolicies: Int
+    /// The default of ``maximumPolicies`` (and of the `ratelimit.maxPolicies` key).
+    public static let defaultMaximumPolicies = 1_000
     private let store: any RateLimitPolicyStore
     private let state = Mutex(State())
     private let logger: Logger
@@ -52,16 +58,19 @@ public final class RateLimitPolicyRegistry: Service, Sendable {
     /// - Parameters:
     ///   - store: Where the policies live.
     ///   - reloadInterval: How often to reload everything as a backstop for missed notices (30 s by default).
+    ///   - maximumPolicies: The most policies the store may hold (1,000 by default; at least 1).
     ///   - logger: Receives reloads (`ratelimit.policies`, `ratelimit.reason`) and failures (`ratelimit.error`).
     ///   - clock: The clock the pauses between reloads run on.
     public init(
         store: some RateLimitPolicyStore,
         reloadInterval: Duration = .seconds(30),
+        maximumPolicies: Int = RateLimitPolicyRegistry.defaultMaximumPolicies,
         logger: Logger,
         clock: some Clock<Duration> = ContinuousClock()
     ) {
         self.store = store
         self.reloadInterval = reloadInterval
+        self.maximumPolicies = max(1, maximumPolicies)
         self.logger = logger
         self.sleep = { duration in try await clock.sleep(for: duration) }
     }
@@ -81,20 +90,42 @@ public final class RateLimitPolicyRegistry: Service, Sendable {
     ///
     /// When the announcement fails (Redis went away after the write), the change is stored and applied here; the
     /// other instances see it at their next periodic reload. The failure is logged, not thrown.
-    /// - Throws: ``RateLimitError`` with code `storeUnavailable` or `storeTimeout` when the store write fails (then
-    ///   nothing changed).
+    /// - Throws: ``RateLimitError`` with code `policyLimitReached` when the policy is new and ``maximumPolicies``
+    ///   are stored already; `storeUnavailable` or `storeTimeout` when the store write fails (then nothing changed).
     public func put(_ policy: RateLimitPolicy) async throws {
-        try await store.put(policy)
+        try await store.put(policy, maximumCount: maximumPolicies)
         state.withLock { $0.set(policy.name, policy) }
         logger.info("Rate-limit policy stored", metadata: ["ratelimit.policy": "\(policy.name)"])
         await announce(policy.name)
     }
 
+    /// Records that `route`'s middleware applies the policy `name`, so ``delete(name:force:)`` refuses to remove
+    /// it silently. Call it where the middleware is mounted.
+    public func recordUse(of name: String, by route: String) {
+        state.withLock { state in
+            if !(state.uses[name] ?? []).contains(route) { state.uses[name, default: []].append(route) }
+        }
+    }
+
+    /// The routes recorded as applying the policy `name`.
+    public func routes(using name: String) -> [String] {
+        state.withLock { $0.uses[name] ?? [] }
+    }
+
     /// Deletes a policy from the store, then from this cache, then announces the change.
+    /// - Parameter force: Delete it even when a route's middleware applies it (that route is then unlimited).
     /// - Returns: Whether the store had it.
-    /// - Throws: ``RateLimitError`` with code `storeUnavailable` or `storeTimeout` when the store write fails.
+    /// - Throws: ``RateLimitError`` with code `policyInUse` (naming the routes) when a route applies it and `force`
+    ///   is false; `storeUnavailable` or `storeTimeout` when the store write fails.
     @discardableResult
-    public func delete(name: String) async throws -> Bool {
+    public func delete(name: String, force: Bool = false) async throws -> Bool {
+        let routes = routes(using: name)
+        guard force || routes.isEmpty else {
+            throw RateLimitError(
+                .policyInUse,
+                "policy \(RateLimitPolicy.quoted(name)) is applied by \(routes.joined(separator: ", ")); deleting it would remove that limit (force it with ?force=true)"
+            )
+        }
         let existed = try await store.delete(name: name)
         state.withLock { $0.set(name, nil) }
         if existed {

@@ -74,6 +74,10 @@ public final class RateLimiter: Sendable {
             metrics.storeDuration.recordNanoseconds((clock.now - started).nanoseconds)
             recovered()
             return record(result)
+        } catch let error as RateLimitError where !error.code.isStoreFailure {
+            // The request's own fault (bad input the store refused): an answer for this request only, never a
+            // reason to switch every request to the fallback.
+            throw error
         } catch let error as RateLimitError {
             failed(error)
             return record(fallback(checks))

@@ -16,9 +16,9 @@ protocol RateLimitBackend: Sendable {
     /// Creates or replaces a policy and returns it as stored.
     /// - Throws: ``RateLimitCLIError``.
     func put(_ policy: RateLimitPolicy) async throws -> RateLimitPolicy
-    /// Deletes the policy named `name`.
-    /// - Throws: ``RateLimitCLIError`` (66 when there is none).
-    func delete(name: String) async throws
+    /// Deletes the policy named `name`; `force` deletes it even when a server's route applies it.
+    /// - Throws: ``RateLimitCLIError`` (66 when there is none, 65 when a route applies it and `force` is false).
+    func delete(name: String, force: Bool) async throws
     /// Releases the connection; never throws.
     func close() async
 }

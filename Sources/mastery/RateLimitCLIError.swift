@@ -46,7 +46,7 @@ struct RateLimitCLIError: Error {
             throw Self(
                 status: dataError,
                 message:
-                    "a policy name has 1 to \(RateLimitPolicy.maximumNameLength) characters from A-Z a-z 0-9 . _ - :"
+                    "a policy name has 1 to \(RateLimitPolicy.maximumNameLength) characters from A-Z a-z 0-9 . _ - :, and is neither . nor .."
             )
         }
     }

@@ -207,12 +207,14 @@ struct RateLimitPolicyDeleteCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The policy's name.") var name: String
+    @Flag(help: "Delete it even when a route of the server applies it (that route is then unlimited).")
+    var force = false
     @OptionGroup var target: RateLimitTargetOptions
 
     func run() async throws {
         try await target.run { backend in
             try RateLimitCLIError.validateName(name)
-            try await backend.delete(name: name)
+            try await backend.delete(name: name, force: force)
             return (target.json ? try RateLimitJSON.encode(["deleted": name]) : "deleted policy \(name)", 0)
         }
     }

@@ -81,7 +81,8 @@ struct RateLimitRedisBackend: RateLimitBackend {
         return policy
     }
 
-    func delete(name: String) async throws {
+    /// In Redis there is no route to protect: `force` changes nothing.
+    func delete(name: String, force: Bool) async throws {
         let existed = try await library { try await policyStore.delete(name: name) }
         guard existed else { throw RateLimitCLIError.unknownPolicy(name) }
         try await library { try await policyStore.announceChange(name: name) }

@@ -17,8 +17,21 @@ struct RateLimitServerBackend: RateLimitBackend {
         return try decode(RateLimitAPI.CheckResponse.self, await send(.POST, "/v1/ratelimit/check", body: body))
     }
 
+    /// Every policy, following the API's pages (`?limit=&after=`).
     func policies() async throws -> [RateLimitPolicy] {
-        try decode(RateLimitAPI.PolicyList.self, await send(.GET, "/v1/ratelimit/policies")).policies
+        var policies: [RateLimitPolicy] = []
+        var after: String? = nil
+        while true {
+            var path = "/v1/ratelimit/policies?limit=\(RateLimitController.maximumPageSize)"
+            if let after {
+                path += "&after=" + (after.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? after)
+            }
+            let page = try decode(RateLimitAPI.PolicyList.self, await send(.GET, path))
+            policies += page.policies
+            // A cursor that does not move on would loop for ever: stop there.
+            guard let next = page.next, next > (after ?? ""), !page.policies.isEmpty else { return policies }
+            after = next
+        }
     }
 
     func policy(named name: String) async throws -> RateLimitPolicy {
@@ -32,8 +45,8 @@ struct RateLimitServerBackend: RateLimitBackend {
         return answer.isEmpty ? policy : try decode(RateLimitPolicy.self, answer)
     }
 
-    func delete(name: String) async throws {
-        _ = try await send(.DELETE, "/v1/ratelimit/policies/\(name)", write: true, policy: name)
+    func delete(name: String, force: Bool) async throws {
+        _ = try await send(.DELETE, "/v1/ratelimit/policies/\(name)\(force ? "?force=true" : "")", write: true, policy: name)
     }
 
     func close() async {
@@ -75,7 +88,7 @@ struct RateLimitServerBackend: RateLimitBackend {
         }
         let data = Data(bytes.readableBytesView)
         guard !(200..<300).contains(status) else { return data }
-        if status == 404, path != "/v1/ratelimit/policies" {
+        if status == 404, !Self.isCollection(path) {
             // A missing policy, or a server without the rate limiter: the collection tells them apart.
             do {
                 _ = try await send(.GET, "/v1/ratelimit/policies")
@@ -109,7 +122,7 @@ struct RateLimitServerBackend: RateLimitBackend {
                 status: RateLimitCLIError.noPermission,
                 message: "the server refused: \(said)\(hint)"
             )
-        case 404 where path != "/v1/ratelimit/policies":
+        case 404 where !Self.isCollection(path):
             if let policy { return RateLimitCLIError.unknownPolicy(policy) }
             return RateLimitCLIError(status: RateLimitCLIError.notFound, message: "the server refused: \(said)")
         case 404:
@@ -117,6 +130,8 @@ struct RateLimitServerBackend: RateLimitBackend {
                 status: RateLimitCLIError.unavailable,
                 message: "\(baseURL) has no \(method.rawValue) \(path): does this server mount the rate limiter?"
             )
+        case 409:
+            return RateLimitCLIError(status: RateLimitCLIError.dataError, message: "the server refused: \(said)")
         case 400, 413, 415, 422:
             return RateLimitCLIError(status: RateLimitCLIError.dataError, message: "the server refused: \(said)")
         case 500...:
@@ -124,6 +139,11 @@ struct RateLimitServerBackend: RateLimitBackend {
         default:
             return RateLimitCLIError(status: RateLimitCLIError.protocolError, message: "unexpected answer: \(said)")
         }
+    }
+
+    /// Whether `path` is the policy collection (a 404 there means no rate limiter, not a missing policy).
+    static func isCollection(_ path: String) -> Bool {
+        path == "/v1/ratelimit/policies" || path.hasPrefix("/v1/ratelimit/policies?")
     }
 
     func decode<Value: Decodable>(_ type: Value.Type, _ data: Data) throws -> Value {

@@ -278,8 +278,9 @@ struct RateLimitHTTPTests {
                 #expect(String(buffer: response.body) == #"{"policy":"demo","status":"ok"}"#)
                 #expect(response.headers[RateLimitHeaders.limitField] == nil)
             }
-            // Without the policy the route is not limited and sends no fields.
-            try await client.execute(uri: "/v1/ratelimit/policies/demo", method: .delete, headers: auth) { #expect($0.status == .noContent) }
+            // Without the policy the route is not limited and sends no fields (deleting it needs force: the route applies it).
+            try await client.execute(uri: "/v1/ratelimit/policies/demo", method: .delete, headers: auth) { #expect($0.status == .conflict) }
+            try await client.execute(uri: "/v1/ratelimit/policies/demo?force=true", method: .delete, headers: auth) { #expect($0.status == .noContent) }
             try await client.execute(uri: "/v1/ratelimit/demo", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[RateLimitHeaders.limitField] == nil)
@@ -319,6 +320,17 @@ struct RateLimitHTTPTests {
             }
             try await client.execute(uri: "/systems/ratelimit", method: .get) { response in
                 #expect(response.status != .notFound)
+            }
+            // The page's script and style sheet are files (no inline script or style, for the CSP).
+            for (path, type, fragment) in [
+                ("/systems/ratelimit/page.js", "text/javascript; charset=utf-8", "rl-fire-burst"),
+                ("/systems/ratelimit/page.css", "text/css; charset=utf-8", "#ratelimit"),
+            ] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == type)
+                    #expect(String(buffer: response.body).contains(fragment))
+                }
             }
         }
     }

@@ -37,10 +37,39 @@ import Testing
                 #"<td class="rl-key">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;&lt;/td&gt;&lt;/tr&gt;&lt;script&gt;alert(2)&lt;/script&gt;</td><td class="num">2</td>"#
             )
         )
-        // Exactly one inline script: the page's own.
-        #expect(html.ranges(of: "<script>").count == 1)
+        // No inline script at all: the page's own is served from a file.
+        #expect(!html.contains("<script>"))
         #expect(!RateLimitPageAssets.script.contains("innerHTML"))
         #expect(!RateLimitPageAssets.script.contains("insertAdjacentHTML"))
+    }
+
+    @Test("the page works under a strict CSP: no inline script, style block, style attribute or event handler")
+    func noInlineScriptOrStyle() async throws {
+        let limiter = RateLimiter(store: InMemoryRateLimitStore(clock: ManualRateLimitClock()), logger: logger)
+        let policy = try RateLimitPolicy(name: "p", algorithm: .fixedWindow, limit: 1, window: .seconds(3600))
+        let hostile = #"<b style="x" onclick="alert(1)">"#
+        for _ in 0..<3 { _ = try await limiter.check([RateLimitCheck(policy: policy, key: hostile)]) }
+        for html in [
+            content(.success([policy]), limiter: limiter), content(.success([]), limiter: limiter, usingFallback: true),
+            content(.failure(RateLimitError(.storeUnavailable, "down")), limiter: limiter),
+        ] {
+            let tags = html.matches(of: /<[A-Za-z][^>]*>/).map { String($0.output) }
+            #expect(!tags.isEmpty)
+            for tag in tags {
+                #expect(!tag.lowercased().hasPrefix("<style"), "\(tag)")
+                #expect(tag.firstMatch(of: /\s(?i:style)\s*=/) == nil, "\(tag)")
+                #expect(tag.firstMatch(of: /\s(?i:on[a-z]+)\s*=/) == nil, "\(tag)")
+                #expect(!tag.lowercased().contains("javascript:"), "\(tag)")
+                if tag.lowercased().hasPrefix("<script") {
+                    // Only scripts loaded from this server, or JSON data blocks.
+                    #expect(tag.contains(#"src="/systems/ratelimit/page.js""#) || tag.contains(#"type="application/json""#), "\(tag)")
+                }
+            }
+            #expect(html.contains(#"<script src="/systems/ratelimit/page.js" defer></script>"#))
+            #expect(html.contains(#"<link rel="stylesheet" href="/systems/ratelimit/page.css">"#))
+        }
+        // The served files are the bare script and style sheet (their types: RateLimitHTTPTests).
+        #expect(!RateLimitPageAssets.script.contains("<script") && !RateLimitPageAssets.style.contains("<style"))
     }
 
     @Test("the policies table: algorithm, quota, burst, failure mode and the per-policy counts")

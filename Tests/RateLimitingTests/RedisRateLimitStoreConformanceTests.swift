@@ -167,6 +167,38 @@ struct RedisRateLimitStoreConformanceTests {
         #expect(counts.admitted > 3 && counts.rejected > 3)
     }
 
+    @Test("weighted sliding-window logs: costs up to the limit, many entries, duplicates and 16 descriptors")
+    func weightedLogs() async throws {
+        let large = try RateLimitPolicy(name: "swl-large", algorithm: .slidingWindowLog, limit: 100_000, window: .seconds(2))
+        let many = try RateLimitPolicy(name: "swl-many", algorithm: .slidingWindowLog, limit: 300, window: .milliseconds(900))
+        var random = SeededGenerator(state: 11)
+        var steps: [Step] = []
+        for _ in 0..<500 {
+            switch Int.random(in: 0..<100, using: &random) {
+            case 0..<40: steps.append(.advance(microseconds: Int64.random(in: 0...60_000, using: &random)))
+            case 40..<45: steps.append(.advance(microseconds: Int64.random(in: 2_000_000...4_000_000, using: &random)))
+            case 45..<60: steps.append(.advanceToRetry(offset: Int64.random(in: -1...0, using: &random)))
+            default: break
+            }
+            let checks = (0..<Int.random(in: 1...3, using: &random)).map { _ -> RateLimitCheck in
+                let policy = Bool.random(using: &random) ? large : many
+                let cost =
+                    switch Int.random(in: 0..<10, using: &random) {
+                    case 0: 0
+                    case 1: policy.limit + 1
+                    case 2...4: Int.random(in: 1...policy.limit, using: &random)
+                    default: Int.random(in: 1...(policy.limit / 20), using: &random)
+                    }
+                return RateLimitCheck(policy: policy, key: ["a", "b"].randomElement(using: &random)!, cost: cost)
+            }
+            steps.append(.request(checks))
+        }
+        let hostile = (0..<16).map { RateLimitCheck(policy: large, key: "h\($0 % 5)", cost: 100_000 / (1 + $0 % 5)) }
+        steps += [.request(hostile), .advance(microseconds: 2_000_001), .request(hostile), .request(Array(hostile.prefix(5)))]
+        let counts = try await compare(steps)
+        #expect(counts.admitted > 50 && counts.rejected > 50, "\(counts)")
+    }
+
     @Test("a policy whose algorithm changed starts its keys afresh, as in memory")
     func algorithmChange() async throws {
         var steps: [Step] = []

@@ -145,11 +145,16 @@ public enum RateLimitAPI {
 
     /// `GET /v1/ratelimit/policies`: every policy, sorted by name.
     public struct PolicyList: Codable, Sendable, Hashable {
-        /// The policies.
+        /// The policies of this page, sorted by name.
         public var policies: [RateLimitPolicy]
+        /// When more policies follow: the cursor of the next page (`?after=` it); absent on the last page.
+        public var next: String?
 
         /// Creates the list.
-        public init(policies: [RateLimitPolicy]) { self.policies = policies }
+        public init(policies: [RateLimitPolicy], next: String? = nil) {
+            self.policies = policies
+            self.next = next
+        }
     }
 
     /// `GET /v1/ratelimit/stats`: cumulative counts since the instance started (a page computes rates from the

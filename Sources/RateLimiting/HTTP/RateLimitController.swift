@@ -22,6 +22,12 @@ public struct RateLimitController: Sendable {
     public static let demoPolicyName = "demo"
     /// The most keys `GET /stats?top=` returns.
     public static let maximumTop = 100
+    /// How many policies `GET /policies` returns when `limit` is not given.
+    public static let defaultPageSize = 100
+    /// The largest `limit` of `GET /policies`.
+    public static let maximumPageSize = 1_000
+    /// The demo route, recorded as applying the demo policy (so deleting it needs `?force=true`).
+    public static let demoRoute = "GET /v1/ratelimit/demo"
 
     /// The demo policy seeded at start: GCRA, 5 per 10 s, bursts of 5.
     public static var demoPolicy: RateLimitPolicy {
@@ -57,21 +63,32 @@ public struct RateLimitController: Sendable {
         router.post(RouterPath(Self.checkRoute)) { request, context in
             try await check(request, context: context)
         }
-        router.get("/v1/ratelimit/policies") { _, _ in
-            try Response.json(RateLimitAPI.PolicyList(policies: registry.all))
+        router.get("/v1/ratelimit/policies") { request, _ in
+            try Response.json(try Self.page(of: registry.all, query: request.uri.queryParameters))
         }
         router.get("/v1/ratelimit/policies/{name}") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try Self.name(context)
             guard let policy = registry.policy(named: name) else { throw Self.unknown([name]) }
             return try Response.json(policy)
         }
         router.put("/v1/ratelimit/policies/{name}") { request, context in
             try await put(request, context: context)
         }
-        router.delete("/v1/ratelimit/policies/{name}") { _, context in
-            let name = try context.parameters.require("name")
-            guard try await Self.storing({ try await registry.delete(name: name) }) else { throw Self.unknown([name]) }
-            context.logger.info("Rate-limit policy deleted through the API", metadata: ["ratelimit.policy": .string(name)])
+        router.delete("/v1/ratelimit/policies/{name}") { request, context in
+            let name = try Self.name(context)
+            let force: Bool
+            switch request.uri.queryParameters.get("force") {
+            case nil, "false": force = false
+            case "true": force = true
+            default: throw ProblemDetails.invalidParameter("force must be true or false.")
+            }
+            guard try await Self.storing({ try await registry.delete(name: name, force: force) }) else {
+                throw Self.unknown([name])
+            }
+            context.logger.info(
+                "Rate-limit policy deleted through the API",
+                metadata: ["ratelimit.policy": .string(name), "ratelimit.forced": .stringConvertible(force)]
+            )
             return Response(status: .noContent)
         }
         router.get("/v1/ratelimit/stats") { request, _ in
@@ -87,6 +104,7 @@ public struct RateLimitController: Sendable {
             )
             return try Response.json(stats)
         }
+        registry.recordUse(of: Self.demoPolicyName, by: Self.demoRoute)
         router.group("/v1/ratelimit/demo")
             .add(
                 middleware: RateLimitMiddleware(
@@ -151,11 +169,9 @@ public struct RateLimitController: Sendable {
     }
 
     func put(_ request: Request, context: MasteryRequestContext) async throws -> Response {
-        let name = try context.parameters.require("name")
+        let name = try Self.name(context)
         guard RateLimitPolicy.isValidName(name) else {
-            throw ProblemDetails.invalidPolicy(
-                "The policy name \(RateLimitPolicy.quoted(name)) is invalid: expected 1 to \(RateLimitPolicy.maximumNameLength) characters from A-Z a-z 0-9 . _ - :"
-            )
+            throw ProblemDetails.invalidPolicy("The \(RateLimitPolicy.invalidNameMessage(name)).")
         }
         let data = try await request.collectJSON(context: context)
         let policy = try Self.policy(from: data, named: name)
@@ -165,6 +181,42 @@ public struct RateLimitController: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The path's policy name, percent-decoded (`x%3Ay` is `x:y`).
+    /// - Throws: ``ProblemDetails`` 400 `invalid-parameter` for a malformed percent-encoding.
+    static func name(_ context: MasteryRequestContext) throws -> String {
+        let raw = try context.parameters.require("name")
+        guard let name = raw.removingPercentEncoding else {
+            throw ProblemDetails.invalidParameter("The policy name in the path is not valid percent-encoded UTF-8.")
+        }
+        return name
+    }
+
+    /// One page of `policies` (sorted by name) for `?limit=&after=`: at most `limit` (``defaultPageSize`` by
+    /// default, at most ``maximumPageSize``) policies named after `after`, and the cursor of the next page.
+    /// - Throws: ``ProblemDetails`` 400 `invalid-parameter` for a bad `limit`.
+    static func page(of policies: [RateLimitPolicy], query: Parameters) throws -> RateLimitAPI.PolicyList {
+        var limit = defaultPageSize
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...maximumPageSize).contains(value) else {
+                throw ProblemDetails.invalidParameter("limit must be an integer between 1 and \(maximumPageSize).")
+            }
+            limit = value
+        }
+        var remaining = policies[...]
+        if let after = query.get("after") {
+            // The list is sorted: the page starts at the first name after the cursor.
+            var low = remaining.startIndex
+            var high = remaining.endIndex
+            while low < high {
+                let middle = (low + high) / 2
+                if remaining[middle].name <= after { low = middle + 1 } else { high = middle }
+            }
+            remaining = remaining[low...]
+        }
+        let page = Array(remaining.prefix(limit))
+        return RateLimitAPI.PolicyList(policies: page, next: remaining.count > limit ? page.last?.name : nil)
+    }
 
     /// Decodes a policy body for the path's `name`: a JSON object of the policy's fields, `name` optional but,
     /// when present, equal to the path's.

@@ -17,13 +17,29 @@ extension ProblemDetails {
         summary: "The rate-limit policy makes no sense: a zero or negative limit, a window out of range, an unknown algorithm, numbers that overflow, or a bad name."
     )
 
+    /// `409 /problems/too-many-policies`: a new policy past `ratelimit.maxPolicies`.
+    public static let tooManyPolicies = Kind(
+        slug: "too-many-policies",
+        title: "Too Many Rate-Limit Policies",
+        status: .conflict,
+        summary: "The maximum number of rate-limit policies (ratelimit.maxPolicies) is stored already: delete one, replace one, or raise the maximum."
+    )
+    /// `409 /problems/policy-in-use`: deleting a policy a route's middleware applies.
+    public static let policyInUse = Kind(
+        slug: "policy-in-use",
+        title: "Rate-Limit Policy In Use",
+        status: .conflict,
+        summary: "A route's rate-limit middleware applies the policy: deleting it would remove that limit. Add ?force=true to delete it anyway."
+    )
+
     /// The problem types the rate limiter adds to Platform's.
-    public static let rateLimitKinds: [Kind] = [rateLimited, invalidPolicy]
+    public static let rateLimitKinds: [Kind] = [rateLimited, invalidPolicy, tooManyPolicies, policyInUse]
 }
 
 extension RateLimitError {
     /// The error as an RFC 9457 problem: `invalidPolicy` → 400 `invalid-policy`; `invalidKey` and `invalidCost`
-    /// → 400 `bad-request`; `unknownPolicy` → 404 `not-found`; `storeUnavailable` and `storeTimeout` → 503
+    /// → 400 `bad-request`; `unknownPolicy` → 404 `not-found`; `policyLimitReached` → 409 `too-many-policies`;
+    /// `policyInUse` → 409 `policy-in-use`; `storeUnavailable` and `storeTimeout` → 503
     /// `unavailable`. The detail is the error's message (which never holds secrets), as a sentence.
     public var problem: ProblemDetails {
         let detail = Self.sentence(message)
@@ -31,6 +47,8 @@ extension RateLimitError {
         case .invalidPolicy: return ProblemDetails.invalidPolicy(detail)
         case .invalidKey, .invalidCost: return ProblemDetails.badRequest(detail)
         case .unknownPolicy: return ProblemDetails.notFound(detail)
+        case .policyLimitReached: return ProblemDetails.tooManyPolicies(detail)
+        case .policyInUse: return ProblemDetails.policyInUse(detail)
         case .storeUnavailable, .storeTimeout:
             return ProblemDetails.unavailable("The rate-limit store cannot answer: \(message).")
         default: return ProblemDetails.internalError(detail)

@@ -74,8 +74,24 @@ public enum RateLimitOpenAPI {
         ],
         "/v1/ratelimit/policies": [
             "get": [
-                "operationId": "listPolicies", "summary": "Every policy, sorted by name.",
-                "responses": ["200": json("The policies.", ref("PolicyList"))],
+                "operationId": "listPolicies", "summary": "The policies, sorted by name, a page at a time.",
+                "description":
+                    "At most `limit` policies named after `after`; when more follow, `next` is the cursor of the next page (pass it as `after`).",
+                "parameters": [
+                    [
+                        "name": "limit", "in": "query", "required": false, "description": "The most policies to return.",
+                        "schema": [
+                            "type": "integer", "minimum": 1, "maximum": RateLimitController.maximumPageSize,
+                            "default": RateLimitController.defaultPageSize,
+                        ],
+                    ],
+                    [
+                        "name": "after", "in": "query", "required": false,
+                        "description": "Return the policies whose names sort after this one (a previous page's `next`).",
+                        "schema": ["type": "string"],
+                    ],
+                ],
+                "responses": ["200": json("A page of policies.", ref("PolicyList")), "400": response("BadRequest")],
             ]
         ],
         "/v1/ratelimit/policies/{name}": [
@@ -88,13 +104,14 @@ public enum RateLimitOpenAPI {
                 "operationId": "putPolicy",
                 "summary": "Create or replace a policy.",
                 "description":
-                    "The change reaches every instance sharing the store within a second. `name` may be omitted from the body; when present it must equal the path's.",
+                    "The change reaches every instance sharing the store within a second. `name` may be omitted from the body; when present it must equal the path's. A new policy past the server's maximum (ratelimit.maxPolicies, 1,000 by default) is refused with 409 too-many-policies; replacing one always works.",
                 "security": [["bearerAuth": [] as [Any]]],
                 "requestBody": ["required": true, "content": ["application/json": ["schema": ref("PolicyInput")]]],
                 "responses": merging(
                     [
                         "200": json("The stored policy.", ref("Policy")),
                         "401": response("Unauthorized"),
+                        "409": response("Conflict"),
                         "503": response("Unavailable"),
                     ],
                     jsonBodyErrors
@@ -102,11 +119,22 @@ public enum RateLimitOpenAPI {
             ],
             "delete": [
                 "operationId": "deletePolicy", "summary": "Delete a policy.",
+                "description":
+                    "A policy that a route's rate-limit middleware applies (the demo route applies demo) is refused with 409 policy-in-use naming the route, unless `force` is true.",
                 "security": [["bearerAuth": [] as [Any]]],
+                "parameters": [
+                    [
+                        "name": "force", "in": "query", "required": false,
+                        "description": "Delete the policy even when a route applies it (that route is then unlimited).",
+                        "schema": ["type": "boolean", "default": false],
+                    ]
+                ],
                 "responses": [
                     "204": ["description": "Deleted."],
+                    "400": response("BadRequest"),
                     "401": response("Unauthorized"),
                     "404": response("NotFound"),
+                    "409": response("Conflict"),
                     "503": response("Unavailable"),
                 ],
             ],
@@ -198,7 +226,8 @@ public enum RateLimitOpenAPI {
     static var schemas: [String: Any] {
         [
         "PolicyName": [
-            "type": "string", "pattern": "^[A-Za-z0-9._:-]{1,\(RateLimitPolicy.maximumNameLength)}$",
+            "type": "string", "pattern": "^(?!\\.{1,2}$)[A-Za-z0-9._:-]{1,\(RateLimitPolicy.maximumNameLength)}$",
+            "description": "1 to \(RateLimitPolicy.maximumNameLength) characters from A-Z a-z 0-9 . _ - :, neither . nor .. (percent-encode : in paths if you like: x%3Ay is x:y).",
         ],
         "PolicyInput": [
             "type": "object", "additionalProperties": false, "properties": policyProperties,
@@ -210,7 +239,12 @@ public enum RateLimitOpenAPI {
         ],
         "PolicyList": [
             "type": "object", "additionalProperties": false, "required": ["policies"],
-            "properties": ["policies": ["type": "array", "items": ref("Policy")]],
+            "properties": [
+                "policies": ["type": "array", "items": ref("Policy")],
+                "next": [
+                    "type": "string", "description": "Present when more policies follow: pass it as `after` for the next page.",
+                ],
+            ],
         ],
         "Descriptor": [
             "type": "object", "additionalProperties": false, "required": ["policy", "key"],
@@ -332,6 +366,9 @@ public enum RateLimitOpenAPI {
         [
         "BadRequest": problem("Malformed JSON, an unknown field, or a value out of range (named in the detail)."),
         "NotFound": problem("No such policy (named in the detail)."),
+        "Conflict": problem(
+            "too-many-policies: a new policy past ratelimit.maxPolicies; policy-in-use: the policy a route applies (named in the detail) cannot be deleted without force=true."
+        ),
         "Unauthorized": problem("The admin bearer token is missing or wrong."),
         "ContentTooLarge": problem("The body is larger than the server's maxBodySize."),
         "UnsupportedMediaType": problem("The body is not application/json."),

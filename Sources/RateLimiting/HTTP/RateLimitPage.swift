@@ -6,7 +6,8 @@ public import Platform
 /// The rate limiter's dashboard page, `GET /systems/ratelimit`, inside the dashboard frame.
 ///
 /// The page is rendered on the server from the limiter's statistics and the policies (every key and name
-/// HTML-escaped: keys are whatever clients send), then kept live by a small script:
+/// HTML-escaped: keys are whatever clients send), then kept live by a small script, served as a file with the
+/// style sheet (no inline script or style, so the page works under a strict `Content-Security-Policy`):
 ///
 /// - it polls `GET /v1/ratelimit/stats` about once a second and shows allowed and denied decisions per second
 ///   (from the deltas of the cumulative counters) as numbers and as bars over the last minute, the totals, the
@@ -54,11 +55,27 @@ public struct RateLimitPage: Sendable {
         self.policies = policies
     }
 
-    /// Adds `GET /systems/ratelimit`.
+    /// Adds `GET /systems/ratelimit` and its assets, `GET /systems/ratelimit/page.css` and
+    /// `GET /systems/ratelimit/page.js` (the page holds no inline script or style, for the server's CSP).
     public func addRoutes(to router: Router<MasteryRequestContext>) {
         router.get(RouterPath(Self.path)) { request, context in
             await response(for: request, logger: context.logger)
         }
+        router.get(RouterPath(RateLimitPageAssets.stylePath)) { _, _ in
+            Self.asset(RateLimitPageAssets.style, contentType: "text/css; charset=utf-8")
+        }
+        router.get(RouterPath(RateLimitPageAssets.scriptPath)) { _, _ in
+            Self.asset(RateLimitPageAssets.script, contentType: "text/javascript; charset=utf-8")
+        }
+    }
+
+    /// A static asset; revalidated on every load (`no-cache`), so a new server version is picked up at once.
+    static func asset(_ text: String, contentType: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: contentType, .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
     }
 
     /// The page for `request` (a dashboard session is issued on a loopback server without an admin token, as on

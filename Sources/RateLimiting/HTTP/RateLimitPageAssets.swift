@@ -1,11 +1,25 @@
-/// The `/systems/ratelimit` page's style and script, inlined into the page.
+/// The `/systems/ratelimit` page's style and script, served as files (``stylePath``, ``scriptPath``) so the page
+/// works under the server's `Content-Security-Policy` (`script-src 'self'; style-src 'self'`): the page holds no
+/// inline `<script>`, `<style>`, `style="…"` attribute or event handler. The script reads what it needs from the
+/// page's `data-*` attributes, and sets any dynamic size through the DOM (which the policy allows).
 ///
 /// The script writes only with `textContent` and DOM nodes, never HTML strings, so keys from `/stats` cannot
 /// inject markup. It marks its progress in `data-*` attributes (`#ratelimit[data-updates]`, `#rl-burst[data-state]`,
 /// `li[data-status]`) for people inspecting the page and for the browser test.
 enum RateLimitPageAssets {
+    /// Where the page's style sheet is served.
+    static let stylePath = "/systems/ratelimit/page.css"
+    /// Where the page's script is served.
+    static let scriptPath = "/systems/ratelimit/page.js"
+
+    /// The tags that load both, at the end of the page (the script is deferred, so it runs once the page is parsed).
+    static let tags = """
+        <link rel="stylesheet" href="\(stylePath)">
+        <script src="\(scriptPath)" defer></script>
+        """
+
+    /// The style sheet (`text/css`).
     static let style = """
-        <style>
         #ratelimit .rl-rates { font-size: 1.1rem; display: flex; gap: 1.5rem; margin: .25rem 0; }
         #ratelimit .rl-rate.allowed strong { color: var(--ok); } #ratelimit .rl-rate.denied strong { color: var(--bad); }
         #ratelimit svg.rl-sparkline { width: 100%; max-width: 720px; height: 90px; background: #fff; border: 1px solid var(--line); }
@@ -19,13 +33,11 @@ enum RateLimitPageAssets {
         #ratelimit li[data-status="200"] .pill { background: #dcfce7; color: var(--ok); }
         #ratelimit li[data-status="429"] .pill { background: #fee4e2; color: var(--bad); }
         #ratelimit ol.rl-burst-results code { margin-left: .4rem; white-space: nowrap; }
-        </style>
         """
 
     /// Polls the statistics once a second (the next poll starts a second after the previous one ends, so a slow
     /// server is never asked twice at once) and runs the burst.
     static let script = """
-        <script>
         (() => {
           "use strict";
           const root = document.getElementById("ratelimit");
@@ -166,6 +178,5 @@ enum RateLimitPageAssets {
           byId("rl-fire-burst").addEventListener("click", (event) => burst(event.currentTarget));
           poll();
         })();
-        </script>
         """
 }

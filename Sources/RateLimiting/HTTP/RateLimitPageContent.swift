@@ -6,6 +6,8 @@ import Dashboard
 struct RateLimitPageContent: Sendable {
     /// How many of the most limited keys the page lists.
     static let limitedKeyCount = 10
+    /// How many policies the page lists (the first by name); a note links to the paged API for the rest.
+    static let policyRowLimit = 100
 
     var policies: Result<[RateLimitPolicy], any Error>
     var statistics: RateLimitStatistics.Snapshot
@@ -14,7 +16,7 @@ struct RateLimitPageContent: Sendable {
     var burstSize: Int
 
     var html: String {
-        [header, decisions, policyTable, limitedKeys, burst, RateLimitPageAssets.style, RateLimitPageAssets.script]
+        [header, decisions, policyTable, limitedKeys, burst, RateLimitPageAssets.tags]
             .joined(separator: "\n")
     }
 
@@ -61,14 +63,24 @@ struct RateLimitPageContent: Sendable {
                 or <code>PUT /v1/ratelimit/policies/{name}</code>.</p>
                 """
         case .success(let policies):
+            let shown = policies.prefix(Self.policyRowLimit)
+            let note =
+                policies.count > shown.count
+                ? """
+
+                    <p id="rl-policies-more" class="muted">Showing the first \(shown.count) of \(policies.count) policies, by name. \
+                    All of them: <a href="/v1/ratelimit/policies"><code>GET /v1/ratelimit/policies</code></a> (paged with \
+                    <code>?limit=&amp;after=</code>) or <code>mastery ratelimit policies list</code>.</p>
+                    """
+                : ""
             body = """
                 <table id="rl-policies" class="systems">
                 <thead><tr><th>Policy</th><th>Algorithm</th><th>Limit</th><th>Burst</th><th>On store failure</th>\
                 <th>Allowed</th><th>Denied</th></tr></thead>
                 <tbody>
-                \(policies.map(row).joined(separator: "\n"))
+                \(shown.map(row).joined(separator: "\n"))
                 </tbody>
-                </table>
+                </table>\(note)
                 """
         }
         return "<section><h2>Policies</h2>\n\(body)\n</section>"

@@ -26,17 +26,21 @@ extension RateLimitSystem {
         public var forwardedHeader: ClientAddressResolver.Header
         /// The prefix of every Redis key and channel of the rate limiter.
         public var keyPrefix: String
+        /// The most policies the store may hold (a new one past it is refused with 409).
+        public var maxPolicies: Int
 
         /// The defaults: store chosen by the tier, 100 ms decisions, 1 s probes, no trusted proxy,
-        /// `X-Forwarded-For`, prefix `mastery:ratelimit`.
+        /// `X-Forwarded-For`, prefix `mastery:ratelimit`, at most 1,000 policies.
         public init(
             store: Store? = nil,
             decisionTimeout: Duration = .milliseconds(100),
             recoveryProbeInterval: Duration = .seconds(1),
             trustedProxies: [IPAddressRange] = [],
             forwardedHeader: ClientAddressResolver.Header = .xForwardedFor,
-            keyPrefix: String = "mastery:ratelimit"
+            keyPrefix: String = "mastery:ratelimit",
+            maxPolicies: Int = RateLimitPolicyRegistry.defaultMaximumPolicies
         ) {
+            self.maxPolicies = maxPolicies
             self.store = store
             self.decisionTimeout = decisionTimeout
             self.recoveryProbeInterval = recoveryProbeInterval
@@ -59,6 +63,8 @@ extension RateLimitSystem {
         ///     (default `x-forwarded-for`). The other header is never read.
         ///   - `keyPrefix`: the prefix of the Redis keys, 1–64 printable ASCII characters without spaces or
         ///     braces (default `mastery:ratelimit`).
+        ///   - `maxPolicies`: the most policies the store may hold, 1–100,000 (default 1,000); a new policy past it
+        ///     is refused (`409 /problems/too-many-policies`), replacing one always works.
         /// - Throws: ``ConfigurationError`` naming the `ratelimit.` key and what it accepts.
         public init(reader: ConfigReader) throws {
             self.init()
@@ -103,6 +109,9 @@ extension RateLimitSystem {
                 }
             ) {
                 keyPrefix = prefix
+            }
+            if let maximum = try reader.validatedInt("maxPolicies", in: 1...100_000) {
+                maxPolicies = maximum
             }
         }
 

@@ -95,7 +95,11 @@ public struct RateLimitSystem: MasterySystem {
             metricsFactory: context.metrics.factory,
             logger: logger
         )
-        let registry = RateLimitPolicyRegistry(store: policyStore, logger: logger)
+        let registry = RateLimitPolicyRegistry(
+            store: policyStore,
+            maximumPolicies: configuration.maxPolicies,
+            logger: logger
+        )
         services.append(registry)
         services.append(RateLimitSweeper(store: limiter.localStore, logger: logger))
         services.append(RateLimitPolicySeeder(registry: registry, policy: RateLimitController.demoPolicy, logger: logger))

@@ -12,8 +12,9 @@
 /// - Fixed window: windows `[k·W, (k+1)·W)`; admitted when `count + cost ≤ limit`; `retry = reset =` end of window.
 /// - Sliding-window counter: `estimate = previous × (W − elapsed) / W + current`; admitted when
 ///   `estimate + cost ≤ limit`; retry is the first time the estimate makes room.
-/// - Sliding-window log: one timestamp per admitted unit, kept for `W`; admitted when `count + cost ≤ limit`;
-///   `retry` is when enough of the oldest entries leave the window.
+/// - Sliding-window log: one entry per admitted request (its time and cost), kept for `W`; admitted when the costs
+///   in the window plus `cost` are at most `limit` (exact); `retry` is when enough of the oldest units leave the
+///   window. The state follows the requests, not their costs: at most `limit` live entries, each query O(log n).
 enum RateLimitState: Sendable {
     case gcra(theoreticalArrival: Int64)
     case tokenBucket(tokens: Double, updated: Int64)

@@ -21,8 +21,10 @@ import Redis
 ///
 /// State: GCRA, token bucket and the two window counters are strings (`gcra <tat>`,
 /// `tb <tokens> <updated> <expires>`, `fw <window> <count>`, `swc <window> <current> <previous>`, written with
-/// `SET … PX`); the sliding-window log is a sorted set of unique `<µs>:<n>` members scored by their time. A key that
-/// holds another algorithm's state (a policy whose algorithm changed) counts as a fresh key and is overwritten.
+/// `SET … PX`); the sliding-window log is a sorted set with one member per admitted request,
+/// `r<running total of the costs, 16 digits>:<cost>`, scored by its time: its size follows the requests, never their
+/// costs, and every query on it is O(log n) (a rejection's retry time O(log² n)). A key that holds another
+/// algorithm's state (a policy whose algorithm changed) counts as a fresh key and is overwritten.
 enum RedisRateLimitScript {
     /// `ARGV[1]` when the script reads the clock itself.
     static let redisClock = "time"
@@ -55,7 +57,8 @@ enum RedisRateLimitScript {
         --
         -- State: gcra, token bucket and the window counters are strings ('gcra <tat>', 'tb <tokens> <updated> <expires>',
         -- 'fw <window> <count>', 'swc <window> <current> <previous>'); the sliding-window log is a sorted set of
-        -- '<us>:<n>' members scored by their time. A key holding another algorithm's state counts as a fresh key.
+        -- 'r<running total>:<cost>' members, one per admitted request, scored by their time. A key holding another
+        -- algorithm's state counts as a fresh key.
         local now
         if ARGV[1] == 'time' then
           local clock = redis.call('TIME')
@@ -101,7 +104,12 @@ enum RedisRateLimitScript {
           local kind
           if isLog then
             kind = redis.call('TYPE', key).ok
-            if kind == 'zset' then return {tag = 'log', zset = true, added = 0} end
+            if kind == 'zset' then
+              -- A log written before entries carried their cost ('<us>:<n>', one per unit) counts as a fresh key.
+              local first = redis.call('ZRANGE', key, 0, 0)[1]
+              if first and string.sub(first, 1, 1) ~= 'r' then return nil end
+              return {tag = 'log', zset = true, added = 0}
+            end
             if kind ~= 'string' then return nil end
           end
           local raw = redis.pcall('GET', key)
@@ -236,32 +244,65 @@ enum RedisRateLimitScript {
           return {allowed, remaining, reset, retry, update, start + 2 * width}
         end
 
+        -- A log entry is one admitted request: the member 'r<running total, 16 digits>:<cost>', scored by its time.
+        -- The running total is the sum of the costs appended so far, this entry's included, so the units of any
+        -- suffix are one subtraction away and the entry holding the n-th live unit is a binary search over ranks.
+        -- Zero-padded totals sort like numbers, so members with equal scores keep their order.
+        local function entryMember(total, cost) return string.format('r%016.0f:%s', total, int(cost)) end
+        local function entryTotal(member)
+          local total, cost = string.match(member, '^r(%d+):(%d+)$')
+          return tonumber(total), tonumber(cost)
+        end
+
+        -- At most this many expired entries are removed per write (each write appends one), so no single request
+        -- pays for a whole window's expiry; entries at or before the cutoff never count, removed or not.
+        local MAX_REMOVED = 256
+
         -- A log is seen through a view: the sorted set (when `zset`), minus the entries at or before `dropped`, plus
-        -- `added` entries at `now` that this request appends when it is admitted.
+        -- `added` units at `now` that this request appends when it is admitted.
+        -- Returns the live units stored, the cutoff used, the running total before the first live entry, the rank of
+        -- the first live entry (= the number of expired entries), and the newest entry's time (nil: none).
+        -- O(log n): four commands, whatever the costs.
         local function logLive(key, log, cutoff)
-          if log.zset then
-            local low = cutoff
-            if log.dropped and log.dropped > low then low = log.dropped end
-            return redis.call('ZCOUNT', key, '(' .. int(low), '+inf'), low
-          end
-          return 0, cutoff
+          local low = cutoff
+          if log.dropped and log.dropped > low then low = log.dropped end
+          if not log.zset then return 0, low, 0, 0, nil end
+          local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+          local newest = tonumber(last[2])
+          local first = redis.call('ZRANGEBYSCORE', key, '(' .. int(low), '+inf', 'LIMIT', 0, 1)[1]
+          if first == nil then return 0, low, 0, redis.call('ZCARD', key), newest end
+          local firstTotal, firstCost = entryTotal(first)
+          local lastTotal = entryTotal(last[1])
+          local base = firstTotal - firstCost
+          return lastTotal - base, low, base, redis.call('ZRANK', key, first), newest
         end
 
         local function slidingWindowLog(p, cost, log, key)
           local width, limit = p.window, p.limit
           local cutoff = now - width
           if log and log.tag ~= 'log' then log = nil end
-          local stored, low = 0, cutoff
-          if log then stored, low = logLive(key, log, cutoff) end
+          local stored, low, base, firstRank, newestStored = 0, cutoff, 0, 0, nil
+          if log then stored, low, base, firstRank, newestStored = logLive(key, log, cutoff) end
           local live = stored + (log and log.added or 0)
           local allowed = cost <= limit and live + cost <= limit
           local retry = nil
           if not allowed and cost <= limit and log then
-            -- The (live + cost - limit)-th oldest live entry must leave the window.
-            local offset = live + cost - limit - 1
+            -- The entry holding the (live + cost - limit)-th oldest live unit must leave the window.
+            local need = live + cost - limit
             local entry = now
-            if offset < stored then
-              entry = tonumber(redis.call('ZRANGEBYSCORE', key, '(' .. int(low), '+inf', 'WITHSCORES', 'LIMIT', offset, 1)[2])
+            if need <= stored then
+              -- The first entry whose running total reaches base + need: O(log^2 n).
+              local target = base + need
+              local lowRank, highRank = firstRank, redis.call('ZCARD', key) - 1
+              while lowRank < highRank do
+                local middle = math.floor((lowRank + highRank) / 2)
+                if entryTotal(redis.call('ZRANGE', key, middle, middle)[1]) >= target then
+                  highRank = middle
+                else
+                  lowRank = middle + 1
+                end
+              end
+              entry = tonumber(redis.call('ZRANGE', key, lowRank, lowRank, 'WITHSCORES')[2])
             end
             retry = math.max(1, entry + width - now)
           end
@@ -271,9 +312,8 @@ enum RedisRateLimitScript {
           if log then
             if log.added > 0 then
               newest = now
-            elseif log.zset then
-              local last = redis.call('ZREVRANGE', key, 0, 0, 'WITHSCORES')[2]
-              if last and tonumber(last) > cutoff then newest = tonumber(last) end
+            elseif newestStored and newestStored > cutoff then
+              newest = newestStored
             end
           end
           if allowed and cost > 0 then newest = now end
@@ -352,25 +392,26 @@ enum RedisRateLimitScript {
               else
                 local ttl = math.ceil((expires - now) / 1000) + padding
                 if state.tag == 'log' then
+                  local total, stamp = 0, now
                   if not state.zset then
                     redis.call('DEL', key)
-                  elseif state.dropped then
-                    redis.call('ZREMRANGEBYSCORE', key, '-inf', int(state.dropped))
-                  end
-                  if state.added > 0 then
-                    local stamp = int(now)
-                    local first = 0
-                    if state.zset then first = redis.call('ZCOUNT', key, stamp, stamp) end
-                    local members = {}
-                    for n = first, first + state.added - 1 do
-                      members[#members + 1] = stamp
-                      members[#members + 1] = stamp .. ':' .. int(n)
-                      if #members >= 1000 then
-                        redis.call('ZADD', key, unpack(members))
-                        members = {}
+                  else
+                    local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+                    if last[1] then
+                      total = entryTotal(last[1])
+                      -- Scores never go back (a clock stepped back after a failover), so ranks follow the totals.
+                      if tonumber(last[2]) > stamp then stamp = tonumber(last[2]) end
+                    end
+                    if state.dropped then
+                      local expired = redis.call('ZCOUNT', key, '-inf', int(state.dropped))
+                      if expired > 0 then
+                        redis.call('ZREMRANGEBYRANK', key, 0, math.min(expired, MAX_REMOVED) - 1)
+                        if redis.call('ZCARD', key) == 0 then total = 0 end
                       end
                     end
-                    if #members > 0 then redis.call('ZADD', key, unpack(members)) end
+                  end
+                  if state.added > 0 then
+                    redis.call('ZADD', key, int(stamp), entryMember(total + state.added, state.added))
                   end
                   redis.call('PEXPIRE', key, ttl)
                 else

@@ -62,6 +62,22 @@ public final class InMemoryRateLimitStore: RateLimitStore {
         shards.reduce(0) { total, shard in total + shard.lock.withLock { shard.table.count } }
     }
 
+    /// How many entries `key`'s live state under `policy` holds: for a sliding-window log, one per admitted
+    /// request still held (never one per unit: a request of cost 100,000 is one entry); 1 for the other
+    /// algorithms; 0 when the key has no live state. For tests and diagnostics.
+    public func stateEntryCount(policy: RateLimitPolicy, key: String) -> Int {
+        let now = clock.nowMicroseconds
+        let hash = KeyTable.hash(policy: policy, key: key)
+        let shard = shards[shardIndex(hash)]
+        return shard.lock.withLock {
+            guard let slot = shard.table.find(hash, policy: policy.name, key: key) else { return 0 }
+            let entry = shard.table[slot]
+            guard entry.expiresAt > now else { return 0 }
+            if case .slidingWindowLog(let log) = entry.state { return log.entryCount }
+            return 1
+        }
+    }
+
     /// Decides one check: the synchronous fast path.
     /// - Returns: The decision; the key's state is updated only when it admits.
     public func decide(_ check: RateLimitCheck) -> RateLimitDecision {

@@ -13,6 +13,12 @@ public protocol RateLimitPolicyStore: Sendable {
     /// - Throws: ``RateLimitError`` with code `storeUnavailable` or `storeTimeout`.
     func put(_ policy: RateLimitPolicy) async throws
 
+    /// Stores a policy unless that would make more than `maximumCount` policies: replacing a policy always
+    /// succeeds, adding one only while fewer than `maximumCount` are stored. Atomic in the stores of this module.
+    /// - Throws: ``RateLimitError`` with code `policyLimitReached` (nothing stored), `storeUnavailable` or
+    ///   `storeTimeout`.
+    func put(_ policy: RateLimitPolicy, maximumCount: Int) async throws
+
     /// Deletes the policy named `name`.
     /// - Returns: Whether it existed.
     /// - Throws: ``RateLimitError`` with code `storeUnavailable` or `storeTimeout`.
@@ -31,9 +37,28 @@ public protocol RateLimitPolicyStore: Sendable {
 }
 
 extension RateLimitPolicyStore {
+    /// Counts, then stores: not atomic (two writers may both pass the count); stores that can do better override it.
+    public func put(_ policy: RateLimitPolicy, maximumCount: Int) async throws {
+        let names = try await all().map(\.name)
+        guard names.contains(policy.name) || names.count < maximumCount else {
+            throw RateLimitError.policyLimitReached(maximumCount)
+        }
+        try await put(policy)
+    }
+
     /// Nothing to announce: no other instance shares this store.
     public func announceChange(name: String) async throws {}
 
     /// Nothing to watch: no other instance shares this store.
     public func watchChanges(_ onChange: @escaping @Sendable (String) -> Void) async throws {}
+}
+
+extension RateLimitError {
+    /// The error for a new policy past the maximum.
+    static func policyLimitReached(_ maximum: Int) -> RateLimitError {
+        RateLimitError(
+            .policyLimitReached,
+            "there are already \(maximum) policies, the maximum (ratelimit.maxPolicies): delete one or raise the maximum"
+        )
+    }
 }

@@ -75,6 +75,35 @@ public struct RedisRateLimitPolicyStore: RateLimitPolicyStore {
         }
     }
 
+    /// Stores the policy unless the hash already holds `maximumCount` fields and none is this policy's: one script,
+    /// so concurrent writers through any number of instances never pass the maximum together.
+    /// - Throws: ``RateLimitError`` with code `policyLimitReached`, `storeUnavailable` or `storeTimeout`.
+    public func put(_ policy: RateLimitPolicy, maximumCount: Int) async throws {
+        let json = try RateLimitPolicyJSON.encode(policy)
+        let stored: Int64?
+        do {
+            stored = try await client.evaluate(
+                Self.cappedPut,
+                keys: [policiesKey],
+                arguments: [policy.name, json, maximumCount]
+            ).integer
+        } catch {
+            throw RateLimitError.redis(error, "storing policy \(RateLimitPolicy.quoted(policy.name))")
+        }
+        guard stored == 1 else { throw RateLimitError.policyLimitReached(maximumCount) }
+    }
+
+    /// `HSET` unless the field is new and the hash is full: 1 stored, 0 refused.
+    static let cappedPut = RedisScript(
+        """
+        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HLEN', KEYS[1]) < tonumber(ARGV[3]) then
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+          return 1
+        end
+        return 0
+        """
+    )
+
     /// Deletes the policy (`HDEL`).
     /// - Returns: Whether it existed.
     /// - Throws: ``RateLimitError`` with code `storeUnavailable` or `storeTimeout`.

@@ -84,6 +84,34 @@ public struct SQLiteRateLimitPolicyStore: RateLimitPolicyStore {
         }
     }
 
+    /// Inserts or replaces the policy's row unless that would make more than `maximumCount` rows, in one write
+    /// transaction (SQLite writers are serialised, so the count cannot change under it).
+    /// - Throws: ``RateLimitError`` with code `policyLimitReached` or `storeUnavailable`.
+    public func put(_ policy: RateLimitPolicy, maximumCount: Int) async throws {
+        let json = try RateLimitPolicyJSON.encode(policy)
+        let stored: Bool
+        do {
+            stored = try await storage.pool.write { db in
+                let exists =
+                    try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ratelimit_policies WHERE name = ?)", arguments: [policy.name])
+                    ?? false
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ratelimit_policies") ?? 0
+                guard exists || count < maximumCount else { return false }
+                try db.execute(
+                    sql: """
+                        INSERT INTO ratelimit_policies (name, policy) VALUES (?, ?)
+                        ON CONFLICT (name) DO UPDATE SET policy = excluded.policy, updated_at = CURRENT_TIMESTAMP
+                        """,
+                    arguments: [policy.name, json]
+                )
+                return true
+            }
+        } catch {
+            throw RateLimitError.sqlite(error, "storing policy \(RateLimitPolicy.quoted(policy.name))", path: storage.path)
+        }
+        guard stored else { throw RateLimitError.policyLimitReached(maximumCount) }
+    }
+
     /// Deletes the policy's row.
     /// - Returns: Whether it existed.
     /// - Throws: ``RateLimitError`` with code `storeUnavailable`.
