@@ -48,12 +48,19 @@ struct HostileBatteryTests {
                 statePaths: ["/v1/ratelimit/policies"],
                 limits: [
                     .init(
-                        "a cost beyond the policy's limit", "POST", "/v1/ratelimit/check",
-                        body: #"{"descriptors":[{"policy":"demo","key":"battery","cost":1000000}]}"#, expectedStatus: 400
+                        "a cost beyond 1,000,000,000", "POST", "/v1/ratelimit/check",
+                        body: #"{"descriptors":[{"policy":"demo","key":"battery","cost":1000000001}]}"#, expectedStatus: 400
                     ),
                     .init(
-                        "more descriptors than one check may carry", "POST", "/v1/ratelimit/check",
-                        body: #"{"descriptors":[\#(Array(repeating: #"{"policy":"demo","key":"k"}"#, count: 1000).joined(separator: ","))]}"#,
+                        "a key over 512 bytes", "POST", "/v1/ratelimit/check",
+                        body: #"{"descriptors":[{"policy":"demo","key":"\#(String(repeating: "k", count: 513))"}]}"#, expectedStatus: 400
+                    ),
+                    .init(
+                        "a page of policies over 1,000", "GET", "/v1/ratelimit/policies?limit=1001", expectedStatus: 400
+                    ),
+                    .init(
+                        "more than 16 descriptors in one check", "POST", "/v1/ratelimit/check",
+                        body: #"{"descriptors":[\#(Array(repeating: #"{"policy":"demo","key":"k"}"#, count: 17).joined(separator: ","))]}"#,
                         expectedStatus: 400
                     ),
                 ]
