@@ -35,12 +35,7 @@ struct RateLimitPolicyCapTests {
 
     @Test("SQLite: a new policy past the maximum is refused, replacing one is not")
     func sqlite() async throws {
-        try await TestSQLite.withTemporaryPath { path in
-            let storage = try SQLiteStorage(path: path)
-            try await storage.migrate(
-                [SQLiteRateLimitPolicyStore.migrations],
-                logger: RedisRateLimitTesting.quietLogger
-            )
+        try await RedisRateLimitTesting.withPolicyDatabase { storage in
             try await capped(SQLiteRateLimitPolicyStore(storage: storage, logger: RedisRateLimitTesting.quietLogger))
             try storage.close()
         }
@@ -52,11 +47,7 @@ struct RateLimitPolicyCapTests {
     )
     func redis() async throws {
         try await RedisRateLimitTesting.withClient { client in
-            let store = RedisRateLimitPolicyStore(
-                client: client,
-                keyPrefix: TestServers.uniqueKeyPrefix() + "rl",
-                logger: RedisRateLimitTesting.quietLogger
-            )
+            let store = RedisRateLimitTesting.policyStore(client)
             try await capped(store)
             let refused = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<40 {
@@ -78,12 +69,7 @@ struct RateLimitPolicyCapTests {
 
     @Test("the registry refuses past its maximum and refuses to delete a policy a route applies unless forced")
     func registry() async throws {
-        try await TestSQLite.withTemporaryPath { path in
-            let storage = try SQLiteStorage(path: path)
-            try await storage.migrate(
-                [SQLiteRateLimitPolicyStore.migrations],
-                logger: RedisRateLimitTesting.quietLogger
-            )
+        try await RedisRateLimitTesting.withPolicyDatabase { storage in
             let registry = RateLimitPolicyRegistry(
                 store: SQLiteRateLimitPolicyStore(storage: storage, logger: RedisRateLimitTesting.quietLogger),
                 maximumPolicies: 2,

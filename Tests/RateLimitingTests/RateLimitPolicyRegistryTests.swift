@@ -142,11 +142,7 @@ struct RateLimitPolicyRegistryTests {
     )
     func periodicReload() async throws {
         try await RedisRateLimitTesting.withClient { client in
-            let store = RedisRateLimitPolicyStore(
-                client: client,
-                keyPrefix: TestServers.uniqueKeyPrefix() + "rl",
-                logger: RedisRateLimitTesting.quietLogger
-            )
+            let store = RedisRateLimitTesting.policyStore(client)
             let registry = RateLimitPolicyRegistry(
                 store: store,
                 reloadInterval: .milliseconds(100),
@@ -171,12 +167,7 @@ struct RateLimitPolicyRegistryTests {
 
     @Test("on SQLite: loads at start, writes through, and survives restarts")
     func sqlite() async throws {
-        try await TestSQLite.withTemporaryPath { path in
-            let storage = try SQLiteStorage(path: path)
-            try await storage.migrate(
-                [SQLiteRateLimitPolicyStore.migrations],
-                logger: RedisRateLimitTesting.quietLogger
-            )
+        try await RedisRateLimitTesting.withPolicyDatabase { storage in
             let store = SQLiteRateLimitPolicyStore(storage: storage, logger: RedisRateLimitTesting.quietLogger)
             let policy = try RateLimitPolicy(
                 name: "local",

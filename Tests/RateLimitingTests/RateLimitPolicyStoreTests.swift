@@ -102,12 +102,7 @@ struct RateLimitPolicyStoreTests {
 
     @Test("SQLite: put, replace, list, delete after the migration; invalid rows are logged and skipped")
     func sqlite() async throws {
-        try await TestSQLite.withTemporaryPath { path in
-            let storage = try SQLiteStorage(path: path)
-            try await storage.migrate(
-                [SQLiteRateLimitPolicyStore.migrations],
-                logger: RedisRateLimitTesting.quietLogger
-            )
+        try await RedisRateLimitTesting.withPolicyDatabase { storage in
             let lines = LogLines()
             let store = SQLiteRateLimitPolicyStore(
                 storage: storage,

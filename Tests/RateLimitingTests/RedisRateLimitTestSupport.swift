@@ -3,7 +3,9 @@ import Logging
 import NIOCore
 import NIOPosix
 import Platform
+import RateLimiting
 import Redis
+import Storage
 import Synchronization
 import TestSupport
 
@@ -11,6 +13,20 @@ import TestSupport
 enum RedisRateLimitTesting {
     /// A logger that drops everything.
     static let quietLogger = Logger(label: "ratelimit-tests") { _ in SwiftLogNoOpLogHandler() }
+
+    /// A Redis policy store under a key prefix of its own.
+    static func policyStore(_ client: RedisClient) -> RedisRateLimitPolicyStore {
+        RedisRateLimitPolicyStore(client: client, keyPrefix: TestServers.uniqueKeyPrefix() + "rl", logger: quietLogger)
+    }
+
+    /// A throwaway SQLite database with the policy table migrated, closed afterwards.
+    static func withPolicyDatabase<Result: Sendable>(_ body: (SQLiteStorage) async throws -> Result) async throws -> Result {
+        try await TestSQLite.withTemporaryPath { path in
+            let storage = try SQLiteStorage(path: path)
+            try await storage.migrate([SQLiteRateLimitPolicyStore.migrations], logger: quietLogger)
+            return try await body(storage)
+        }
+    }
 
     /// A pool on `url` (the test script's server unless given), running while `body` runs.
     /// - Parameters:
