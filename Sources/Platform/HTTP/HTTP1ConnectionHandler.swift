@@ -60,18 +60,26 @@ public final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChanne
         switch unwrapOutboundIn(data) {
         case .head(var head):
             let request = pending.first ?? (HTTPVersion.http1_1, true)
-            head.version = request.version
             // 1xx responses come before the final one and decide nothing about the connection.
-            if head.status.code >= 200 {
-                let responseCloses = head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
-                // HTTP/1.0 has no chunked coding: a body without a length ends when the connection closes.
-                let delimitedByClose = request.version == .http1_0 && !head.headers.contains(name: "content-length")
-                closeAfterResponse = !request.keepAlive || responseCloses || delimitedByClose
-                if closeAfterResponse {
-                    head.headers.replaceOrAdd(name: "connection", value: "close")
-                } else if request.version == .http1_0 {
-                    head.headers.replaceOrAdd(name: "connection", value: "keep-alive")
-                }
+            guard head.status.code >= 200 else {
+                context.write(data, promise: promise)
+                return
+            }
+            let responseCloses = Self.saysClose(head.headers)
+            // HTTP/1.0 has no chunked coding: a body without a length ends when the connection closes.
+            let isHTTP10 = request.version == .http1_0
+            let delimitedByClose = isHTTP10 && !head.headers.contains(name: "content-length")
+            closeAfterResponse = !request.keepAlive || responseCloses || delimitedByClose
+            // The common case (a 1.1 keep-alive exchange) passes the head through untouched: no copy of it.
+            guard isHTTP10 || (closeAfterResponse && !responseCloses) else {
+                context.write(data, promise: promise)
+                return
+            }
+            head.version = request.version
+            if closeAfterResponse {
+                head.headers.replaceOrAdd(name: "connection", value: "close")
+            } else {
+                head.headers.replaceOrAdd(name: "connection", value: "keep-alive")
             }
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body:
@@ -86,6 +94,14 @@ public final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChanne
             let loopBound = context.loopBound
             context.writeAndFlush(data).always { _ in loopBound.value.close(promise: nil) }.cascade(to: promise)
         }
+    }
+
+    /// Whether a `Connection` field lists `close`, without splitting every field into tokens.
+    static func saysClose(_ headers: HTTPHeaders) -> Bool {
+        for (name, value) in headers where name.utf8.count == 10 && name.lowercased() == "connection" {
+            if value.lowercased().contains("close") { return true }
+        }
+        return false
     }
 
     private func refuse(context: ChannelHandlerContext, status: HTTPResponseStatus, version: HTTPVersion, allow: Bool) {

@@ -21,8 +21,11 @@ public struct HostValidationMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         // The authority (where HTTP/1's Host ends up) and any Host field left among the headers must all pass.
-        let named = [request.head.authority].compactMap { $0 } + request.headers[values: Self.hostField]
-        guard named.allSatisfy({ policy.allows(host: $0) }) else {
+        var allowed = request.head.authority.map(policy.allows(host:)) ?? true
+        for field in request.headers where field.name == Self.hostField {
+            allowed = allowed && policy.allows(host: field.value)
+        }
+        guard allowed else {
             context.logger.notice("Request for a host this server does not serve refused")
             throw ProblemDetails.unknownHost(
                 "This server does not answer for that Host name; configure it in allowedHosts if it is yours."

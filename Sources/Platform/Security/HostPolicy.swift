@@ -86,24 +86,45 @@ public struct HostPolicy: Sendable {
         return host
     }
 
-    /// The host part of `host[:port]` or `[v6]:port`, normalised; `nil` when malformed.
+    /// The host part of `host[:port]` or `[v6]:port`, in lower case without a trailing dot; `nil` when malformed.
+    /// This runs for every request, so it scans bytes once and allocates only the result.
     static func host(ofAuthority authority: String) -> String? {
-        guard !authority.isEmpty, authority.utf8.count <= 300,
-            authority.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F && $0 != "/" && $0 != "@" })
-        else { return nil }
-        var host: Substring
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = authority[...close]
-            let rest = authority[authority.index(after: close)...]
-            guard rest.isEmpty || (rest.hasPrefix(":") && Int(rest.dropFirst()) != nil) else { return nil }
-        } else {
-            let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count <= 2, let first = parts.first, !first.isEmpty else { return nil }
-            if parts.count == 2 { guard Int(parts[1]) != nil else { return nil } }
-            host = first
+        let bytes = authority.utf8
+        guard !bytes.isEmpty, bytes.count <= 300 else { return nil }
+        var hostEnd = bytes.endIndex
+        var hasUpper = false
+        var index = bytes.startIndex
+        let bracketed = bytes.first == UInt8(ascii: "[")
+        var closed = !bracketed
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            // Printable ASCII only; no userinfo or path in a Host.
+            guard byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "/"), byte != UInt8(ascii: "@") else { return nil }
+            if bracketed && !closed {
+                if byte == UInt8(ascii: "]") {
+                    closed = true
+                    hostEnd = bytes.index(after: index)
+                }
+            } else if byte == UInt8(ascii: ":") && hostEnd == bytes.endIndex {
+                hostEnd = index
+            } else if hostEnd != bytes.endIndex && index != hostEnd {
+                // After the host: a port of digits only.
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            } else if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                hasUpper = true
+            }
+            index = bytes.index(after: index)
         }
-        return normalisedHost(String(host))
+        guard closed, hostEnd != bytes.startIndex else { return nil }
+        if hostEnd != bytes.endIndex {
+            // `host:` with nothing after the colon, or `[v6]x`, is malformed.
+            let rest = bytes[hostEnd...]
+            guard rest.first == UInt8(ascii: ":"), rest.count >= 2, rest.count <= 6 else { return nil }
+        }
+        var host = String(Substring(bytes[..<hostEnd]))
+        if hasUpper { host = host.lowercased() }
+        if host.hasSuffix(".") { host.removeLast() }
+        return host.isEmpty ? nil : host
     }
 
     static func port(ofAuthority authority: String) -> Int? {
@@ -135,23 +156,38 @@ public struct HostPolicy: Sendable {
     }
 
     static func isIPLiteral(_ host: String) -> Bool {
-        if host.hasPrefix("[") && host.hasSuffix("]") {
-            let inner = host.dropFirst().dropLast()
-            return !inner.isEmpty && inner.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        let bytes = host.utf8
+        if bytes.first == UInt8(ascii: "[") {
+            guard bytes.count > 2, bytes.last == UInt8(ascii: "]") else { return false }
+            return bytes.dropFirst().dropLast().allSatisfy { byte in
+                (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
+                    || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
+            }
         }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCIIDigit) && Int(part)! <= 255
+        // Dotted-quad IPv4: four parts of 1 to 3 digits, each at most 255.
+        var parts = 0
+        var digits = 0
+        var value = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0 else { return false }
+                parts += 1
+                digits = 0
+                value = 0
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits += 1
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                guard digits <= 3, value <= 255 else { return false }
+            } else {
+                return false
+            }
         }
+        return parts == 3 && digits > 0
     }
 
     static func isLoopbackAddress(_ host: String) -> Bool {
         host == "[::1]" || (isIPLiteral(host) && host.hasPrefix("127."))
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
 
 /// The port the server listens on, set once it is bound (a configured port is known from the start; port 0 is
