@@ -19,7 +19,7 @@ struct RateLimitCLIError: Error {
     /// The failure for a ``RateLimitError`` of the library (the Redis mode, and input checked before sending).
     init(_ error: RateLimitError) {
         switch error.code {
-        case .invalidPolicy, .invalidKey, .invalidCost: status = Self.dataError
+        case .invalidPolicy, .invalidKey, .invalidCost, .policyLimitReached, .policyInUse: status = Self.dataError
         case .unknownPolicy: status = Self.notFound
         default: status = Self.unavailable
         }

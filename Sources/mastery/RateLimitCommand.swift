@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Platform
+import RateLimiting
 
 /// `mastery ratelimit <verb>`: asks the rate limiter for decisions and manages its policies, through a running
 /// server's API (`--server`, the default) or directly in the Redis every instance shares (`--redis`).
@@ -46,6 +47,15 @@ struct RateLimitTargetOptions: ParsableArguments {
     var redisKeyPrefix = "mastery:ratelimit"
 
     @Option(
+        name: .customLong("max-policies"),
+        help: ArgumentHelp(
+            "With --redis: the most policies the shared hash may hold, as the servers' ratelimit.maxPolicies.",
+            valueName: "count"
+        )
+    )
+    var maxPolicies = RateLimitPolicyRegistry.defaultMaximumPolicies
+
+    @Option(
         name: .customLong("admin-token"),
         help: ArgumentHelp(
             "The server's admin token, for writes (env: \(RateLimitTargetOptions.tokenVariable)).",
@@ -71,6 +81,7 @@ struct RateLimitTargetOptions: ParsableArguments {
 
     func validate() throws {
         if server != nil, redis != nil { throw ValidationError("--server and --redis are alternatives: give one") }
+        guard (1...100_000).contains(maxPolicies) else { throw ValidationError("--max-policies must be between 1 and 100000") }
         if let server {
             guard let url = URL(string: server), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
                 url.host != nil
@@ -115,6 +126,7 @@ struct RateLimitTargetOptions: ParsableArguments {
                     try await RateLimitRedisBackend.connect(
                         url: redis,
                         keyPrefix: redisKeyPrefix,
+                        maximumPolicies: maxPolicies,
                         timeout: .seconds(timeout)
                     )
                 } else {

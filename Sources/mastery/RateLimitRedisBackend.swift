@@ -13,11 +13,13 @@ struct RateLimitRedisBackend: RateLimitBackend {
     let connection: RedisConnection
     let store: RedisRateLimitStore
     let policyStore: RedisRateLimitPolicyStore
+    /// The most policies the hash may hold (the servers' `ratelimit.maxPolicies`).
+    let maximumPolicies: Int
 
     /// Connects to Redis.
     /// - Throws: ``RateLimitCLIError``: 65 for a malformed URL, 69 when Redis cannot be
     ///   reached or refuses the credentials. Messages show the URL with its password masked.
-    static func connect(url: String, keyPrefix: String, timeout: Duration) async throws -> Self {
+    static func connect(url: String, keyPrefix: String, maximumPolicies: Int, timeout: Duration) async throws -> Self {
         var logger = Logger(label: "mastery.ratelimit") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         var configuration: RedisConnection.Configuration
@@ -41,7 +43,8 @@ struct RateLimitRedisBackend: RateLimitBackend {
         return Self(
             connection: connection,
             store: RedisRateLimitStore(client: connection, keyPrefix: keyPrefix),
-            policyStore: RedisRateLimitPolicyStore(client: connection, keyPrefix: keyPrefix, logger: logger)
+            policyStore: RedisRateLimitPolicyStore(client: connection, keyPrefix: keyPrefix, logger: logger),
+            maximumPolicies: maximumPolicies
         )
     }
 
@@ -75,7 +78,7 @@ struct RateLimitRedisBackend: RateLimitBackend {
 
     func put(_ policy: RateLimitPolicy) async throws -> RateLimitPolicy {
         try await library {
-            try await policyStore.put(policy)
+            try await policyStore.put(policy, maximumCount: maximumPolicies)
             try await policyStore.announceChange(name: policy.name)
         }
         return policy

@@ -194,6 +194,27 @@ struct RateLimitRedisCommandTests {
         try await cli.expectSharedBehaviour(demoPolicy: false)
     }
 
+    @Test("on Redis the policy count is capped too (--max-policies, as the servers' ratelimit.maxPolicies)")
+    func redisCap() async throws {
+        let prefix = TestServers.uniqueKeyPrefix() + "ratelimit"
+        let cli = try RateLimitCLI(
+            target: ["--redis", try TestServers.requireRedisURL(), "--redis-key-prefix", prefix, "--max-policies", "2"]
+        )
+        let put = { (name: String) in
+            try await cli.run(["policies", "put", name, "--algorithm", "gcra", "--limit", "10", "--window", "60"])
+        }
+        #expect(try await put("a").status == .exited(0))
+        #expect(try await put("b").status == .exited(0))
+        let refused = try await put("c")
+        #expect(refused.status == .exited(65), "\(refused.standardError)")
+        #expect(refused.standardError.contains("2"), "\(refused.standardError)")
+        #expect(try await put("a").status == .exited(0), "replacing a stored policy is always allowed")
+        let list = try await cli.run("policies", "list")
+        #expect(!list.standardOutput.contains("\nc "), "\(list.standardOutput)")
+        let zero = try RateLimitCLI(target: ["--redis", try TestServers.requireRedisURL(), "--max-policies", "0"])
+        #expect(try await zero.run("policies", "list").status == .exited(64))
+    }
+
     @Test("the CLI on Redis and a server on the same Redis share policies and quotas")
     func sharedWithServer() async throws {
         let url = try TestServers.requireRedisURL()
