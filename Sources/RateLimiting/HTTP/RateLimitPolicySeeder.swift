@@ -2,7 +2,8 @@ import Logging
 import ServiceLifecycle
 
 /// Creates a policy at start when the registry has none of its name (the demo route's `demo`), retrying every
-/// second while the policy store cannot answer, until it succeeds or the server shuts down. A policy that
+/// second while the policy store cannot answer, until it succeeds or the server shuts down; it gives up (with a
+/// warning) when the store answers but refuses the policy, as past `ratelimit.maxPolicies`. A policy that
 /// exists is left as it is, so a policy changed through the API survives restarts.
 ///
 /// Its work done, the service waits for the server's shutdown: a service that returns early would end the
@@ -19,7 +20,7 @@ struct RateLimitPolicySeeder: Service {
         }
     }
 
-    private func seed() async {
+    func seed() async {
         while !Task.isCancelled {
             do {
                 if !registry.isLoaded { try await registry.reload() }
@@ -27,6 +28,14 @@ struct RateLimitPolicySeeder: Service {
                     try await registry.put(policy)
                     logger.info("Rate-limit policy created", metadata: ["ratelimit.policy": .string(policy.name)])
                 }
+                return
+            } catch let error as RateLimitError where !error.code.isStoreFailure {
+                // Not the store's failure (the policy cap is reached): retrying would not help. The route then
+                // answers as for an unknown policy until an operator makes room or creates the policy.
+                logger.info(
+                    "Rate-limit policy not created",
+                    metadata: ["ratelimit.policy": .string(policy.name), "ratelimit.error": "\(error)"]
+                )
                 return
             } catch {
                 logger.debug(
