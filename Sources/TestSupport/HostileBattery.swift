@@ -46,7 +46,13 @@ public struct HostileBattery: Sendable {
         public var parameterized: String?
 
         /// Declares a route.
-        public init(_ method: String, _ path: String, body: String? = nil, needsAdmin: Bool = true, parameterized: String? = nil) {
+        public init(
+            _ method: String,
+            _ path: String,
+            body: String? = nil,
+            needsAdmin: Bool = true,
+            parameterized: String? = nil
+        ) {
             self.method = method
             self.path = path
             self.body = body
@@ -129,18 +135,51 @@ public struct HostileBattery: Sendable {
             let base = route.body.map { ["Content-Type": "application/json", "_body": $0] } ?? [:]
             let forged: [(String, [String: String], Set<Int>)] = [
                 ("no credentials", [:], [401]),
-                ("a wrong bearer token", ["Authorization": "Bearer \(String(repeating: "0", count: token.count))"], [401]),
+                (
+                    "a wrong bearer token", ["Authorization": "Bearer \(String(repeating: "0", count: token.count))"],
+                    [401]
+                ),
                 ("another scheme", ["Authorization": "Basic \(token)"], [401]),
                 ("a bare token", ["Authorization": token], [401]),
-                ("a forged session", ["Cookie": "mastery_session=9999999999.\(String(repeating: "ab", count: 32))", "X-CSRF-Token": csrf], [401]),
+                (
+                    "a forged session",
+                    [
+                        "Cookie": "mastery_session=9999999999.\(String(repeating: "ab", count: 32))",
+                        "X-CSRF-Token": csrf,
+                    ], [401]
+                ),
                 ("a session without its CSRF token", ["Cookie": "mastery_session=\(session)"], [403]),
-                ("a session with a wrong CSRF token", ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": String(repeating: "0", count: 64)], [403]),
-                ("a session from another origin", ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Origin": "http://evil.example"], [403]),
-                ("a session from a null origin", ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Origin": "null"], [403]),
-                ("a session from another local port", ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Origin": "http://127.0.0.1:1"], [403]),
-                ("a cross-site fetch", ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"], [403]),
-                ("a rebinding Host with the admin token", ["Authorization": "Bearer \(token)", "Host": "evil.example:\(server.port)"], [421]),
-                ("a rebinding Host with a session", ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Host": "evil.example"], [421]),
+                (
+                    "a session with a wrong CSRF token",
+                    ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": String(repeating: "0", count: 64)], [403]
+                ),
+                (
+                    "a session from another origin",
+                    ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Origin": "http://evil.example"],
+                    [403]
+                ),
+                (
+                    "a session from a null origin",
+                    ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Origin": "null"], [403]
+                ),
+                (
+                    "a session from another local port",
+                    ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Origin": "http://127.0.0.1:1"],
+                    [403]
+                ),
+                (
+                    "a cross-site fetch",
+                    ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"],
+                    [403]
+                ),
+                (
+                    "a rebinding Host with the admin token",
+                    ["Authorization": "Bearer \(token)", "Host": "evil.example:\(server.port)"], [421]
+                ),
+                (
+                    "a rebinding Host with a session",
+                    ["Cookie": "mastery_session=\(session)", "X-CSRF-Token": csrf, "Host": "evil.example"], [421]
+                ),
             ]
             for (name, headers, expected) in forged {
                 let response = try await client.send(route.method, route.path, headers: base.merging(headers) { $1 })
@@ -156,9 +195,15 @@ public struct HostileBattery: Sendable {
             if response.status != 200 { findings.append("page \(page): \(response.status)") }
             findings += Self.pageFindings(path: page, response: response)
             let rebinding = try await client.send("GET", page, headers: ["Host": "evil.example"])
-            if rebinding.status != 421 { findings.append("page \(page) under a rebinding Host: \(rebinding.status), expected 421") }
-            if rebinding.header("set-cookie") != nil { findings.append("page \(page) under a rebinding Host set a cookie") }
-            if rebinding.body.contains(csrf) { findings.append("page \(page) under a rebinding Host showed a CSRF token") }
+            if rebinding.status != 421 {
+                findings.append("page \(page) under a rebinding Host: \(rebinding.status), expected 421")
+            }
+            if rebinding.header("set-cookie") != nil {
+                findings.append("page \(page) under a rebinding Host set a cookie")
+            }
+            if rebinding.body.contains(csrf) {
+                findings.append("page \(page) under a rebinding Host showed a CSRF token")
+            }
         }
         let after = try await snapshot(client)
         for (path, body) in before where after[path] != body {
@@ -179,16 +224,35 @@ public struct HostileBattery: Sendable {
                 ]
                 for (name, type, body, expected) in bodies {
                     let response = try await client.send(
-                        route.method, route.path, headers: credentials.merging(["Content-Type": type, "_body": body]) { $1 })
+                        route.method,
+                        route.path,
+                        headers: credentials.merging(["Content-Type": type, "_body": body]) { $1 }
+                    )
                     if !expected.contains(response.status) || !response.isProblem {
-                        findings.append("\(label) with \(name): \(response.status), expected a problem with \(expected.sorted())")
+                        findings.append(
+                            "\(label) with \(name): \(response.status), expected a problem with \(expected.sorted())"
+                        )
                     }
                 }
-                let chunked = try await client.sendChunked(route.method, route.path, bytes: 3 << 20, headers: credentials)
+                let chunked = try await client.sendChunked(
+                    route.method,
+                    route.path,
+                    bytes: 3 << 20,
+                    headers: credentials
+                )
                 if chunked != 413 { findings.append("\(label) with a 3 MiB chunked body: \(chunked), expected 413") }
-                let oversized = try await client.sendDeclaringLength(route.method, route.path, length: 1 << 40, headers: credentials)
-                if oversized.status != 413 { findings.append("\(label) declaring a 1 TiB body: \(oversized.status), expected 413") }
-                if !oversized.closed { findings.append("\(label) declaring a 1 TiB body: the connection was not closed after the 413") }
+                let oversized = try await client.sendDeclaringLength(
+                    route.method,
+                    route.path,
+                    length: 1 << 40,
+                    headers: credentials
+                )
+                if oversized.status != 413 {
+                    findings.append("\(label) declaring a 1 TiB body: \(oversized.status), expected 413")
+                }
+                if !oversized.closed {
+                    findings.append("\(label) declaring a 1 TiB body: the connection was not closed after the 413")
+                }
             }
             if let template = route.parameterized {
                 let base = route.body.map { ["Content-Type": "application/json", "_body": $0] } ?? [:]
@@ -196,11 +260,19 @@ public struct HostileBattery: Sendable {
                     let path = template.replacingOccurrences(of: "{}", with: hostile)
                     let response = try await client.send(route.method, path, headers: base.merging(credentials) { $1 })
                     if response.status >= 500 || response.status == 0 {
-                        findings.append("\(route.method) \(template) with parameter \(hostile.prefix(40)): \(response.status)")
+                        findings.append(
+                            "\(route.method) \(template) with parameter \(hostile.prefix(40)): \(response.status)"
+                        )
                     } else if response.body.contains("root:x:0:0") {
-                        findings.append("\(route.method) \(template) with parameter \(hostile.prefix(40)) served a file")
-                    } else if response.header("content-type")?.hasPrefix("text/html") == true, response.body.contains("<script>alert") {
-                        findings.append("\(route.method) \(template) with parameter \(hostile.prefix(40)) echoed markup into HTML")
+                        findings.append(
+                            "\(route.method) \(template) with parameter \(hostile.prefix(40)) served a file"
+                        )
+                    } else if response.header("content-type")?.hasPrefix("text/html") == true,
+                        response.body.contains("<script>alert")
+                    {
+                        findings.append(
+                            "\(route.method) \(template) with parameter \(hostile.prefix(40)) echoed markup into HTML"
+                        )
                     }
                 }
             }
@@ -223,7 +295,8 @@ public struct HostileBattery: Sendable {
 
     /// Path parameters no route should choke on.
     public static let hostilePathParameters: [String] = [
-        "..", "%2e%2e", "..%2F..%2F..%2Fetc%2Fpasswd", "%2F", "a%00b", "%0d%0aSet-Cookie:%20x=1", "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "..", "%2e%2e", "..%2F..%2F..%2Fetc%2Fpasswd", "%2F", "a%00b", "%0d%0aSet-Cookie:%20x=1",
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
         "%C3%28", "%FF%FE", String(repeating: "a", count: 4096), "%E2%80%AE",
     ]
 
@@ -232,11 +305,17 @@ public struct HostileBattery: Sendable {
         var findings: [String] = []
         let csp = response.header("content-security-policy") ?? ""
         if csp.isEmpty { findings.append("page \(path): no Content-Security-Policy") }
-        if csp.contains("unsafe-inline") || csp.contains("unsafe-eval") { findings.append("page \(path): CSP allows inline script or eval") }
+        if csp.contains("unsafe-inline") || csp.contains("unsafe-eval") {
+            findings.append("page \(path): CSP allows inline script or eval")
+        }
         if !csp.contains("frame-ancestors 'none'") { findings.append("page \(path): CSP lacks frame-ancestors 'none'") }
-        if response.header("x-content-type-options")?.lowercased() != "nosniff" { findings.append("page \(path): no X-Content-Type-Options: nosniff") }
+        if response.header("x-content-type-options")?.lowercased() != "nosniff" {
+            findings.append("page \(path): no X-Content-Type-Options: nosniff")
+        }
         if response.header("referrer-policy") == nil { findings.append("page \(path): no Referrer-Policy") }
-        if response.header("set-cookie") != nil { findings.append("page \(path): a session was handed out without sign-in") }
+        if response.header("set-cookie") != nil {
+            findings.append("page \(path): a session was handed out without sign-in")
+        }
         let html = response.body
         for match in html.matches(of: /<script\b([^>]*)>/) {
             let attributes = String(match.1).lowercased()
@@ -304,7 +383,9 @@ public struct BatteryClient: Sendable {
         let host = headers.removeValue(forKey: "Host") ?? "127.0.0.1:\(port)"
         var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
-        if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) { request += "Content-Length: \(body.utf8.count)\r\n" }
+        if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
+            request += "Content-Length: \(body.utf8.count)\r\n"
+        }
         let connection = try RawConnection(port: port)
         connection.send(request + "\r\n" + body)
         let parsed = ServeProcess.parse(await connection.readResponse(timeout: .seconds(30)))
@@ -313,10 +394,16 @@ public struct BatteryClient: Sendable {
 
     /// Declares a body of `length` bytes, sends a little of it, and reports the answer and whether the server
     /// closed the connection soon after.
-    public func sendDeclaringLength(_ method: String, _ path: String, length: Int, headers: [String: String]) async throws
+    public func sendDeclaringLength(
+        _ method: String,
+        _ path: String,
+        length: Int,
+        headers: [String: String]
+    ) async throws
         -> (status: Int, closed: Bool)
     {
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\nContent-Length: \(length)\r\n"
+        var request =
+            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\nContent-Length: \(length)\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         let connection = try RawConnection(port: port)
         connection.send(request + "\r\n" + String(repeating: " ", count: 1000))
@@ -325,7 +412,8 @@ public struct BatteryClient: Sendable {
     }
 
     /// Sends a chunked body of `bytes` spaces (no declared length) and returns the status.
-    public func sendChunked(_ method: String, _ path: String, bytes: Int, headers: [String: String]) async throws -> Int {
+    public func sendChunked(_ method: String, _ path: String, bytes: Int, headers: [String: String]) async throws -> Int
+    {
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
         request += "Transfer-Encoding: chunked\r\nConnection: close\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
@@ -344,10 +432,12 @@ public struct BatteryClient: Sendable {
     public func signIn(token: String) async throws -> String {
         let form = "token=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)
         let response = try await send(
-            "POST", "/dashboard/login",
+            "POST",
+            "/dashboard/login",
             headers: ["Content-Type": "application/x-www-form-urlencoded", "_body": form]
         )
-        guard let cookie = response.header("set-cookie"), let value = cookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last
+        guard let cookie = response.header("set-cookie"),
+            let value = cookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last
         else { throw BatteryError(message: "sign-in with the admin token gave \(response.status) and no session") }
         return String(value)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The hostile battery (TestSupport) against each mounted system's routes and page, on a real `mastery serve`.
 /// A new system adds its suite here by listing its routes.
@@ -16,7 +16,9 @@ struct HostileBatteryTests {
                     .init("POST", "/v1/progress/projects/1/start", parameterized: "/v1/progress/projects/{}/start"),
                     .init("POST", "/v1/progress/projects/1/skip", parameterized: "/v1/progress/projects/{}/skip"),
                     .init(
-                        "POST", "/v1/progress/projects/1/complete", body: #"{"story":"done","skills":["a"]}"#,
+                        "POST",
+                        "/v1/progress/projects/1/complete",
+                        body: #"{"story":"done","skills":["a"]}"#,
                         parameterized: "/v1/progress/projects/{}/complete"
                     ),
                     .init("GET", "/v1/progress"),
@@ -35,10 +37,17 @@ struct HostileBatteryTests {
             let policy = #"{"algorithm":"sliding_window_log","limit":10,"window":60}"#
             let battery = HostileBattery(
                 routes: [
-                    .init("PUT", "/v1/ratelimit/policies/battery", body: policy, parameterized: "/v1/ratelimit/policies/{}"),
+                    .init(
+                        "PUT",
+                        "/v1/ratelimit/policies/battery",
+                        body: policy,
+                        parameterized: "/v1/ratelimit/policies/{}"
+                    ),
                     .init("DELETE", "/v1/ratelimit/policies/demo", parameterized: "/v1/ratelimit/policies/{}"),
                     .init(
-                        "POST", "/v1/ratelimit/check", body: #"{"descriptors":[{"policy":"demo","key":"battery"}]}"#,
+                        "POST",
+                        "/v1/ratelimit/check",
+                        body: #"{"descriptors":[{"policy":"demo","key":"battery"}]}"#,
                         needsAdmin: false
                     ),
                     .init("GET", "/v1/ratelimit/policies/demo", parameterized: "/v1/ratelimit/policies/{}"),
@@ -48,19 +57,31 @@ struct HostileBatteryTests {
                 statePaths: ["/v1/ratelimit/policies"],
                 limits: [
                     .init(
-                        "a cost beyond 1,000,000,000", "POST", "/v1/ratelimit/check",
-                        body: #"{"descriptors":[{"policy":"demo","key":"battery","cost":1000000001}]}"#, expectedStatus: 400
+                        "a cost beyond 1,000,000,000",
+                        "POST",
+                        "/v1/ratelimit/check",
+                        body: #"{"descriptors":[{"policy":"demo","key":"battery","cost":1000000001}]}"#,
+                        expectedStatus: 400
                     ),
                     .init(
-                        "a key over 512 bytes", "POST", "/v1/ratelimit/check",
-                        body: #"{"descriptors":[{"policy":"demo","key":"\#(String(repeating: "k", count: 513))"}]}"#, expectedStatus: 400
+                        "a key over 512 bytes",
+                        "POST",
+                        "/v1/ratelimit/check",
+                        body: #"{"descriptors":[{"policy":"demo","key":"\#(String(repeating: "k", count: 513))"}]}"#,
+                        expectedStatus: 400
                     ),
                     .init(
-                        "a page of policies over 1,000", "GET", "/v1/ratelimit/policies?limit=1001", expectedStatus: 400
+                        "a page of policies over 1,000",
+                        "GET",
+                        "/v1/ratelimit/policies?limit=1001",
+                        expectedStatus: 400
                     ),
                     .init(
-                        "more than 16 descriptors in one check", "POST", "/v1/ratelimit/check",
-                        body: #"{"descriptors":[\#(Array(repeating: #"{"policy":"demo","key":"k"}"#, count: 17).joined(separator: ","))]}"#,
+                        "more than 16 descriptors in one check",
+                        "POST",
+                        "/v1/ratelimit/check",
+                        body:
+                            #"{"descriptors":[\#(Array(repeating: #"{"policy":"demo","key":"k"}"#, count: 17).joined(separator: ","))]}"#,
                         expectedStatus: 400
                     ),
                 ]
@@ -72,7 +93,10 @@ struct HostileBatteryTests {
 
     @Test(
         "markup, script and template payloads stored through each API show as text in a real browser",
-        .enabled(if: TestServers.shouldRun(tools: "chromium", "chromedriver"), "needs chromium and chromium-driver: run scripts/test")
+        .enabled(
+            if: TestServers.shouldRun(tools: "chromium", "chromedriver"),
+            "needs chromium and chromium-driver: run scripts/test"
+        )
     )
     func payloadsInBrowser() async throws {
         let file = try makeProgressFile()
@@ -89,18 +113,28 @@ struct HostileBatteryTests {
             let client = BatteryClient(port: server.port)
             let token = try server.adminToken()
             let story = HostileBattery.xssPayloads.joined(separator: " ")
-            let body = try String(decoding: JSONSerialization.data(withJSONObject: ["story": story, "force": true]), as: UTF8.self)
+            let body = try String(
+                decoding: JSONSerialization.data(withJSONObject: ["story": story, "force": true]),
+                as: UTF8.self
+            )
             let completed = try await client.send(
-                "POST", "/v1/progress/projects/1/complete",
+                "POST",
+                "/v1/progress/projects/1/complete",
                 headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json", "_body": body]
             )
             #expect(completed.status == 200, "\(completed.body)")
             for payload in HostileBattery.xssPayloads {
                 let check = try String(
-                    decoding: JSONSerialization.data(withJSONObject: ["descriptors": [["policy": "demo", "key": payload]]]),
+                    decoding: JSONSerialization.data(withJSONObject: [
+                        "descriptors": [["policy": "demo", "key": payload]]
+                    ]),
                     as: UTF8.self
                 )
-                let response = try await client.send("POST", "/v1/ratelimit/check", headers: ["Content-Type": "application/json", "_body": check])
+                let response = try await client.send(
+                    "POST",
+                    "/v1/ratelimit/check",
+                    headers: ["Content-Type": "application/json", "_body": check]
+                )
                 #expect(response.status == 200 || response.status == 429, "\(response.status) \(response.body)")
             }
             try await withWebDriver { browser in

@@ -1,8 +1,9 @@
 import Logging
-@testable import RateLimiting
 import Storage
 import TestSupport
 import Testing
+
+@testable import RateLimiting
 
 /// The demo policy's seeder retries while the store cannot answer, but not when the store refuses the policy.
 @Suite(.timeLimit(.minutes(1)))

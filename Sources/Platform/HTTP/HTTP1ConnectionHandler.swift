@@ -108,7 +108,10 @@ public final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChanne
         refusing = true
         var headers = HTTPHeaders([("connection", "close"), ("content-length", "0")])
         if allow { headers.add(name: "allow", value: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
+            promise: nil
+        )
         let loopBound = context.loopBound
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in loopBound.value.close(promise: nil) }
     }

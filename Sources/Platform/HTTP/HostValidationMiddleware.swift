@@ -1,5 +1,5 @@
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 import Logging
 
 /// Answers `421 Misdirected Request` to a request whose `Host` the server does not serve (``HostPolicy``), before

@@ -1,5 +1,6 @@
-import CoreFoundation  // struct stat's members are declared there on Linux
 import Foundation
+import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,13 +26,17 @@ public enum AdminTokenFile {
         if descriptor < 0 {
             let code = errno
             if code == ENOENT { return nil }
-            if code == ELOOP { throw Refusal(description: "\(path) is a symbolic link; the admin token must be a regular file") }
+            if code == ELOOP {
+                throw Refusal(description: "\(path) is a symbolic link; the admin token must be a regular file")
+            }
             throw Refusal(description: "cannot read \(path): \(String(cString: strerror(code)))")
         }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw Refusal(description: "cannot inspect \(path): \(String(cString: strerror(errno)))")
+        let status: Stat
+        do {
+            status = try Stat(FileDescriptor(rawValue: descriptor))
+        } catch {
+            throw Refusal(description: "cannot inspect \(path): \(error)")
         }
         try check(status, path: path)
         var bytes: [UInt8] = []
@@ -80,17 +85,17 @@ public enum AdminTokenFile {
         return true
     }
 
-    static func check(_ status: stat, path: String) throws {
-        guard status.st_mode & S_IFMT == S_IFREG else {
+    static func check(_ status: Stat, path: String) throws {
+        guard status.type == .regular else {
             throw Refusal(description: "\(path) is not a regular file; the admin token must be one")
         }
-        guard status.st_uid == geteuid() else {
+        guard status.userID.rawValue == geteuid() else {
             throw Refusal(
-                description: "\(path) is owned by user \(status.st_uid), not by this user (\(geteuid())); "
+                description: "\(path) is owned by user \(status.userID.rawValue), not by this user (\(geteuid())); "
                     + "refusing an admin token another user controls"
             )
         }
-        let mode = status.st_mode & 0o777
+        let mode = status.permissions.rawValue & 0o777
         guard mode & 0o077 == 0 else {
             throw Refusal(
                 description: "permissions \(String(mode, radix: 8)) for \(path) are too open: "

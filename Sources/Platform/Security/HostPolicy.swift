@@ -54,7 +54,9 @@ public struct HostPolicy: Sendable {
     public func allows(host authority: String?) -> Bool {
         guard let authority else { return true }
         guard let host = Self.host(ofAuthority: authority) else { return false }
-        if acceptsAnyHost || Self.isIPLiteral(host) || Self.isLocalhost(host) || exactHosts.contains(host) { return true }
+        if acceptsAnyHost || Self.isIPLiteral(host) || Self.isLocalhost(host) || exactHosts.contains(host) {
+            return true
+        }
         return suffixes.contains { host == $0.dropFirst() || host.hasSuffix($0) }
     }
 
@@ -128,7 +130,9 @@ public struct HostPolicy: Sendable {
     }
 
     static func port(ofAuthority authority: String) -> Int? {
-        let tail = authority.hasPrefix("[") ? authority.split(separator: "]", maxSplits: 1).dropFirst().first.map(String.init) ?? "" : authority
+        let tail =
+            authority.hasPrefix("[")
+            ? authority.split(separator: "]", maxSplits: 1).dropFirst().first.map(String.init) ?? "" : authority
         guard let colon = tail.lastIndex(of: ":") else { return nil }
         return Int(tail[tail.index(after: colon)...])
     }
@@ -160,7 +164,8 @@ public struct HostPolicy: Sendable {
         if bytes.first == UInt8(ascii: "[") {
             guard bytes.count > 2, bytes.last == UInt8(ascii: "]") else { return false }
             return bytes.dropFirst().dropLast().allSatisfy { byte in
-                (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
+                (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
                     || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
             }
         }
