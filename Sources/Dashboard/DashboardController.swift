@@ -39,7 +39,11 @@ public struct DashboardController: Sendable {
         }
         router.get("/dashboard/login") { request, context in
             guard let code = request.uri.queryParameters["code"] else {
-                return renderer.page(title: "Sign in", content: renderer.render("login", [String: String]()), request: request)
+                return renderer.page(
+                    title: "Sign in",
+                    content: renderer.render("login", [String: String]()),
+                    request: request
+                )
             }
             return redeem(code: String(code), request: request, context: context)
         }
@@ -90,36 +94,38 @@ public struct DashboardController: Sendable {
         }.first
         guard let token, credentials.verify(token: token) else {
             context.logger.notice("Dashboard sign-in refused")
-            var response = renderer.page(
-                title: "Sign in",
-                content: renderer.render("login", ["error": "That is not the admin token."]),
-                request: request
-            )
-            response.status = .unauthorized
-            return response
+            return refusal("That is not the admin token.", request: request)
         }
         context.logger.info("Dashboard signed in with the admin token")
-        var response = Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"])
-        response.setCookie(DashboardRenderer.sessionCookie(credentials.makeSession()))
-        return response
+        return signedIn()
     }
 
     /// Exchanges a one-time sign-in code for a session; a used, expired or unknown code shows the form again.
     func redeem(code: String, request: Request, context: MasteryRequestContext) -> Response {
         guard loginLinks.redeem(code) else {
             context.logger.notice("Dashboard sign-in link refused")
-            var response = renderer.page(
-                title: "Sign in",
-                content: renderer.render(
-                    "login",
-                    ["error": "That sign-in link was already used, has expired, or belongs to another server run."]
-                ),
+            return refusal(
+                "That sign-in link was already used, has expired, or belongs to another server run.",
                 request: request
             )
-            response.status = .unauthorized
-            return response
         }
         context.logger.info("Dashboard signed in with a one-time link")
+        return signedIn()
+    }
+
+    /// The sign-in form again, with why, as a 401.
+    func refusal(_ error: String, request: Request) -> Response {
+        var response = renderer.page(
+            title: "Sign in",
+            content: renderer.render("login", ["error": error]),
+            request: request
+        )
+        response.status = .unauthorized
+        return response
+    }
+
+    /// A new session cookie and the way home.
+    func signedIn() -> Response {
         var response = Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"])
         response.setCookie(DashboardRenderer.sessionCookie(credentials.makeSession()))
         return response
