@@ -8,7 +8,6 @@ import NIOCore
 public import Tracing
 public import Platform
 import ServiceLifecycle
-import Synchronization
 import UnixSignals
 import Redis
 import Storage
@@ -70,8 +69,12 @@ public struct MasteryServer: Sendable {
 
     /// Builds the application: storage, systems, routes, middleware, services. Nothing listens yet; migrations
     /// run when the application starts, before the listener opens.
+    /// - Parameters:
+    ///   - loginLinks: The one-time dashboard sign-in links the server redeems.
+    ///   - onServerRunning: Called once the listener is bound.
     /// - Throws: ``ConfigurationError`` or a storage error.
     public func makeApplication(
+        loginLinks: LoginLinks = LoginLinks(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> Assembly {
         let configuration = self.configuration
@@ -91,7 +94,6 @@ public struct MasteryServer: Sendable {
                 reason: refusal.description
             )
         }
-        let loginLinks = LoginLinks()
         let listeningPort = ListeningPort(configuration.port)
         let hostPolicy = HostPolicy(
             listenHost: configuration.host,
@@ -262,8 +264,8 @@ public struct MasteryServer: Sendable {
     /// The line `mastery serve` prints on standard output once it listens with a generated token: a one-time
     /// dashboard sign-in link (``LoginLinks``). With a configured token nothing is printed (sign in with the
     /// token), so no sign-in link ends up in collected output.
-    static func signInLine(configuration: MasteryConfiguration, credentials: AdminCredentials, links: LoginLinks, port: Int) -> String? {
-        guard !credentials.isConfigured else { return nil }
+    static func signInLine(configuration: MasteryConfiguration, links: LoginLinks, port: Int) -> String? {
+        guard configuration.adminToken == nil else { return nil }
         let host = configuration.host.contains(":") && !configuration.host.hasPrefix("[") ? "[\(configuration.host)]" : configuration.host
         return "Dashboard: http://\(host):\(port)\(links.issue()) (a one-time sign-in link)"
     }
@@ -272,14 +274,13 @@ public struct MasteryServer: Sendable {
     /// - Throws: A configuration, storage or listening error.
     public func run() async throws {
         let configuration = self.configuration
-        let links = Box<(AdminCredentials, LoginLinks)>()
-        let assembly = try await makeApplication { channel in
-            guard let (credentials, loginLinks) = links.value, let port = channel.localAddress?.port,
-                let line = Self.signInLine(configuration: configuration, credentials: credentials, links: loginLinks, port: port)
+        let links = LoginLinks()
+        let assembly = try await makeApplication(loginLinks: links) { channel in
+            guard let port = channel.localAddress?.port,
+                let line = Self.signInLine(configuration: configuration, links: links, port: port)
             else { return }
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
-        links.value = (assembly.credentials, assembly.loginLinks)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -295,15 +296,6 @@ public struct MasteryServer: Sendable {
         )
         try await group.run()
         logger.info("Server stopped")
-    }
-}
-
-/// A value set once after the application is built and read when it starts listening.
-private final class Box<Value: Sendable>: Sendable {
-    private let storage = Mutex<Value?>(nil)
-    var value: Value? {
-        get { storage.withLock { $0 } }
-        set { storage.withLock { $0 = newValue } }
     }
 }
 
