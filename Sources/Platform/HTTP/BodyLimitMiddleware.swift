@@ -69,16 +69,9 @@ extension Request {
     /// - Throws: ``ProblemDetails``: 415 for another content type, 413 for an oversized body.
     public func collectJSON(context: MasteryRequestContext) async throws -> Data {
         try requireJSONContentType()
-        let body = self.body
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: context.maxBodySize)
-        } catch is NIOTooManyBytesError {
-            throw ProblemDetails.bodyTooLarge(
-                "The body is larger than the limit of \(context.maxBodySize) bytes.",
-                headers: [.connection: "close"]
-            )
-        }
+        // Past the limit, collect throws NIOTooManyBytesError, which ProblemMiddleware answers with a 413 that
+        // closes the connection, for every handler that collects a body.
+        let buffer = try await body.collect(upTo: context.maxBodySize)
         return Data(buffer.readableBytesView)
     }
 }
