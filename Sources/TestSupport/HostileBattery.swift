@@ -376,18 +376,25 @@ public struct BatteryClient: Sendable {
         self.port = port
     }
 
+    /// A request head: the request line, `Host` (`127.0.0.1:port` unless given), `fields` sorted by name, and the
+    /// blank line that ends it.
+    func head(_ method: String, _ path: String, host: String? = nil, fields: [String: String]) -> String {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\n"
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) { text += "\(name): \(value)\r\n" }
+        return text + "\r\n"
+    }
+
     /// Sends a request; the header `_body` is the body, `Host` defaults to `127.0.0.1:port`.
     public func send(_ method: String, _ path: String, headers: [String: String]) async throws -> Response {
         var headers = headers
         let body = headers.removeValue(forKey: "_body") ?? ""
         let host = headers.removeValue(forKey: "Host") ?? "127.0.0.1:\(port)"
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+        headers["Connection"] = "close"
         if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
-            request += "Content-Length: \(body.utf8.count)\r\n"
+            headers["Content-Length"] = "\(body.utf8.count)"
         }
         let connection = try RawConnection(port: port)
-        connection.send(request + "\r\n" + body)
+        connection.send(head(method, path, host: host, fields: headers) + body)
         let parsed = ServeProcess.parse(await connection.readResponse(timeout: .seconds(30)))
         return Response(status: parsed.status, head: parsed.headers, body: parsed.body)
     }
@@ -402,11 +409,9 @@ public struct BatteryClient: Sendable {
     ) async throws
         -> (status: Int, closed: Bool)
     {
-        var request =
-            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\nContent-Length: \(length)\r\n"
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+        let fields = headers.merging(["Content-Type": "application/json", "Content-Length": "\(length)"]) { $1 }
         let connection = try RawConnection(port: port)
-        connection.send(request + "\r\n" + String(repeating: " ", count: 1000))
+        connection.send(head(method, path, fields: fields) + String(repeating: " ", count: 1000))
         let parsed = ServeProcess.parse(await connection.readResponse(timeout: .seconds(30)))
         return (parsed.status, await connection.waitForClose(timeout: .seconds(5)))
     }
@@ -414,11 +419,11 @@ public struct BatteryClient: Sendable {
     /// Sends a chunked body of `bytes` spaces (no declared length) and returns the status.
     public func sendChunked(_ method: String, _ path: String, bytes: Int, headers: [String: String]) async throws -> Int
     {
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
-        request += "Transfer-Encoding: chunked\r\nConnection: close\r\n"
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+        let fields = headers.merging(
+            ["Content-Type": "application/json", "Transfer-Encoding": "chunked", "Connection": "close"]
+        ) { $1 }
         let connection = try RawConnection(port: port)
-        connection.send(request + "\r\n")
+        connection.send(head(method, path, fields: fields))
         let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: 0x20, count: 0x10000) + Array("\r\n".utf8)
         var sent = 0
         // The server may answer and close before the end; a refused send just ends the loop.
