@@ -7,8 +7,8 @@ import Logging
 import MasteryServer
 import Platform
 import ProgressTracking
-import Synchronization
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -382,7 +382,7 @@ struct ProgressHTTPTests {
         let flags = ["adminToken": adminToken, "progressFile": path, "dataDir": folder, "port": "0"]
         let reader = try await ConfigurationSources.makeReader(commandLine: flags, environment: [:])
         let configuration = try MasteryConfiguration(reader: reader)
-        let logger = Logger(label: "test") { _ in CapturingLogHandler(logs: logs) }
+        let logger = logs.logger(level: .info)
         let server = MasteryServer(
             configuration: configuration,
             reader: reader,
@@ -390,30 +390,5 @@ struct ProgressHTTPTests {
             logger: logger
         )
         return try await server.makeApplication()
-    }
-}
-
-/// Log lines captured in memory: the message, then the metadata sorted by key.
-final class CapturedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
-    var entries: [String] { lines.withLock { $0 } }
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-}
-
-/// A log handler appending every entry to ``CapturedLogs``.
-struct CapturingLogHandler: LogHandler {
-    let logs: CapturedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        logs.append("\(event.message) " + fields.joined(separator: " "))
     }
 }

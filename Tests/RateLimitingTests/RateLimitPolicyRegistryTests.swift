@@ -29,7 +29,7 @@ struct RateLimitPolicyRegistryTests {
     )
     func twoInstances() async throws {
         let prefix = TestServers.uniqueKeyPrefix() + "rl"
-        let lines = LogLines()
+        let lines = CapturedLogs()
         try await RedisRateLimitTesting.withClient { clientA in
             try await RedisRateLimitTesting.withClient { clientB in
                 try await RedisRateLimitTesting.withSubscriber { subscriberA in
@@ -49,7 +49,7 @@ struct RateLimitPolicyRegistryTests {
                             client: clientB,
                             subscriber: subscriberB,
                             keyPrefix: prefix,
-                            logger: RedisRateLimitTesting.capturingLogger(lines)
+                            logger: lines.logger()
                         )
                         let b = RateLimitPolicyRegistry(
                             store: storeB,

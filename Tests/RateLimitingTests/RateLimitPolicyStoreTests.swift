@@ -73,11 +73,11 @@ struct RateLimitPolicyStoreTests {
     )
     func redisInvalidEntries() async throws {
         try await RedisRateLimitTesting.withClient { client in
-            let lines = LogLines()
+            let lines = CapturedLogs()
             let store = RedisRateLimitPolicyStore(
                 client: client,
                 keyPrefix: TestServers.uniqueKeyPrefix() + "rl",
-                logger: RedisRateLimitTesting.capturingLogger(lines)
+                logger: lines.logger()
             )
             try await store.put(try Self.samples()[0])
             try await client.hashSet(
@@ -103,10 +103,10 @@ struct RateLimitPolicyStoreTests {
     @Test("SQLite: put, replace, list, delete after the migration; invalid rows are logged and skipped")
     func sqlite() async throws {
         try await RedisRateLimitTesting.withPolicyDatabase { storage in
-            let lines = LogLines()
+            let lines = CapturedLogs()
             let store = SQLiteRateLimitPolicyStore(
                 storage: storage,
-                logger: RedisRateLimitTesting.capturingLogger(lines)
+                logger: lines.logger()
             )
             try await roundTrip(store)
             try await storage.pool.write { db in

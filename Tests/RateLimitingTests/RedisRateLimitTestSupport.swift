@@ -72,25 +72,6 @@ enum RedisRateLimitTesting {
             return try await body(subscriber)
         }
     }
-
-    /// A logger whose lines (JSON, one per entry) land in `lines`.
-    static func capturingLogger(_ lines: LogLines) -> Logger {
-        Logger(label: "ratelimit-tests") { label in
-            JSONLogHandler(label: label, level: .debug) { line in lines.append(line) }
-        }
-    }
-}
-
-/// Captured log lines.
-final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-
-    /// The lines containing every one of `fragments`.
-    func matching(_ fragments: String...) -> [String] {
-        lines.withLock { $0.filter { line in fragments.allSatisfy { line.contains($0) } } }
-    }
 }
 
 /// A redis-server of the test's own, on a free port: for tests that stop, freeze or kill it.
