@@ -19,6 +19,93 @@ let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+
+/// A system of the curriculum, as one folder: `Sources/<name>/` is its library (a product, so another package can
+/// `import` it without compiling any command-line or benchmark code), `Sources/<name>/CLI` its `mastery <slug>`
+/// commands (`<name>CLI`, on CLIKit), `Sources/<name>/Benchmark` its `mastery bench <slug>` (`<name>Benchmark`,
+/// on the Benchmarking harness), and `Tests/<name>Tests` every test of it.
+struct System {
+    var name: String
+    var products: [Product]
+    var targets: [Target]
+    /// The executable's dependency: the command tree, which names the system and its benchmark.
+    var commandLine: Target.Dependency { .target(name: name + "CLI") }
+}
+
+func system(
+    _ name: String,
+    dependencies: [Target.Dependency],
+    cli: [Target.Dependency] = [],
+    benchmark: [Target.Dependency] = [],
+    tests: [Target.Dependency] = [],
+    testResources: [Resource]? = nil
+) -> System {
+    System(
+        name: name,
+        products: [.library(name: name, targets: [name])],
+        targets: [
+            .target(
+                name: name,
+                dependencies: dependencies,
+                path: "Sources/\(name)",
+                exclude: ["CLI", "Benchmark", "README.md"],
+                swiftSettings: strictSettings
+            ),
+            .target(
+                name: name + "CLI",
+                dependencies: [.target(name: name), .target(name: name + "Benchmark"), "CLIKit", "Platform", argumentParser] + cli,
+                path: "Sources/\(name)/CLI",
+                swiftSettings: strictSettings
+            ),
+            .target(
+                name: name + "Benchmark",
+                dependencies: [.target(name: name), "Benchmarking", "Platform", argumentParser, logging] + benchmark,
+                path: "Sources/\(name)/Benchmark",
+                swiftSettings: strictSettings
+            ),
+            .testTarget(
+                name: name + "Tests",
+                dependencies: [.target(name: name), "TestSupport", "Platform", "MasteryServer", hummingbirdTesting] + tests,
+                resources: testResources,
+                swiftSettings: strictSettings
+            ),
+        ]
+    )
+}
+
+
+// MARK: The systems list: one line per system.
+let systems: [System] = [
+    system(
+        "ProgressTracking",
+        // The core (documents, the file store) uses Foundation only; HTTP/ mounts it in the server.
+        dependencies: ["Platform", "Dashboard", hummingbird, logging, nioPosix],
+        benchmark: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+        tests: ["ProgressTrackingBenchmark", "Benchmarking", logging],
+        testResources: [.copy("Fixtures")]
+    ),
+    system(
+        "RateLimiting",
+        // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
+        // policy store (Storage, GRDB), HTTP/ mounts it.
+        dependencies: [
+            "Platform", "Dashboard", "Redis", "Storage", "StorageSchema", hummingbird, httpTypes, logging, metrics, lifecycle,
+            nioCore,
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), grdb, crypto,
+        ],
+        cli: ["Redis", nioCore, .product(name: "NIOHTTP1", package: "swift-nio")],
+        benchmark: [
+            "Redis", hummingbird, httpTypes, httpClient, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ],
+        tests: ["RateLimitingBenchmark", "Benchmarking", "Redis", "Storage", logging, nioCore, nioPosix, hummingbird, httpTypes, httpClient, grdb, configuration]
+    ),
+]
 
 let package = Package(
     name: "Mastery",
@@ -27,14 +114,11 @@ let package = Package(
         .executable(name: "mastery", targets: ["mastery"]),
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "StorageSchema", targets: ["StorageSchema"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
-        .library(name: "Benchmarking", targets: ["Benchmarking"]),
-        .library(name: "MasteryServer", targets: ["MasteryServer"]),
         .library(name: "Redis", targets: ["Redis"]),
-        .library(name: "ProgressTracking", targets: ["ProgressTracking"]),
-        .library(name: "RateLimiting", targets: ["RateLimiting"]),
-        // Each system is a library product too, so another package can `import RateLimiting`.
-    ],
+        .library(name: "MasteryServer", targets: ["MasteryServer"]),
+    ] + systems.flatMap(\.products),
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
@@ -59,31 +143,53 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
-        // MARK: Foundations
+        // MARK: Foundations and kits
         .target(
             name: "Platform",
             dependencies: [
-                "Storage", "Redis", hummingbird, httpTypes, logging, metrics, lifecycle, configuration, tracing, nioCore, nioPosix,
+                "StorageSchema", hummingbird, httpTypes, logging, metrics, lifecycle, configuration, tracing, nioCore, nioPosix,
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                crypto,
             ],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "StorageSchema",
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "Storage",
             dependencies: [
-                logging, lifecycle,
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "StorageSchema", logging, lifecycle, postgresNIO, grdb, crypto,
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Redis",
+            dependencies: [
+                nioCore, nioPosix, logging, lifecycle, crypto,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                // The server's certificate is checked against the server name by us (strictly: NIOSSL also accepts
+                // any certificate whose IP SAN matches the peer's address): X509 reads its subjectAltName.
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            exclude: ["README.md", "Benchmark"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "RedisBenchmark",
+            dependencies: ["Redis", "Benchmarking", "Platform", argumentParser, logging, nioCore, nioPosix],
+            path: "Sources/Redis/Benchmark",
             swiftSettings: strictSettings
         ),
         .target(
@@ -93,10 +199,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "CLIKit",
+            dependencies: ["Platform", argumentParser, httpClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Benchmarking",
+            // The shared harness only: reports, peer comparison, wrk, latency probes, peer processes. It imports no
+            // system; each system's Benchmark/ target builds on it.
             dependencies: [
-                "Platform", "Redis", "ProgressTracking", "RateLimiting", hummingbird, httpTypes, logging, nioCore, nioPosix, httpClient,
-                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                "Platform", "Redis", argumentParser, hummingbird, httpTypes, logging, nioCore, nioPosix, httpClient,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             exclude: ["README.md"],
@@ -105,47 +219,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Platform", "Storage", logging, metrics, nioCore, nioPosix, httpClient,
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            exclude: ["README.md"],
-            swiftSettings: strictSettings
-        ),
-
-        // MARK: Systems (one library module each; add the module here and one line in MasteryServer)
-        .target(
-            name: "Redis",
-            dependencies: [
-                nioCore, nioPosix, logging, lifecycle,
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOTLS", package: "swift-nio"),
-                // The server's certificate is checked against the server name by us (strictly: NIOSSL also accepts
-                // any certificate whose IP SAN matches the peer's address): X509 reads its subjectAltName.
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-            ],
-            exclude: ["README.md"],
-            swiftSettings: strictSettings
-        ),
-
-        .target(
-            name: "ProgressTracking",
-            // The core (documents, the file store) uses Foundation only; HTTP/ mounts it in the server.
-            dependencies: ["Platform", "Dashboard", hummingbird, logging, nioPosix],
-            exclude: ["README.md"],
-            swiftSettings: strictSettings
-        ),
-
-        .target(
-            name: "RateLimiting",
-            // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
-            // policy store (Storage, GRDB), HTTP/ mounts it.
-            dependencies: [
-                "Platform", "Dashboard", "Redis", "Storage", hummingbird, httpTypes, logging, metrics, lifecycle, nioCore,
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Platform", "Storage", "MasteryServer", logging, metrics, nioCore, nioPosix, httpClient, httpTypes, postgresNIO,
+                hummingbirdTesting,
             ],
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -154,8 +229,9 @@ let package = Package(
         // MARK: Composition root and executable
         .target(
             name: "MasteryServer",
+            // Knows no system: the executable passes the systems list.
             dependencies: [
-                "Platform", "Storage", "Redis", "Dashboard", "ProgressTracking", "RateLimiting", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
+                "Platform", "Storage", "Redis", "Dashboard", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -164,33 +240,31 @@ let package = Package(
         .executableTarget(
             name: "mastery",
             dependencies: [
-                "MasteryServer", "Platform", "Benchmarking", "ProgressTracking", "RateLimiting", "Redis", logging, metrics, tracing,
-                configuration, httpClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+                "MasteryServer", "Platform", "CLIKit", "Benchmarking", "RedisBenchmark", logging, metrics, tracing,
+                configuration, argumentParser,
+            ] + systems.map(\.commandLine),
             swiftSettings: strictSettings
         ),
 
-        // MARK: Tests
+        // MARK: Tests of the foundations (each system's tests come with it, above)
         .testTarget(
             name: "PlatformTests",
             dependencies: [
                 "Platform", "Redis", "TestSupport", hummingbird, httpTypes, configuration, tracing, metrics, logging,
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                hummingbirdTesting,
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Storage", "TestSupport", postgresNIO],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "MasteryServerTests",
             dependencies: [
-                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "ProgressTracking", "RateLimiting", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "TestSupport", hummingbird, httpTypes, httpClient,
+                logging, configuration, postgresNIO, hummingbirdTesting,
             ],
             swiftSettings: strictSettings
         ),
@@ -202,23 +276,8 @@ let package = Package(
         .testTarget(
             name: "RedisTests",
             dependencies: [
-                "Redis", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix,
+                "Redis", "RedisBenchmark", "Benchmarking", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "ProgressTrackingTests",
-            dependencies: ["ProgressTracking", "TestSupport"],
-            resources: [.copy("Fixtures")],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RateLimitingTests",
-            dependencies: [
-                "RateLimiting", "Redis", "Storage", "TestSupport", "Platform", logging, nioCore, nioPosix, hummingbird, httpTypes,
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),
@@ -227,5 +286,5 @@ let package = Package(
             dependencies: ["Benchmarking", "Platform", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
-    ]
+    ] + systems.flatMap(\.targets)
 )
