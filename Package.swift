@@ -69,7 +69,7 @@ func system(
             ),
             .testTarget(
                 name: name + "Tests",
-                dependencies: [.target(name: name), "TestSupport", "Platform", "MasteryServer", hummingbirdTesting] + tests,
+                dependencies: [.target(name: name), "TestSupport", "Platform", "MasteryServer", hummingbirdTesting, nioCore] + tests,
                 resources: testResources,
                 swiftSettings: strictSettings
             ),
@@ -104,6 +104,7 @@ let systems: [System] = [
         ],
         tests: ["RateLimitingBenchmark", "Benchmarking", "Redis", "Storage", logging, nioCore, nioPosix, hummingbird, httpTypes, httpClient, grdb, configuration]
     ),
+    system("Tally", dependencies: ["Platform", "Storage", "StorageSchema", hummingbird, grdb], tests: ["Storage", logging, httpTypes]),
 ]
 
 let package = Package(

@@ -1,7 +1,7 @@
 public import AsyncHTTPClient
 public import Foundation
 import NIOCore
-public import NIOHTTP1
+@_exported public import enum NIOHTTP1.HTTPMethod
 
 /// Talks to a running `mastery serve` for a command: JSON in and out, the admin token on writes, and every
 /// answer other than 2xx turned into a ``CommandFailure`` with one exit-status scheme (``failure(status:problem:write:)``).

@@ -1,6 +1,7 @@
 import CLIKit
 import ProgressTrackingCLI
 import RateLimitingCLI
+import TallyCLI
 
 /// The systems of the `mastery` executable: what `mastery serve` mounts, the `mastery <slug>` command trees and
 /// the `mastery bench <slug>` benchmarks all come from this list. Adding a system is one line here (and its
@@ -8,4 +9,5 @@ import RateLimitingCLI
 let systems: [any SystemCommands.Type] = [
     ProgressTrackingCommands.self,
     RateLimitingCommands.self,
+    TallyCommands.self,
 ]
