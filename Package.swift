@@ -195,6 +195,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "Platform", hummingbird, httpTypes, nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "TestSupportTests",
             dependencies: ["TestSupport", "Platform"],
             swiftSettings: strictSettings
@@ -216,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "RateLimitingTests",
             dependencies: [
-                "RateLimiting", "Redis", "Storage", "TestSupport", "Platform", logging, nioCore, nioPosix, hummingbird, httpTypes,
+                "RateLimiting", "Dashboard", "Redis", "Storage", "TestSupport", "Platform", logging, nioCore, nioPosix, hummingbird, httpTypes,
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
