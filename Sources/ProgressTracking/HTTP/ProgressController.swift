@@ -14,26 +14,37 @@ public import Platform
 ///   accepts an optional JSON body `{"story", "repository", "skills", "force"}`. Refusals are problems: 400 for a
 ///   malformed number or argument, 404 for an unknown project, 409 for a status that does not allow the verb; the
 ///   file is then unchanged. Like every write, they need the admin token or a dashboard session.
-/// - `GET /progress`: the dashboard page, with its stylesheet and script at `GET /progress/page.css` and
-///   `GET /progress/page.js` (no inline script or style); `/systems/progress` redirects there.
+/// - `GET <pagePath>` (`/progress` as mounted today): the dashboard page, with its stylesheet and script beside it
+///   at `<pagePath>/page.css` and `<pagePath>/page.js` (no inline script or style); the catalogue's page path
+///   (`/systems/progress`) redirects there while the two differ.
 public struct ProgressController: Sendable {
     let store: ProgressFileStore
     let renderer: DashboardRenderer
     let mountedModules: Set<String>
     let today: @Sendable () -> CalendarDate
+    let pagePath: String
+
+    /// The path of the tracker's API (as the routes below spell it); the page's buttons post under it.
+    static let apiPath = "/v1/progress"
+
+    /// The progress page's templates, to register in the `DashboardRenderer` given to ``init(store:renderer:mountedModules:pagePath:today:)``.
+    public static var templates: [String: String] { ProgressPageTemplates.all }
 
     /// Creates the controller.
     /// - Parameters:
     ///   - store: The progress file.
     ///   - renderer: Renders the page inside the dashboard frame.
     ///   - mountedModules: The modules the server mounts (cards link to those systems).
+    ///   - pagePath: Where the page is mounted (its stylesheet and script are served beside it).
     ///   - today: The current day, from the caller's clock (verbs record it; the pace is measured at it).
     public init(
         store: ProgressFileStore,
         renderer: DashboardRenderer,
         mountedModules: Set<String>,
+        pagePath: String = "/progress",
         today: @escaping @Sendable () -> CalendarDate
     ) {
+        self.pagePath = pagePath
         self.store = store
         self.renderer = renderer
         self.mountedModules = mountedModules
@@ -68,24 +79,34 @@ public struct ProgressController: Sendable {
                 try await apply(verb, request: request, context: context)
             }
         }
-        router.get("/progress") { request, context in
+        router.get(RouterPath(pagePath)) { request, context in
             let document = try await blocking(context) { try store.read() }
             let page = ProgressPage(
                 report: try report(document, context: context),
                 text: document.text,
                 mountedModules: mountedModules,
-                today: today()
+                today: today(),
+                basePath: pagePath,
+                apiPath: Self.apiPath
             )
-            return renderer.page(title: "Progress", content: page.html, request: request)
+            return renderer.page(
+                title: "Progress",
+                template: ProgressPageTemplates.page,
+                context: page.context,
+                assets: page.assets,
+                request: request
+            )
         }
-        router.get(RouterPath(ProgressPageAssets.stylesheetPath)) { _, _ in
-            Self.asset(ProgressPageAssets.stylesheet, type: "text/css; charset=utf-8")
+        router.get(RouterPath(PageAssets.stylesheetPath(beside: pagePath))) { _, _ in
+            StaticAsset.stylesheet(ProgressPageAssets.stylesheet).response
         }
-        router.get(RouterPath(ProgressPageAssets.scriptPath)) { _, _ in
-            Self.asset(ProgressPageAssets.script, type: "text/javascript; charset=utf-8")
+        router.get(RouterPath(PageAssets.scriptPath(beside: pagePath))) { _, _ in
+            StaticAsset.script(ProgressPageAssets.script).response
         }
-        router.get(RouterPath(ProgressSystem.descriptor.pagePath)) { _, _ in
-            Response(status: .seeOther, headers: [.location: "/progress"])
+        if ProgressSystem.descriptor.pagePath != pagePath {
+            router.get(RouterPath(ProgressSystem.descriptor.pagePath)) { _, _ in
+                Response(status: .seeOther, headers: [.location: pagePath])
+            }
         }
     }
 
@@ -118,15 +139,6 @@ public struct ProgressController: Sendable {
             metadata: ["progress.verb": .string(verb.rawValue), "progress.project": .string(ProjectNumber.printable(text))]
         )
         return try Response.json(try report(document, context: context))
-    }
-
-    /// A static asset of the page (its stylesheet or script).
-    static func asset(_ text: String, type: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: type, .cacheControl: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(string: text))
-        )
     }
 
     /// The body of `complete` (empty means no options); the other verbs take none.

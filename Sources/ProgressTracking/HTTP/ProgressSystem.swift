@@ -45,8 +45,9 @@ public struct ProgressSystem: MasterySystem {
             ?? AdminCredentials.load(configured: server.adminToken, dataDirectory: server.dataDirectory)
         controller = ProgressController(
             store: ProgressFileStore(path: path),
-            renderer: try DashboardRenderer(credentials: credentials),
+            renderer: try DashboardRenderer(credentials: credentials, templates: ProgressController.templates),
             mountedModules: context.mountedModules,
+            pagePath: "/progress",  // the catalogue's `/systems/progress` redirects here
             today: { CalendarDate(Date(), timeZone: .current) }
         )
     }
