@@ -36,8 +36,7 @@ enum Assets {
         .status[data-glyph="done"]::before, .status[data-glyph="ok"]::before { width:.45em; height:.8em; margin:0 .2em 0 .25em; border:solid var(--ok); border-width:0 .2em .2em 0; transform:translateY(-.1em) rotate(45deg); }
         .status[data-glyph="skipped"]::before { background:var(--muted); clip-path:polygon(0 0, 50% 50%, 50% 0, 100% 50%, 50% 100%, 50% 50%, 0 100%); }
         .status[data-glyph="error"]::before { border-radius:50%; background:var(--bad); }
-        .check { display:inline-flex; align-items:baseline; gap:.4em; }
-        .check::before { border:2px solid var(--muted); border-radius:2px; transform:translateY(.1em); }
+        .check::before { border:2px solid var(--muted); border-radius:2px; margin-right:.4em; vertical-align:-.1em; }
         .check[data-checked="true"]::before { border-color:var(--ok); background:linear-gradient(var(--ok), var(--ok)) center / 50% 50% no-repeat; }
         """
 }
