@@ -127,7 +127,12 @@ public struct DashboardController: Sendable {
 
     /// The sign-in form again, with why, as a 401.
     func refusal(_ error: String, request: Request) -> Response {
-        var response = renderer.page(title: "Sign in", template: "login", context: LoginPage(error: error), request: request)
+        var response = renderer.page(
+            title: "Sign in",
+            template: "login",
+            context: LoginPage(error: error),
+            request: request
+        )
         response.status = .unauthorized
         return response
     }

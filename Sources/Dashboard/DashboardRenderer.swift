@@ -8,11 +8,12 @@ public import Platform
 /// A page is a template and a context. The template is the page's content (what goes in `<main>`); the renderer
 /// puts it in the frame, the `layout` template, through a wrapper that inherits it (`{{<layout}}{{$content}}` and
 /// the page's template as a partial). The context is a struct (read through its stored properties) or a
-/// `[String: Any]`; inside the page's template its names come first, then the frame's (`title`, `signedIn`). `{{name}}` HTML-escapes `&`, `<`, `>`, `"` and `'`, so a value is
-/// safe in element content and in a quoted attribute value; the kit never renders `{{{raw}}}` values and pages
-/// should not either (build a list of parts and let the template add the markup). Partials the kit offers:
-/// `{{>status}}` (a status glyph drawn by CSS: `status` is `todo`, `active`, `done`, `skipped`, `ok` or `error`,
-/// `statusLabel` its text).
+/// `[String: Any]`; inside the page's template its names come first, then the frame's (`title`, `signedIn`).
+///
+/// `{{name}}` HTML-escapes `&`, `<`, `>`, `"` and `'`, so a value is safe in element content and in a quoted
+/// attribute value; the kit never renders `{{{raw}}}` values and pages should not either (build a list of parts
+/// and let the template add the markup). Partials the kit offers: `{{>status}}` (a status glyph drawn by CSS:
+/// `statusGlyph` is `todo`, `active`, `done`, `skipped`, `ok` or `error`, `statusLabel` its text).
 public struct DashboardRenderer: Sendable {
     let library: MustacheLibrary
     let credentials: AdminCredentials
@@ -91,7 +92,9 @@ public struct DashboardRenderer: Sendable {
         return Response(
             status: .ok,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: render(template: Templates.framedName(template), context: frame)))
+            body: .init(
+                byteBuffer: ByteBuffer(string: render(template: Templates.framedName(template), context: frame))
+            )
         )
     }
 

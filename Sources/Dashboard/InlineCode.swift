@@ -1,5 +1,6 @@
 /// Text with `code` spans (Markdown's backticks) as parts a template renders, each one escaped: ``Part/code``
-/// parts go in `<code>`, the others as text. `{{#parts}}{{#code}}<code>{{text}}</code>{{/code}}{{^code}}{{text}}{{/code}}{{/parts}}`.
+/// parts go in `<code>`, the others as text:
+/// `{{#parts}}{{#code}}<code>{{text}}</code>{{/code}}{{^code}}{{text}}{{/code}}{{/parts}}`.
 public struct InlineCode: Sendable {
     /// A run of text, in a code span or not.
     public struct Part: Hashable, Sendable {

@@ -38,32 +38,46 @@ import Testing
     @Test("a value is escaped in text and in double- and single-quoted attributes, and never parsed as a template")
     func escapesEveryContext() throws {
         let kit = try renderer([
-            "test/contexts": #"<p class="text">{{value}}</p><a title="{{value}}" data-x='{{value}}' href="/x?q={{value}}">.</a>"#
+            "test/contexts":
+                #"<p class="text">{{value}}</p><a title="{{value}}" data-x='{{value}}' href="/x?q={{value}}">.</a>"#
         ])
         for value in Self.hostile {
             let html = kit.render(template: "test/contexts", context: ["value": value])
             let escaped = DashboardRenderer.escape(value)
             #expect(
-                html == #"<p class="text">\#(escaped)</p><a title="\#(escaped)" data-x='\#(escaped)' href="/x?q=\#(escaped)">.</a>"#,
+                html
+                    == #"<p class="text">\#(escaped)</p><a title="\#(escaped)" data-x='\#(escaped)' href="/x?q=\#(escaped)">.</a>"#,
                 "\(value)"
             )
             // Nothing of the value can end the element or either kind of attribute.
             for character in ["<", ">", "\"", "'"] where value.contains(character) {
                 #expect(!escaped.contains(character), "\(value)")
             }
-            #expect(escaped.replacingOccurrences(of: "&amp;", with: "").replacingOccurrences(of: "&lt;", with: "")
-                .replacingOccurrences(of: "&gt;", with: "").replacingOccurrences(of: "&quot;", with: "")
-                .replacingOccurrences(of: "&#39;", with: "").contains("&") == false)
+            #expect(
+                escaped.replacingOccurrences(of: "&amp;", with: "").replacingOccurrences(of: "&lt;", with: "")
+                    .replacingOccurrences(of: "&gt;", with: "").replacingOccurrences(of: "&quot;", with: "")
+                    .replacingOccurrences(of: "&#39;", with: "").contains("&") == false
+            )
         }
-        #expect(DashboardRenderer.escape(#"<a href='x'>"&"</a>"#) == "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;")
+        #expect(
+            DashboardRenderer.escape(#"<a href='x'>"&"</a>"#) == "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;"
+        )
     }
 
     @Test("struct contexts: properties by name, optionals and booleans as sections, arrays as lists, escaped")
     func structContexts() throws {
-        struct Row { var name: String; var note: String? }
-        struct Page { var rows: [Row]; var empty: [Row]; var flag: Bool }
+        struct Row {
+            var name: String
+            var note: String?
+        }
+        struct Page {
+            var rows: [Row]
+            var empty: [Row]
+            var flag: Bool
+        }
         let kit = try renderer([
-            "test/rows": "{{#rows}}<li data-name=\"{{name}}\">{{name}}{{#note}} ({{.}}){{/note}}</li>{{/rows}}{{^empty}}none{{/empty}}{{#flag}}!{{/flag}}"
+            "test/rows":
+                "{{#rows}}<li data-name=\"{{name}}\">{{name}}{{#note}} ({{.}}){{/note}}</li>{{/rows}}{{^empty}}none{{/empty}}{{#flag}}!{{/flag}}"
         ])
         let html = kit.render(
             template: "test/rows",
@@ -92,7 +106,8 @@ import Testing
         // The page's names first, the frame's after them.
         #expect(html.contains("<h1>&lt;script&gt;x&lt;/script&gt;</h1><p>A &quot;title&quot; &lt;b&gt;</p>"))
         let order = try [
-            #"<link rel="stylesheet" href="/dashboard/assets/mastery.css">"#, #"<link rel="stylesheet" href="/s/a.css">"#,
+            #"<link rel="stylesheet" href="/dashboard/assets/mastery.css">"#,
+            #"<link rel="stylesheet" href="/s/a.css">"#,
             #"<script src="/dashboard/assets/mastery.js" defer></script>"#, #"<script src="/s/a.js" defer></script>"#,
             "<main>", "<h1>",
         ].map { try #require(html.range(of: $0)?.lowerBound, "\($0)") }
@@ -104,10 +119,24 @@ import Testing
     func signedIn() async throws {
         let kit = try renderer()
         let session = credentials.makeSession()
-        let html = try await body(kit.page(title: "Sign in", template: "login", context: DashboardController.LoginPage(), request: request(cookie: session)))
+        let html = try await body(
+            kit.page(
+                title: "Sign in",
+                template: "login",
+                context: DashboardController.LoginPage(),
+                request: request(cookie: session)
+            )
+        )
         #expect(html.contains(#"<meta name="csrf-token" content="\#(credentials.csrfToken(for: session))">"#))
         #expect(!html.contains(#"id="sign-in""#))
-        let forged = try await body(kit.page(title: "Sign in", template: "login", context: DashboardController.LoginPage(), request: request(cookie: "forged")))
+        let forged = try await body(
+            kit.page(
+                title: "Sign in",
+                template: "login",
+                context: DashboardController.LoginPage(),
+                request: request(cookie: "forged")
+            )
+        )
         #expect(forged.contains(#"<meta name="csrf-token" content="">"#))
     }
 
@@ -146,7 +175,10 @@ import Testing
 
     @Test("page assets sit beside the page's path; served assets carry their types")
     func assets() {
-        #expect(PageAssets.beside("/systems/x") == PageAssets(stylesheets: ["/systems/x/page.css"], scripts: ["/systems/x/page.js"]))
+        #expect(
+            PageAssets.beside("/systems/x")
+                == PageAssets(stylesheets: ["/systems/x/page.css"], scripts: ["/systems/x/page.js"])
+        )
         #expect(PageAssets.beside("/systems/x/").stylesheets == ["/systems/x/page.css"])
         #expect(StaticAsset.stylesheet("a{}").response.headers[.contentType] == "text/css; charset=utf-8")
         #expect(StaticAsset.script("1").response.headers[.contentType] == "text/javascript; charset=utf-8")

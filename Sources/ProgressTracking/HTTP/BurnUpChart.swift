@@ -1,8 +1,8 @@
 import Foundation
 
-/// The burn-up chart of the progress page, as SVG drawn on the server from ``template``: completed projects over the twelve months
-/// from the Start Date (a step line) against the plan (Q1's projects by month 3, Q2's too by month 6, Q3's by 9,
-/// Q4's by 12, linear within each quarter), with a marker at today.
+/// The burn-up chart of the progress page, as SVG drawn on the server from ``template``: completed projects over
+/// the twelve months from the Start Date (a step line) against the plan (Q1's projects by month 3, Q2's too by
+/// month 6, Q3's by 9, Q4's by 12, linear within each quarter), with a marker at today.
 struct BurnUpChart: Sendable {
     /// The plan's cumulative targets at months 0, 3, 6, 9, 12.
     var planPoints: [(month: Double, projects: Double)]
@@ -137,7 +137,8 @@ struct BurnUpChart: Sendable {
             axisLabelY: Self.number(Self.height - 2),
             gridLines: gridLines,
             monthLabels: (0...12).map { Drawing.MonthLabel(x: Self.number(x(Double($0))), month: $0) },
-            planPoints: planPoints.map { "\(Self.number(x($0.month))),\(Self.number(y($0.projects)))" }.joined(separator: " "),
+            planPoints: planPoints.map { "\(Self.number(x($0.month))),\(Self.number(y($0.projects)))" }
+                .joined(separator: " "),
             actualPath: path,
             completionPoints: completions.enumerated().map { index, month in
                 Drawing.Point(cx: Self.number(x(month)), cy: Self.number(y(Double(index + 1))))

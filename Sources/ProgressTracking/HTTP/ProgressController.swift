@@ -27,7 +27,8 @@ public struct ProgressController: Sendable {
     /// The path of the tracker's API (as the routes below spell it); the page's buttons post under it.
     static let apiPath = "/v1/progress"
 
-    /// The progress page's templates, to register in the `DashboardRenderer` given to ``init(store:renderer:mountedModules:pagePath:today:)``.
+    /// The progress page's templates, to register in the `DashboardRenderer` given to
+    /// ``init(store:renderer:mountedModules:pagePath:today:)``.
     public static var templates: [String: String] { ProgressPageTemplates.all }
 
     /// Creates the controller.

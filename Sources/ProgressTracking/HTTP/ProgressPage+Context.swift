@@ -36,7 +36,8 @@ extension ProgressPage {
             ahead =
                 pace.projectsAhead == 0
                 ? "on pace"
-                : pace.projectsAhead > 0 ? "\(pace.projectsAhead) ahead of the plan" : "\(-pace.projectsAhead) behind the plan"
+                : pace.projectsAhead > 0
+                    ? "\(pace.projectsAhead) ahead of the plan" : "\(-pace.projectsAhead) behind the plan"
         }
     }
 

@@ -81,7 +81,11 @@ struct ProgressPage: Sendable {
         let system = SystemCatalog.all.first { $0.number == project.number.value }
             .flatMap { descriptor in
                 mountedModules.contains(descriptor.module)
-                    ? Card.System(module: descriptor.module, systemPagePath: descriptor.pagePath, systemAPIPath: descriptor.apiPath)
+                    ? Card.System(
+                        module: descriptor.module,
+                        systemPagePath: descriptor.pagePath,
+                        systemAPIPath: descriptor.apiPath
+                    )
                     : nil
             }
         let verbs: [ProgressController.Verb] =
@@ -101,7 +105,9 @@ struct ProgressPage: Sendable {
             lines: HTML.cell(notes),
             system: system,
             hasActions: !verbs.isEmpty,
-            actions: verbs.map { Card.Action(action: $0.rawValue, title: $0.rawValue.prefix(1).uppercased() + $0.rawValue.dropFirst()) }
+            actions: verbs.map {
+                Card.Action(action: $0.rawValue, title: $0.rawValue.prefix(1).uppercased() + $0.rawValue.dropFirst())
+            }
         )
     }
 

@@ -92,7 +92,9 @@ struct RateLimitPageContent: Sendable {
             hasPolicies: !rows.isEmpty,
             policyRows: rows,
             more: more,
-            limitedKeys: statistics.limitedKeys.map { Context.LimitedKey(policy: $0.policy, key: $0.key, keyDenied: $0.denied) },
+            limitedKeys: statistics.limitedKeys.map {
+                Context.LimitedKey(policy: $0.policy, key: $0.key, keyDenied: $0.denied)
+            },
             burstSize: burstSize
         )
     }
