@@ -34,7 +34,7 @@ public struct ProgressController: Sendable {
     /// Creates the controller.
     /// - Parameters:
     ///   - store: The progress file.
-    ///   - renderer: Renders the page inside the dashboard frame.
+    ///   - renderer: Renders the page inside the dashboard frame; it must hold ``templates``.
     ///   - mountedModules: The modules the server mounts (cards link to those systems).
     ///   - pagePath: Where the page is mounted (its stylesheet and script are served beside it).
     ///   - today: The current day, from the caller's clock (verbs record it; the pace is measured at it).
@@ -42,7 +42,7 @@ public struct ProgressController: Sendable {
         store: ProgressFileStore,
         renderer: DashboardRenderer,
         mountedModules: Set<String>,
-        pagePath: String = "/progress",
+        pagePath: String,
         today: @escaping @Sendable () -> CalendarDate
     ) {
         self.pagePath = pagePath

@@ -11,9 +11,10 @@ public import Platform
 /// then kept live by a small script on the dashboard kit's `Mastery` helper, served as a file beside the page with
 /// the style sheet (no inline script or style, so the page works under a strict `Content-Security-Policy`):
 ///
-/// - it polls `GET <apiPath>/stats` about once a second (backing off while it fails) and shows allowed and denied decisions per second
-///   (from the deltas of the cumulative counters) as numbers and as bars over the last minute, the totals, the
-///   per-policy counts, the most limited keys and whether the store is failing (decisions by fallback);
+/// - it polls `GET <apiPath>/stats` about once a second (backing off while it fails) and shows allowed and denied
+///   decisions per second (from the deltas of the cumulative counters) as numbers and as bars over the last minute,
+///   the totals, the per-policy counts, the most limited keys and whether the store is failing (decisions by
+///   fallback);
 /// - its "Fire burst" button sends ``burstSize`` requests, one after the other, to `GET <apiPath>/demo` and
 ///   lists each response as it arrives: its status, and its `RateLimit` and `Retry-After` headers.
 ///
