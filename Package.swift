@@ -102,7 +102,7 @@ let systems: [System] = [
             "Redis", hummingbird, httpTypes, httpClient, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ],
-        tests: ["RateLimitingBenchmark", "Benchmarking", "Redis", "Storage", logging, nioCore, nioPosix, hummingbird, httpTypes, httpClient, grdb, configuration]
+        tests: ["RateLimitingBenchmark", "Benchmarking", "Dashboard", "Redis", "Storage", logging, nioCore, nioPosix, hummingbird, httpTypes, httpClient, grdb, configuration]
     ),
     system("Tally", dependencies: ["Platform", "Storage", "StorageSchema", hummingbird, grdb], tests: ["Storage", logging, httpTypes]),
 ]
@@ -266,6 +266,11 @@ let package = Package(
                 "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "TestSupport", hummingbird, httpTypes, httpClient,
                 logging, configuration, postgresNIO, hummingbirdTesting,
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "Platform", hummingbird, httpTypes, nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

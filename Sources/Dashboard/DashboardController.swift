@@ -4,7 +4,7 @@ import Logging
 public import Platform
 
 /// The dashboard shell: `/` lists the 41 systems of the roadmap and which are mounted; `/dashboard/login` signs
-/// in with the admin token; `/static/*` serves the shared stylesheet and script.
+/// in with the admin token; `/dashboard/assets/*` serves the kit's stylesheet and script.
 public struct DashboardController: Sendable {
     let renderer: DashboardRenderer
     let credentials: AdminCredentials
@@ -32,55 +32,67 @@ public struct DashboardController: Sendable {
     /// The routes that change state without admin credentials (signing in).
     public static let publicWriteRoutes: Set<String> = ["/dashboard/login"]
 
-    /// Adds the routes.
+    /// Adds the routes: `/`, the sign-in page and form, and the kit's stylesheet and script
+    /// (``PageAssets/kitStylesheetPath``, ``PageAssets/kitScriptPath``; also at their former paths
+    /// `/static/dashboard.css` and `/static/dashboard.js`, for pages cached before the move).
     public func addRoutes(to router: Router<MasteryRequestContext>) {
         router.get("/") { request, _ in
-            renderer.page(title: "Systems", content: systemsTable(), request: request)
+            renderer.page(title: "Systems", template: "systems", context: systemsPage(), request: request)
         }
         router.get("/dashboard/login") { request, context in
             guard let code = request.uri.queryParameters["code"] else {
-                return renderer.page(
-                    title: "Sign in",
-                    content: renderer.render("login", [String: String]()),
-                    request: request
-                )
+                return renderer.page(title: "Sign in", template: "login", context: LoginPage(), request: request)
             }
             return redeem(code: String(code), request: request, context: context)
         }
         router.post("/dashboard/login") { request, context in
             try await signIn(request: request, context: context)
         }
-        router.get("/static/dashboard.css") { _, _ in
-            Self.asset(Assets.css, type: "text/css; charset=utf-8")
+        for path in [PageAssets.kitStylesheetPath, "/static/dashboard.css"] {
+            router.get(RouterPath(path)) { _, _ in StaticAsset.stylesheet(Assets.css).response }
         }
-        router.get("/static/dashboard.js") { _, _ in
-            Self.asset(Assets.javascript, type: "text/javascript; charset=utf-8")
+        for path in [PageAssets.kitScriptPath, "/static/dashboard.js"] {
+            router.get(RouterPath(path)) { _, _ in StaticAsset.script(Assets.javascript).response }
         }
     }
 
-    func systemsTable() -> String {
-        let rows: [[String: Any]] = SystemCatalog.all.map { system in
-            [
-                "paddedNumber": system.paddedNumber, "name": system.name, "module": system.module,
-                "summaryHTML": Self.inlineMarkdown(system.summary), "mounted": mounted.contains(system.module),
-                "pagePath": system.pagePath, "apiPath": system.apiPath,
-            ]
+    /// The context of the `systems` template.
+    struct SystemsPage {
+        struct Row {
+            var paddedNumber: String
+            var name: String
+            var module: String
+            var summary: [InlineCode.Part]
+            var mounted: Bool
+            var pagePath: String
+            var apiPath: String
         }
-        return renderer.render(
-            "systems",
-            ["systems": rows, "mountedCount": mounted.count, "total": SystemCatalog.all.count] as [String: Any]
+        var systems: [Row]
+        var mountedCount: Int
+        var total: Int
+    }
+
+    /// The context of the `login` template.
+    struct LoginPage {
+        var error: String?
+    }
+
+    func systemsPage() -> SystemsPage {
+        SystemsPage(
+            systems: SystemCatalog.all.map { system in
+                SystemsPage.Row(
+                    paddedNumber: system.paddedNumber,
+                    name: system.name,
+                    module: system.module,
+                    summary: InlineCode.parts(of: system.summary),
+                    mounted: mounted.contains(system.module),
+                    pagePath: system.pagePath,
+                    apiPath: system.apiPath
+                )
+            },
+            mountedCount: mounted.count,
+            total: SystemCatalog.all.count
         )
-    }
-
-    /// HTML-escapes `text` and turns `code` spans into `<code>` elements.
-    static func inlineMarkdown(_ text: String) -> String {
-        let escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        var html = ""
-        for (index, part) in escaped.split(separator: "`", omittingEmptySubsequences: false).enumerated() {
-            html += index.isMultiple(of: 2) ? String(part) : "<code>\(part)</code>"
-        }
-        return html
     }
 
     func signIn(request: Request, context: MasteryRequestContext) async throws -> Response {
@@ -117,7 +129,8 @@ public struct DashboardController: Sendable {
     func refusal(_ error: String, request: Request) -> Response {
         var response = renderer.page(
             title: "Sign in",
-            content: renderer.render("login", ["error": error]),
+            template: "login",
+            context: LoginPage(error: error),
             request: request
         )
         response.status = .unauthorized
@@ -129,13 +142,5 @@ public struct DashboardController: Sendable {
         var response = Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"])
         response.setCookie(DashboardRenderer.sessionCookie(credentials.makeSession()))
         return response
-    }
-
-    static func asset(_ text: String, type: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: type, .cacheControl: "public, max-age=300"],
-            body: .init(byteBuffer: ByteBuffer(string: text))
-        )
     }
 }

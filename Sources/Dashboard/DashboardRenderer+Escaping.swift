@@ -1,6 +1,7 @@
 extension DashboardRenderer {
     /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities: safe in element content and in quoted
-    /// attribute values. Every string a page did not write itself (keys, names, file contents) goes through it.
+    /// attribute values. It is the escaping the kit's templates apply to every `{{value}}`; pages render through
+    /// templates, so this is only for the rare text that is not.
     public static func escape(_ text: some StringProtocol) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)

@@ -232,7 +232,13 @@ struct ProgressHTTPTests {
                 #expect(html.contains("not built yet"))
                 #expect(html.contains(#"data-action="start" data-project="02""#))
                 #expect(html.contains(#"id="skills""#) && html.contains("CAP theorem"))
-                #expect(html.contains(#"id="milestones""#) && html.contains(#"<li class="milestone" data-checked="false">☐ Month 3: Can discuss"#))
+                #expect(html.contains(#"id="milestones""#) && html.contains(#"<li class="milestone check" data-checked="false">Month 3: Can discuss"#))
+                // Statuses and checkboxes are drawn by the kit's stylesheet beside their text: no emoji in the page.
+                #expect(html.contains(#"<span class="status" data-glyph="done">Completed</span>"#))
+                #expect(html.contains(#"<span class="status" data-glyph="todo">Not Started</span>"#))
+                for glyph in ["\u{2B1C}", "\u{1F7E1}", "\u{2705}", "\u{23ED}", "\u{2611}", "\u{2610}"] {
+                    #expect(!html.contains(glyph), "\(glyph.unicodeScalars.map(\.value))")
+                }
                 #expect(html.contains("Back-pressure matters"))
                 #expect(html.contains(#"<meta name="csrf-token""#))
             }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// The burn-up chart of the progress page, as SVG drawn on the server: completed projects over the twelve months
-/// from the Start Date (a step line) against the plan (Q1's projects by month 3, Q2's too by month 6, Q3's by 9,
-/// Q4's by 12, linear within each quarter), with a marker at today.
+/// The burn-up chart of the progress page, as SVG drawn on the server from ``template``: completed projects over
+/// the twelve months from the Start Date (a step line) against the plan (Q1's projects by month 3, Q2's too by
+/// month 6, Q3's by 9, Q4's by 12, linear within each quarter), with a marker at today.
 struct BurnUpChart: Sendable {
     /// The plan's cumulative targets at months 0, 3, 6, 9, 12.
     var planPoints: [(month: Double, projects: Double)]
@@ -51,58 +51,99 @@ struct BurnUpChart: Sendable {
         String(format: "%.1f", value)
     }
 
-    /// The `<svg>` element.
-    var svg: String {
-        var parts: [String] = []
+    /// The drawing's values for ``template``: every coordinate formatted once, here.
+    struct Drawing {
+        struct GridLine {
+            var y: String
+            var value: Int
+        }
+        struct MonthLabel {
+            var x: String
+            var month: Int
+        }
+        struct Point {
+            var cx: String
+            var cy: String
+        }
+        var width: Int
+        var height: Int
+        var completedCount: Int
+        var left: String
+        var right: String
+        var labelLeft: String
+        var top: String
+        var todayLabelY: String
+        var plotBottom: String
+        var monthLabelY: String
+        var axisLabelX: String
+        var axisLabelY: String
+        var gridLines: [GridLine]
+        var monthLabels: [MonthLabel]
+        var planPoints: String
+        var actualPath: String
+        var completionPoints: [Point]
+        var todayX: String
+    }
+
+    /// The chart as SVG, drawn on the server: the grid and axes, the plan (a dashed polyline), the completions (a
+    /// step line with a dot at each) and a marker at today. Rendered with ``drawing`` (the kit escapes each value).
+    static let template = """
+        <svg id="burnup" class="burnup" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{width}} {{height}}" \
+        role="img" aria-labelledby="burnup-title"><title id="burnup-title">Burn-up: {{completedCount}} \
+        projects completed against the plan</title>
+        {{#gridLines}}<line class="grid" x1="{{left}}" y1="{{y}}" x2="{{right}}" y2="{{y}}"/>\
+        <text class="axis" x="{{labelLeft}}" y="{{y}}" text-anchor="end" dy="4">{{value}}</text>
+        {{/gridLines}}
+        {{#monthLabels}}<text class="axis" x="{{x}}" y="{{monthLabelY}}" text-anchor="middle">{{month}}</text>
+        {{/monthLabels}}
+        <text class="axis" x="{{axisLabelX}}" y="{{axisLabelY}}" text-anchor="middle">months since the Start Date</text>
+        <polyline class="plan" points="{{planPoints}}"/>
+        <path class="actual" d="{{actualPath}}"/>
+        {{#completionPoints}}<circle class="completion" cx="{{cx}}" cy="{{cy}}" r="3"/>
+        {{/completionPoints}}
+        <line class="today" x1="{{todayX}}" y1="{{top}}" x2="{{todayX}}" y2="{{plotBottom}}"/>\
+        <text class="axis" x="{{todayX}}" y="{{todayLabelY}}" text-anchor="middle">today</text>
+        </svg>
+        """
+
+    /// The values the template draws.
+    var drawing: Drawing {
         let plotBottom = Self.height - Self.bottom
-        parts.append(
-            """
-            <svg id="burnup" class="burnup" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" \
-            role="img" aria-labelledby="burnup-title"><title id="burnup-title">Burn-up: \(completions.count) \
-            projects completed against the plan</title>
-            """
-        )
-        // Grid and axes.
         let step = maximum > 20 ? 5.0 : (maximum > 10 ? 2.0 : 1.0)
+        var gridLines: [Drawing.GridLine] = []
         var tick = 0.0
         while tick <= maximum + 0.001 {
-            let yy = Self.number(y(tick))
-            parts.append(
-                #"<line class="grid" x1="\#(Self.number(Self.left))" y1="\#(yy)" x2="\#(Self.number(Self.width - Self.right))" y2="\#(yy)"/>"#
-                    + #"<text class="axis" x="\#(Self.number(Self.left - 6))" y="\#(yy)" text-anchor="end" dy="4">\#(Int(tick))</text>"#
-            )
+            gridLines.append(Drawing.GridLine(y: Self.number(y(tick)), value: Int(tick)))
             tick += step
         }
-        for month in 0...12 {
-            let xx = Self.number(x(Double(month)))
-            parts.append(
-                #"<text class="axis" x="\#(xx)" y="\#(Self.number(plotBottom + 16))" text-anchor="middle">\#(month)</text>"#
-            )
-        }
-        parts.append(
-            #"<text class="axis" x="\#(Self.number(x(6)))" y="\#(Self.number(Self.height - 2))" text-anchor="middle">months since the Start Date</text>"#
-        )
-        // The plan.
-        let plan = planPoints.map { "\(Self.number(x($0.month))),\(Self.number(y($0.projects)))" }.joined(separator: " ")
-        parts.append(#"<polyline class="plan" points="\#(plan)"/>"#)
         // Completions: a step up at each one, then flat to today.
         var path = "M\(Self.number(x(0))),\(Self.number(y(0)))"
         for (index, month) in completions.enumerated() {
             path += " H\(Self.number(x(month))) V\(Self.number(y(Double(index + 1))))"
         }
         path += " H\(Self.number(x(max(todayMonth, completions.last ?? 0))))"
-        parts.append(#"<path class="actual" d="\#(path)"/>"#)
-        for (index, month) in completions.enumerated() {
-            parts.append(
-                #"<circle class="completion" cx="\#(Self.number(x(month)))" cy="\#(Self.number(y(Double(index + 1))))" r="3"/>"#
-            )
-        }
-        let today = Self.number(x(todayMonth))
-        parts.append(
-            #"<line class="today" x1="\#(today)" y1="\#(Self.number(Self.top))" x2="\#(today)" y2="\#(Self.number(plotBottom))"/>"#
-                + #"<text class="axis" x="\#(today)" y="\#(Self.number(Self.top - 4))" text-anchor="middle">today</text>"#
+        return Drawing(
+            width: Int(Self.width),
+            height: Int(Self.height),
+            completedCount: completions.count,
+            left: Self.number(Self.left),
+            right: Self.number(Self.width - Self.right),
+            labelLeft: Self.number(Self.left - 6),
+            top: Self.number(Self.top),
+            todayLabelY: Self.number(Self.top - 4),
+            plotBottom: Self.number(plotBottom),
+            monthLabelY: Self.number(plotBottom + 16),
+            axisLabelX: Self.number(x(6)),
+            axisLabelY: Self.number(Self.height - 2),
+            gridLines: gridLines,
+            monthLabels: (0...12).map { Drawing.MonthLabel(x: Self.number(x(Double($0))), month: $0) },
+            planPoints: planPoints.map { "\(Self.number(x($0.month))),\(Self.number(y($0.projects)))" }
+                .joined(separator: " "),
+            actualPath: path,
+            completionPoints: completions.enumerated().map { index, month in
+                Drawing.Point(cx: Self.number(x(month)), cy: Self.number(y(Double(index + 1))))
+            },
+            todayX: Self.number(x(todayMonth))
         )
-        parts.append("</svg>")
-        return parts.joined(separator: "\n")
     }
 }

@@ -22,10 +22,14 @@ public struct ProgressController: Sendable {
     let mountedModules: Set<String>
     let today: @Sendable () -> CalendarDate
 
+    /// The progress page's templates, to register in the `DashboardRenderer` given to
+    /// ``init(store:renderer:mountedModules:today:)``.
+    public static var templates: [String: String] { ProgressPageTemplates.all }
+
     /// Creates the controller.
     /// - Parameters:
     ///   - store: The progress file.
-    ///   - renderer: Renders the page inside the dashboard frame.
+    ///   - renderer: Renders the page inside the dashboard frame; it must hold ``templates``.
     ///   - mountedModules: The modules the server mounts (cards link to those systems).
     ///   - today: The current day, from the caller's clock (verbs record it; the pace is measured at it).
     public init(
@@ -75,15 +79,23 @@ public struct ProgressController: Sendable {
                 report: try report(document, context: context),
                 text: document.text,
                 mountedModules: mountedModules,
-                today: today()
+                today: today(),
+                basePath: routes.pagePath,
+                apiPath: routes.apiPath
             )
-            return renderer.page(title: "Progress", content: page.html, request: request)
+            return renderer.page(
+                title: "Progress",
+                template: ProgressPageTemplates.page,
+                context: page.context,
+                assets: page.assets,
+                request: request
+            )
         }
         routes.page.get("page.css") { _, _ in
-            Self.asset(ProgressPageAssets.stylesheet, type: "text/css; charset=utf-8")
+            StaticAsset.stylesheet(ProgressPageAssets.stylesheet).response
         }
         routes.page.get("page.js") { _, _ in
-            Self.asset(ProgressPageAssets.script, type: "text/javascript; charset=utf-8")
+            StaticAsset.script(ProgressPageAssets.script).response
         }
         routes.redirect(from: "/progress")
     }
@@ -117,15 +129,6 @@ public struct ProgressController: Sendable {
             metadata: ["progress.verb": .string(verb.rawValue), "progress.project": .string(ProjectNumber.printable(text))]
         )
         return try Response.json(try report(document, context: context))
-    }
-
-    /// A static asset of the page (its stylesheet or script).
-    static func asset(_ text: String, type: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: type, .cacheControl: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(string: text))
-        )
     }
 
     /// The body of `complete` (empty means no options); the other verbs take none.

@@ -1,12 +1,8 @@
-/// The `/systems/progress` page's stylesheet and script, served by ``ProgressController`` at ``stylesheetPath`` and
-/// ``scriptPath`` so the page needs no inline `<style>`, `style="…"`, `<script>` or event handler (the server's
-/// Content-Security-Policy allows scripts and styles from `'self'` only).
+/// The progress page's own stylesheet and script, served by ``ProgressController`` beside the page
+/// (`<page>/page.css`, `<page>/page.js`) so the page needs no inline `<style>`, `style="…"`, `<script>` or event
+/// handler (the server's Content-Security-Policy allows scripts and styles from `'self'` only). What every page
+/// shares (the frame, pills, status glyphs, `Mastery.send`) is the dashboard kit's.
 enum ProgressPageAssets {
-    /// Where the stylesheet is served.
-    static let stylesheetPath = "/systems/progress/page.css"
-    /// Where the script is served.
-    static let scriptPath = "/systems/progress/page.js"
-
     /// The page's styles. A bar's fill width follows its `data-percent` (0–100, an integer the page computes), one
     /// rule per value, so no inline style is needed.
     static let stylesheet = """
@@ -29,26 +25,28 @@ enum ProgressPageAssets {
         .legend .key.plan { border-top: 3px dashed var(--muted); }
         .skills { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: .5rem 1rem; }
         .skills h3 { font-size: 1rem; margin: .5rem 0 .2rem; } .skills ul, #milestones ul { list-style: none; padding: 0; margin: 0; }
-        li[data-checked="true"] { color: var(--ok); } .muted { color: var(--muted); }
+        li[data-checked="true"] { color: var(--ok); } .card .status { font-size: .85rem; }
 
         """
         + (0...100).map { #".bar[data-percent="\#($0)"] > span { width: \#($0)%; }"# }.joined(separator: "\n") + "\n"
 
-    /// The buttons post through the dashboard's `Mastery.send` (session cookie + CSRF token); a refusal shows the
-    /// server's problem in `#progress-message`, a success reloads the page.
+    /// The buttons post through the kit's `Mastery.send` (session cookie + CSRF token) under the API path the page
+    /// names in `#progress[data-api]`; a refusal shows the server's problem in `#progress-message`, a success
+    /// reloads the page.
     static let script = """
         "use strict";
         document.addEventListener("click", async (event) => {
           const button = event.target.closest("button[data-action]");
           if (!button) return;
+          const api = document.getElementById("progress").dataset.api;
           const message = document.getElementById("progress-message");
           message.hidden = true;
           button.disabled = true;
           try {
-            await Mastery.send("POST", "/v1/progress/projects/" + encodeURIComponent(button.dataset.project) + "/" + button.dataset.action);
+            await Mastery.send("POST", api + "/projects/" + encodeURIComponent(button.dataset.project) + "/" + button.dataset.action);
             location.reload();
           } catch (problem) {
-            message.textContent = problem && problem.detail ? problem.title + ": " + problem.detail : String(problem);
+            message.textContent = Mastery.problemText(problem);
             message.hidden = false;
             button.disabled = false;
           }

@@ -56,7 +56,7 @@ public struct ProgressSystem: MasterySystem {
             ?? AdminCredentials.load(configured: server.adminToken, dataDirectory: server.dataDirectory)
         controller = ProgressController(
             store: ProgressFileStore(path: path),
-            renderer: try DashboardRenderer(credentials: credentials),
+            renderer: try DashboardRenderer(credentials: credentials, templates: ProgressController.templates),
             mountedModules: context.mountedModules,
             today: { CalendarDate(Date(), timeZone: .current) }
         )

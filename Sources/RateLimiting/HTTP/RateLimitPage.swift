@@ -3,16 +3,19 @@ public import Hummingbird
 public import Logging
 public import Platform
 
-/// The rate limiter's dashboard page, `GET /systems/ratelimit`, inside the dashboard frame.
+/// The rate limiter's dashboard page, `GET <basePath>` (`/systems/ratelimit` as mounted today), inside the
+/// dashboard frame.
 ///
-/// The page is rendered on the server from the limiter's statistics and the policies (every key and name
-/// HTML-escaped: keys are whatever clients send), then kept live by a small script, served as a file with the
-/// style sheet (no inline script or style, so the page works under a strict `Content-Security-Policy`):
+/// The page is rendered on the server from a Mustache template (``RateLimitPageTemplates``) with the limiter's
+/// statistics and the policies (every key and name HTML-escaped by the template: keys are whatever clients send),
+/// then kept live by a small script on the dashboard kit's `Mastery` helper, served as a file beside the page with
+/// the style sheet (no inline script or style, so the page works under a strict `Content-Security-Policy`):
 ///
-/// - it polls `GET /v1/ratelimit/stats` about once a second and shows allowed and denied decisions per second
-///   (from the deltas of the cumulative counters) as numbers and as bars over the last minute, the totals, the
-///   per-policy counts, the most limited keys and whether the store is failing (decisions by fallback);
-/// - its "Fire burst" button sends ``burstSize`` requests, one after the other, to `GET /v1/ratelimit/demo` and
+/// - it polls `GET <apiPath>/stats` about once a second (backing off while it fails) and shows allowed and denied
+///   decisions per second (from the deltas of the cumulative counters) as numbers and as bars over the last minute,
+///   the totals, the per-policy counts, the most limited keys and whether the store is failing (decisions by
+///   fallback);
+/// - its "Fire burst" button sends ``burstSize`` requests, one after the other, to `GET <apiPath>/demo` and
 ///   lists each response as it arrives: its status, and its `RateLimit` and `Retry-After` headers.
 ///
 /// `RateLimitSystem` mounts it with ``addRoutes(to:)``.
@@ -20,12 +23,13 @@ public struct RateLimitPage: Sendable {
     /// Where the policies come from when the page is rendered (the policy registry).
     public typealias PolicySource = @Sendable () async throws -> [RateLimitPolicy]
 
-    /// The page's path.
-    public static let path = "/systems/ratelimit"
-    /// The statistics the script polls.
-    public static let statisticsPath = "/v1/ratelimit/stats"
-    /// The rate-limited route the burst button fires at.
-    public static let demoPath = "/v1/ratelimit/demo"
+    /// The page's template, to register in the `DashboardRenderer` given to the page.
+    public static var templates: [String: String] { RateLimitPageTemplates.all }
+
+    /// The page's path; its stylesheet and script are served beside it (`<basePath>/page.css`, `…/page.js`).
+    public let basePath: String
+    /// The path of the limiter's API: the script polls `<apiPath>/stats` and fires at `<apiPath>/demo`.
+    public let apiPath: String
 
     let renderer: DashboardRenderer
     let limiter: RateLimiter
@@ -35,7 +39,9 @@ public struct RateLimitPage: Sendable {
 
     /// Creates the page.
     /// - Parameters:
-    ///   - renderer: Renders the page inside the dashboard frame.
+    ///   - renderer: Renders the page inside the dashboard frame; it must hold ``templates``.
+    ///   - basePath: Where the page is mounted (`/systems/ratelimit`).
+    ///   - apiPath: Where the limiter's API is mounted (`/v1/ratelimit`).
     ///   - limiter: The limiter whose statistics and fallback state the page shows.
     ///   - storeName: The store's name as `GET /v1/ratelimit/stats` reports it (`memory`, `redis`).
     ///   - burstSize: How many requests the "Fire burst" button sends (1 to 200; 20 by default).
@@ -43,39 +49,34 @@ public struct RateLimitPage: Sendable {
     ///     the error in place of the table.
     public init(
         renderer: DashboardRenderer,
+        basePath: String,
+        apiPath: String,
         limiter: RateLimiter,
         storeName: String,
         burstSize: Int = 20,
         policies: @escaping PolicySource
     ) {
         self.renderer = renderer
+        self.basePath = basePath
+        self.apiPath = apiPath
         self.limiter = limiter
         self.storeName = storeName
         self.burstSize = min(max(burstSize, 1), 200)
         self.policies = policies
     }
 
-    /// Adds `GET /systems/ratelimit` and its assets, `GET /systems/ratelimit/page.css` and
-    /// `GET /systems/ratelimit/page.js` (the page holds no inline script or style, for the server's CSP).
+    /// Adds the page (`GET /systems/ratelimit`, the group it is given) and its assets beside it, `page.css` and
+    /// `page.js` (the page holds no inline script or style, for the server's CSP).
     public func addRoutes(to routes: SystemRoutes) {
         routes.page.get { request, context in
             await response(for: request, logger: context.logger)
         }
         routes.page.get("page.css") { _, _ in
-            Self.asset(RateLimitPageAssets.style, contentType: "text/css; charset=utf-8")
+            StaticAsset.stylesheet(RateLimitPageAssets.style).response
         }
         routes.page.get("page.js") { _, _ in
-            Self.asset(RateLimitPageAssets.script, contentType: "text/javascript; charset=utf-8")
+            StaticAsset.script(RateLimitPageAssets.script).response
         }
-    }
-
-    /// A static asset; revalidated on every load (`no-cache`), so a new server version is picked up at once.
-    static func asset(_ text: String, contentType: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: contentType, .cacheControl: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(string: text))
-        )
     }
 
     /// The page for `request` (a dashboard session is issued on a loopback server without an admin token, as on
@@ -93,8 +94,16 @@ public struct RateLimitPage: Sendable {
             statistics: limiter.statistics.snapshot(top: RateLimitPageContent.limitedKeyCount),
             usingFallback: limiter.isUsingFallback,
             storeName: storeName,
-            burstSize: burstSize
+            burstSize: burstSize,
+            basePath: basePath,
+            apiPath: apiPath
         )
-        return renderer.page(title: "Rate limiter", content: content.html, request: request)
+        return renderer.page(
+            title: "Rate limiter",
+            template: RateLimitPageTemplates.page,
+            context: content.context,
+            assets: content.assets,
+            request: request
+        )
     }
 }

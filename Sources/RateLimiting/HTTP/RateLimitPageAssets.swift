@@ -1,30 +1,20 @@
-/// The `/systems/ratelimit` page's style and script, served as files (``stylePath``, ``scriptPath``) so the page
-/// works under the server's `Content-Security-Policy` (`script-src 'self'; style-src 'self'`): the page holds no
-/// inline `<script>`, `<style>`, `style="…"` attribute or event handler. The script reads what it needs from the
-/// page's `data-*` attributes, and sets any dynamic size through the DOM (which the policy allows).
+/// The rate limiter page's own style and script, served as files beside the page (`<page>/page.css`,
+/// `<page>/page.js`) so the page works under the server's `Content-Security-Policy` (`script-src 'self'; style-src
+/// 'self'`): the page holds no inline `<script>`, `<style>`, `style="…"` attribute or event handler. The script
+/// reads what it needs from the page's `data-*` attributes (the API's paths included), polls through the dashboard
+/// kit's `Mastery.poll` and `Mastery.get`, and sets any dynamic size through the DOM (which the policy allows).
 ///
 /// The script writes only with `textContent` and DOM nodes, never HTML strings, so keys from `/stats` cannot
 /// inject markup. It marks its progress in `data-*` attributes (`#ratelimit[data-updates]`, `#rl-burst[data-state]`,
 /// `li[data-status]`) for people inspecting the page and for the browser test.
 enum RateLimitPageAssets {
-    /// Where the page's style sheet is served.
-    static let stylePath = "/systems/ratelimit/page.css"
-    /// Where the page's script is served.
-    static let scriptPath = "/systems/ratelimit/page.js"
-
-    /// The tags that load both, at the end of the page (the script is deferred, so it runs once the page is parsed).
-    static let tags = """
-        <link rel="stylesheet" href="\(stylePath)">
-        <script src="\(scriptPath)" defer></script>
-        """
-
     /// The style sheet (`text/css`).
     static let style = """
         #ratelimit .rl-rates { font-size: 1.1rem; display: flex; gap: 1.5rem; margin: .25rem 0; }
         #ratelimit .rl-rate.allowed strong { color: var(--ok); } #ratelimit .rl-rate.denied strong { color: var(--bad); }
         #ratelimit svg.rl-sparkline { width: 100%; max-width: 720px; height: 90px; background: #fff; border: 1px solid var(--line); }
         #ratelimit svg.rl-sparkline rect.allowed { fill: var(--ok); } #ratelimit svg.rl-sparkline rect.denied { fill: var(--bad); }
-        #ratelimit .counts, #ratelimit .muted { color: var(--muted); }
+        #ratelimit .counts { color: var(--muted); }
         #ratelimit td.num { text-align: right; } #ratelimit td.rl-key { font-family: ui-monospace, monospace; word-break: break-all; }
         #ratelimit .pill[data-fallback="true"] { background: #fee4e2; color: var(--bad); }
         #ratelimit ol.rl-burst-results { columns: 2; max-width: 960px; font-size: .85rem; padding-left: 2rem; }
@@ -35,8 +25,9 @@ enum RateLimitPageAssets {
         #ratelimit ol.rl-burst-results code { margin-left: .4rem; white-space: nowrap; }
         """
 
-    /// Polls the statistics once a second (the next poll starts a second after the previous one ends, so a slow
-    /// server is never asked twice at once) and runs the burst.
+    /// Polls the statistics once a second with the kit's `Mastery.poll` (the next poll starts a second after the
+    /// previous one ends, so a slow server is never asked twice at once; failures back off; `#rl-live-state` carries
+    /// the `data-state`) and runs the burst.
     static let script = """
         (() => {
           "use strict";
@@ -125,18 +116,6 @@ enum RateLimitPageAssets {
             setText("rl-live-state", "live: updated " + new Date().toLocaleTimeString());
           }
 
-          async function poll() {
-            try {
-              const response = await fetch(root.dataset.stats, { cache: "no-store" });
-              if (!response.ok) throw new Error("HTTP " + response.status);
-              show(await response.json());
-            } catch (error) {
-              setText("rl-live-state", "live: statistics unavailable (" + error.message + ")");
-            } finally {
-              setTimeout(poll, 1000);
-            }
-          }
-
           async function burst(button) {
             const count = Number(button.dataset.count) || 20;
             const section = byId("rl-burst"), list = byId("rl-burst-results");
@@ -176,7 +155,14 @@ enum RateLimitPageAssets {
           }
 
           byId("rl-fire-burst").addEventListener("click", (event) => burst(event.currentTarget));
-          poll();
+          Mastery.poll(async () => {
+            try {
+              show(await Mastery.get(root.dataset.stats));
+            } catch (problem) {
+              setText("rl-live-state", "live: statistics unavailable (" + Mastery.problemText(problem) + ")");
+              throw problem;
+            }
+          }, { interval: 1000, maxInterval: 15000, element: byId("rl-live-state") });
         })();
         """
 }

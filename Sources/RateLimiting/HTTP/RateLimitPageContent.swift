@@ -1,8 +1,9 @@
 import Dashboard
 
-/// The HTML of the `/systems/ratelimit` page (the frame is added by `DashboardRenderer`): a pure function of the
-/// policies and a statistics snapshot, so it is tested without a server. Every name, key and error text is
-/// escaped; the ids and `data-*` attributes are what the page's script (and the browser test) find.
+/// The `/systems/ratelimit` page's content (the frame is added by `DashboardRenderer`): ``context``, a pure function
+/// of the policies and a statistics snapshot, rendered with ``RateLimitPageTemplates/page``, so it is tested
+/// without a server. The template escapes every name, key and error text; the ids and `data-*` attributes are what
+/// the page's script (and the browser test) find.
 struct RateLimitPageContent: Sendable {
     /// How many of the most limited keys the page lists.
     static let limitedKeyCount = 10
@@ -14,122 +15,100 @@ struct RateLimitPageContent: Sendable {
     var usingFallback: Bool
     var storeName: String
     var burstSize: Int
+    /// The page's path (its stylesheet and script are served beside it).
+    var basePath: String
+    /// The path of the limiter's API (`/v1/ratelimit`): the statistics, the demo route and the policies are under it.
+    var apiPath: String
 
-    var html: String {
-        [header, decisions, policyTable, limitedKeys, burst, RateLimitPageAssets.tags]
-            .joined(separator: "\n")
+    /// The page's own stylesheet and script, linked by the frame.
+    var assets: PageAssets { .beside(basePath) }
+
+    /// The page's HTML without the frame.
+    func html(renderer: DashboardRenderer) -> String {
+        renderer.render(template: RateLimitPageTemplates.page, context: context)
     }
 
-    static func escape(_ text: some StringProtocol) -> String { DashboardRenderer.escape(text) }
-
-    var header: String {
-        """
-        <div id="ratelimit" data-stats="\(RateLimitPage.statisticsPath)" data-demo="\(RateLimitPage.demoPath)" data-updates="0">
-        <h1>Rate limiter</h1>
-        <p class="lede">Store <strong id="rl-store">\(Self.escape(storeName))</strong> · \(Self.fallbackPill(usingFallback)) · \
-        <span id="rl-live-state" class="muted">live: waiting for the first update</span></p>
-        """
+    /// What the template reads. Mustache looks a name up in the enclosing contexts when the current one lacks it,
+    /// so a row's names differ from the page's (`allowedCount`, `keyDenied`).
+    struct Context {
+        struct Row {
+            var name: String
+            var algorithm: String
+            var limit: String
+            var burst: String
+            var onStoreFailure: String
+            var allowedCount: Int
+            var deniedCount: Int
+        }
+        struct LimitedKey {
+            var policy: String
+            var key: String
+            var keyDenied: Int
+        }
+        struct More {
+            var shown: Int
+            var count: Int
+        }
+        var statsPath: String
+        var demoPath: String
+        var policiesPath: String
+        var storeName: String
+        var usingFallback: Bool
+        var allowed: Int
+        var denied: Int
+        var fallbackDecisions: Int
+        var policiesError: String?
+        var noPolicies: Bool
+        var hasPolicies: Bool
+        var policyRows: [Row]
+        var more: More?
+        var limitedKeys: [LimitedKey]
+        var burstSize: Int
     }
 
-    static func fallbackPill(_ usingFallback: Bool) -> String {
-        usingFallback
-            ? #"<span id="rl-fallback" class="pill" data-fallback="true">store failing: each policy's failure mode decides</span>"#
-            : #"<span id="rl-fallback" class="pill ok" data-fallback="false">store healthy</span>"#
-    }
-
-    var decisions: String {
-        """
-        <section id="rl-decisions"><h2>Decisions</h2>
-        <p class="rl-rates"><span class="rl-rate allowed"><strong id="rl-allowed-rate">0</strong> allowed/s</span> \
-        <span class="rl-rate denied"><strong id="rl-denied-rate">0</strong> denied/s</span></p>
-        <svg id="rl-sparkline" class="rl-sparkline" viewBox="0 0 360 60" preserveAspectRatio="none" role="img" \
-        aria-label="Allowed and denied decisions per second over the last minute"></svg>
-        <p class="counts">Since start: <span id="rl-allowed-total">\(statistics.allowed)</span> allowed · \
-        <span id="rl-denied-total">\(statistics.denied)</span> denied · \
-        <span id="rl-fallback-total">\(statistics.fallbackDecisions)</span> decided by a fallback</p>
-        </section>
-        """
-    }
-
-    var policyTable: String {
-        let body: String
+    var context: Context {
+        var rows: [Context.Row] = []
+        var more: Context.More? = nil
+        var error: String? = nil
         switch policies {
-        case .failure(let error):
-            body =
-                #"<p id="rl-policies-error" class="error">The policies cannot be read: \#(Self.escape("\(error)"))</p>"#
-        case .success(let policies) where policies.isEmpty:
-            body = """
-                <p id="rl-no-policies" class="muted">No policies yet: add one with <code>mastery ratelimit policies put</code> \
-                or <code>PUT /v1/ratelimit/policies/{name}</code>.</p>
-                """
+        case .failure(let failure):
+            error = "\(failure)"
         case .success(let policies):
             let shown = policies.prefix(Self.policyRowLimit)
-            let note =
-                policies.count > shown.count
-                ? """
-
-                    <p id="rl-policies-more" class="muted">Showing the first \(shown.count) of \(policies.count) policies, by name. \
-                    All of them: <a href="/v1/ratelimit/policies"><code>GET /v1/ratelimit/policies</code></a> (paged with \
-                    <code>?limit=&amp;after=</code>) or <code>mastery ratelimit policies list</code>.</p>
-                    """
-                : ""
-            body = """
-                <table id="rl-policies" class="systems">
-                <thead><tr><th>Policy</th><th>Algorithm</th><th>Limit</th><th>Burst</th><th>On store failure</th>\
-                <th>Allowed</th><th>Denied</th></tr></thead>
-                <tbody>
-                \(shown.map(row).joined(separator: "\n"))
-                </tbody>
-                </table>\(note)
-                """
+            rows = shown.map(row)
+            if policies.count > shown.count { more = Context.More(shown: shown.count, count: policies.count) }
         }
-        return "<section><h2>Policies</h2>\n\(body)\n</section>"
+        return Context(
+            statsPath: apiPath + "/stats",
+            demoPath: apiPath + "/demo",
+            policiesPath: apiPath + "/policies",
+            storeName: storeName,
+            usingFallback: usingFallback,
+            allowed: statistics.allowed,
+            denied: statistics.denied,
+            fallbackDecisions: statistics.fallbackDecisions,
+            policiesError: error,
+            noPolicies: error == nil && rows.isEmpty,
+            hasPolicies: !rows.isEmpty,
+            policyRows: rows,
+            more: more,
+            limitedKeys: statistics.limitedKeys.map {
+                Context.LimitedKey(policy: $0.policy, key: $0.key, keyDenied: $0.denied)
+            },
+            burstSize: burstSize
+        )
     }
 
-    func row(_ policy: RateLimitPolicy) -> String {
+    func row(_ policy: RateLimitPolicy) -> Context.Row {
         let counts = statistics.policies[policy.name] ?? RateLimitStatistics.Counts()
-        return """
-            <tr class="rl-policy" data-policy="\(Self.escape(policy.name))"><td><code>\(Self.escape(policy.name))</code></td>\
-            <td>\(policy.algorithm.rawValue)</td><td>\(policy.limitLabel)</td><td>\(policy.burst.map(String.init) ?? "—")</td>\
-            <td>\(Self.escape(policy.onStoreFailure.label))</td>\
-            <td class="num" data-count="allowed">\(counts.allowed)</td><td class="num" data-count="denied">\(counts.denied)</td></tr>
-            """
-    }
-
-    var limitedKeys: String {
-        let rows =
-            statistics.limitedKeys.isEmpty
-            ? [Self.noLimitedKeys]
-            : statistics.limitedKeys.map { key in
-                """
-                <tr class="rl-limited-key"><td><code>\(Self.escape(key.policy))</code></td>\
-                <td class="rl-key">\(Self.escape(key.key))</td><td class="num">\(key.denied)</td></tr>
-                """
-            }
-        return """
-            <section><h2>Most limited keys</h2>
-            <table class="systems"><thead><tr><th>Policy</th><th>Key</th><th>Denied</th></tr></thead>
-            <tbody id="rl-limited-keys">
-            \(rows.joined(separator: "\n"))
-            </tbody></table>
-            </section>
-            """
-    }
-
-    static let noLimitedKeys =
-        #"<tr class="rl-none"><td colspan="3" class="muted">No key has been limited yet.</td></tr>"#
-
-    var burst: String {
-        """
-        <section id="rl-burst" data-state="idle"><h2>Burst</h2>
-        <p>Send \(burstSize) requests, one after the other, to <a href="\(RateLimitPage.demoPath)"><code>\(RateLimitPage.demoPath)</code></a> \
-        (policy <code>demo</code>, keyed by your address) and watch the answers arrive: 200 while the quota lasts, \
-        then 429 with <code>Retry-After</code>.</p>
-        <p><button type="button" id="rl-fire-burst" data-count="\(burstSize)">Fire burst</button> \
-        <span id="rl-burst-summary" class="muted"></span></p>
-        <ol id="rl-burst-results" class="rl-burst-results"></ol>
-        </section>
-        </div>
-        """
+        return Context.Row(
+            name: policy.name,
+            algorithm: policy.algorithm.rawValue,
+            limit: policy.limitLabel,
+            burst: policy.burst.map(String.init) ?? "—",
+            onStoreFailure: policy.onStoreFailure.label,
+            allowedCount: counts.allowed,
+            deniedCount: counts.denied
+        )
     }
 }

@@ -124,7 +124,9 @@ public struct RateLimitSystem: MasterySystem {
             try context.credentials
             ?? AdminCredentials.load(configured: context.server.adminToken, dataDirectory: context.server.dataDirectory)
         page = RateLimitPage(
-            renderer: try DashboardRenderer(credentials: credentials),
+            renderer: try DashboardRenderer(credentials: credentials, templates: RateLimitPage.templates),
+            basePath: Self.descriptor.pagePath,
+            apiPath: Self.descriptor.apiPath,
             limiter: limiter,
             storeName: kind.rawValue,
             policies: { [registry] in registry.all }

@@ -1,0 +1,31 @@
+public import Hummingbird
+
+/// A stylesheet or script served from memory (the kit's own and each page's `page.css`/`page.js`), revalidated on
+/// every load (`Cache-Control: no-cache`), so a new server version is picked up at once.
+public struct StaticAsset: Sendable {
+    /// The file's text.
+    public var text: String
+    /// Its `Content-Type`.
+    public var contentType: String
+
+    /// A stylesheet (`text/css; charset=utf-8`).
+    /// - Parameter text: The CSS.
+    public static func stylesheet(_ text: String) -> StaticAsset {
+        StaticAsset(text: text, contentType: "text/css; charset=utf-8")
+    }
+
+    /// A script (`text/javascript; charset=utf-8`).
+    /// - Parameter text: The JavaScript (a classic script, not a module).
+    public static func script(_ text: String) -> StaticAsset {
+        StaticAsset(text: text, contentType: "text/javascript; charset=utf-8")
+    }
+
+    /// The response that serves it.
+    public var response: Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: contentType, .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+}
