@@ -104,7 +104,7 @@ let systems: [System] = [
         ],
         tests: ["RateLimitingBenchmark", "Benchmarking", "Dashboard", "Redis", "Storage", logging, nioCore, nioPosix, hummingbird, httpTypes, httpClient, grdb, configuration]
     ),
-    system("Tally", dependencies: ["Platform", "Storage", "StorageSchema", hummingbird, grdb], tests: ["Storage", logging, httpTypes]),
+    system("Tally", dependencies: ["Platform", "Dashboard", "Storage", "StorageSchema", hummingbird, grdb], tests: ["Storage", logging, httpTypes]),
 ]
 
 let package = Package(

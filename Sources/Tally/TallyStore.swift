@@ -66,6 +66,25 @@ public struct TallyStore: Sendable {
         return value
     }
 
+    /// The first `limit` counters by name, after `name` when given (a page of the list).
+    /// - Throws: ``TallyError``: `invalidAmount` for a limit outside 1…1000, or `storeFailure`.
+    public func counters(after name: String? = nil, limit: Int = 100) async throws -> [TallyCounter] {
+        guard (1...1000).contains(limit) else {
+            throw TallyError(.invalidAmount, "the limit must be between 1 and 1000, not \(limit)")
+        }
+        do {
+            return try await storage.pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT name, value FROM tally_counters WHERE name > ? ORDER BY name LIMIT ?",
+                    arguments: [name ?? "", limit]
+                ).map { TallyCounter(name: $0["name"], value: $0["value"]) }
+            }
+        } catch {
+            throw TallyError(.storeFailure, "the database refused the read")
+        }
+    }
+
     /// Checks a counter's name: 1 to 64 characters from a-z 0-9 _ -.
     /// - Throws: ``TallyError`` (`invalidName`).
     public static func validate(name: String) throws {

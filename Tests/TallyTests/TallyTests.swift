@@ -67,6 +67,19 @@ struct TallyTests {
             try await client.execute(uri: "/v1/tally/visits/increment", method: .post, headers: auth, body: .init(string: "{")) {
                 #expect($0.status == .badRequest)
             }
+            try await client.execute(uri: "/v1/tally?limit=0", method: .get) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/v1/tally?limit=x", method: .get) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/v1/tally?limit=10", method: .get) {
+                let list = try jsonObject($0)["counters"] as? [[String: Any]]
+                #expect(list?.map { $0["name"] as? String } == ["visits"])
+            }
+            try await client.execute(uri: "/systems/tally", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(html.contains(#"<td data-value="visits">42</td>"#), "\(html)")
+                #expect(html.contains(#"data-api="/v1/tally""#))
+                #expect(html.contains(#"<script src="/systems/tally/page.js" defer></script>"#), "\(html)")
+            }
         }
     }
 
@@ -74,10 +87,12 @@ struct TallyTests {
     func hostileBattery() async throws {
         try await ServeProcess.withRunning { server in
             let battery = HostileBattery(
+                // pages: the page lists the counters the battery's payloads created (as text, or the battery fails)
                 routes: [
                     .init("POST", "/v1/tally/battery/increment", body: #"{"by":1}"#, parameterized: "/v1/tally/{}/increment"),
                     .init("GET", "/v1/tally/battery", parameterized: "/v1/tally/{}"),
                 ],
+                pages: ["/systems/tally"],
                 statePaths: ["/v1/tally/battery"]
             )
             let findings = try await battery.run(against: server)

@@ -1,10 +1,12 @@
+import Dashboard
 public import Hummingbird
 public import Platform
 import Storage
 public import StorageSchema
 
-/// The tally, mounted in `mastery serve`: `GET /v1/tally/{name}` reads a counter and
-/// `POST /v1/tally/{name}/increment` (admin token; body `{"by": n}`, optional) adds to it.
+/// The tally, mounted in `mastery serve`: `GET /v1/tally` lists the counters (`?after=&limit=`),
+/// `GET /v1/tally/{name}` reads one, `POST /v1/tally/{name}/increment` (admin token; body `{"by": n}`, optional)
+/// adds to it, and the page `/systems/tally` shows them.
 public struct TallySystem: MasterySystem {
     /// Not on the roadmap: the worked example of docs/adding-a-system.md.
     public static let descriptor = SystemDescriptor(
@@ -20,10 +22,18 @@ public struct TallySystem: MasterySystem {
     public static var migrations: SystemMigrations { SystemMigrations(sqlite: TallyStore.migrations) }
 
     let store: TallyStore
+    let page: TallyPage
 
-    /// Builds the store on the server's SQLite database.
+    /// Builds the store on the server's SQLite database, and the page on the dashboard's renderer.
     public init(context: SystemContext) async throws {
         store = TallyStore(storage: try context.resources.require(SQLiteStorage.self))
+        let credentials =
+            try context.credentials
+            ?? AdminCredentials.load(configured: context.server.adminToken, dataDirectory: context.server.dataDirectory)
+        page = TallyPage(
+            renderer: try DashboardRenderer(credentials: credentials, templates: TallyPage.templates),
+            store: store
+        )
     }
 
     /// The body of an increment.
@@ -33,6 +43,14 @@ public struct TallySystem: MasterySystem {
 
     /// Adds the API under the group it is given (`/v1/tally`): paths here never spell the prefix.
     public func addRoutes(to routes: SystemRoutes) {
+        routes.api.get { [store] request, _ in
+            let after = request.uri.queryParameters.get("after")
+            let limit = try request.uri.queryParameters.get("limit").map { text in
+                guard let limit = Int(text) else { throw ProblemDetails.invalidParameter("limit must be an integer.") }
+                return limit
+            }
+            return try Response.json(["counters": try await store.counters(after: after, limit: limit ?? 100)])
+        }
         routes.api.get("{name}") { [store] _, context in
             let name = try context.parameters.require("name")
             return try Response.json(TallyCounter(name: name, value: try await store.value(of: name)))
@@ -42,5 +60,6 @@ public struct TallySystem: MasterySystem {
             let amount = try await request.decodeJSON(as: Increment.self, context: context).by ?? 1
             return try Response.json(TallyCounter(name: name, value: try await store.increment(name, by: amount)))
         }
+        page.addRoutes(to: routes)
     }
 }
