@@ -19,6 +19,7 @@ let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let openAPIKit: Target.Dependency = .product(name: "OpenAPIKit", package: "OpenAPIKit")
 
 let package = Package(
     name: "Mastery",
@@ -29,6 +30,7 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
         .library(name: "Benchmarking", targets: ["Benchmarking"]),
+        .library(name: "APIDocumentation", targets: ["APIDocumentation"]),
         .library(name: "MasteryServer", targets: ["MasteryServer"]),
         .library(name: "Redis", targets: ["Redis"]),
         .library(name: "ProgressTracking", targets: ["ProgressTracking"]),
@@ -57,13 +59,15 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // Without the default ExternalLoading trait (loading referenced files), which we never use and which slows its build.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
         // MARK: Foundations
         .target(
             name: "Platform",
             dependencies: [
-                "Storage", "Redis", hummingbird, httpTypes, logging, metrics, lifecycle, configuration, tracing, nioCore, nioPosix,
+                "Storage", "Redis", hummingbird, httpTypes, openAPIKit, logging, metrics, lifecycle, configuration, tracing, nioCore, nioPosix,
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -87,6 +91,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "APIDocumentation",
+            // The OpenAPI kit: the shared components and the helpers every system's document is written with.
+            dependencies: [openAPIKit],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Dashboard",
             dependencies: ["Platform", hummingbird, logging, .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["README.md"],
@@ -105,7 +116,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Platform", "Storage", logging, metrics, nioCore, nioPosix, httpClient,
+                "Platform", "Storage", hummingbird, logging, metrics, configuration, nioCore, nioPosix, httpClient, openAPIKit,
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             exclude: ["README.md"],
@@ -132,7 +143,7 @@ let package = Package(
         .target(
             name: "ProgressTracking",
             // The core (documents, the file store) uses Foundation only; HTTP/ mounts it in the server.
-            dependencies: ["Platform", "Dashboard", hummingbird, logging, nioPosix],
+            dependencies: ["Platform", "Dashboard", "APIDocumentation", hummingbird, logging, nioPosix, openAPIKit],
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
@@ -142,8 +153,8 @@ let package = Package(
             // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
             // policy store (Storage, GRDB), HTTP/ mounts it.
             dependencies: [
-                "Platform", "Dashboard", "Redis", "Storage", hummingbird, httpTypes, logging, metrics, lifecycle, nioCore,
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "Platform", "Dashboard", "Redis", "Storage", "APIDocumentation", hummingbird, httpTypes, logging, metrics, lifecycle, nioCore,
+                openAPIKit, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -155,8 +166,8 @@ let package = Package(
         .target(
             name: "MasteryServer",
             dependencies: [
-                "Platform", "Storage", "Redis", "Dashboard", "ProgressTracking", "RateLimiting", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
-                .product(name: "HummingbirdCore", package: "hummingbird"),
+                "Platform", "Storage", "Redis", "Dashboard", "ProgressTracking", "RateLimiting", "APIDocumentation", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
+                openAPIKit, .product(name: "Mustache", package: "swift-mustache"), .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -181,6 +192,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "APIDocumentationTests",
+            dependencies: ["APIDocumentation", openAPIKit],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strictSettings
@@ -188,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "MasteryServerTests",
             dependencies: [
-                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "ProgressTracking", "RateLimiting", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration,
+                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "ProgressTracking", "RateLimiting", "APIDocumentation", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration, openAPIKit,
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -209,14 +225,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ProgressTrackingTests",
-            dependencies: ["ProgressTracking", "TestSupport"],
+            dependencies: [
+                "ProgressTracking", "APIDocumentation", "TestSupport", "Platform", hummingbird, openAPIKit,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "RateLimitingTests",
             dependencies: [
-                "RateLimiting", "Redis", "Storage", "TestSupport", "Platform", logging, nioCore, nioPosix, hummingbird, httpTypes,
+                "RateLimiting", "Redis", "Storage", "APIDocumentation", "TestSupport", "Platform", logging, nioCore, nioPosix, hummingbird, httpTypes, openAPIKit,
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
