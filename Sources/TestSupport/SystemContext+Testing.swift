@@ -1,0 +1,43 @@
+import Configuration
+import Foundation
+import Logging
+public import Platform
+import Storage
+
+extension SystemContext {
+    /// A context for building one system in a test, as `mastery serve` would, without a server: a fresh data folder
+    /// (in the temporary folder) holding the embedded SQLite database, no PostgreSQL or Redis tier, default
+    /// configuration except for `flags` (server keys such as `progressFile`, and the system's own keys spelled with
+    /// its slug, such as `ratelimit.store`), and admin credentials from the data folder.
+    ///
+    /// ```swift
+    /// let system = try await RateLimitSystem(context: .forTesting(slug: "ratelimit"))
+    /// let router = Router(context: MasteryRequestContext.self)
+    /// system.addRoutes(to: router)
+    /// ```
+    /// - Parameters:
+    ///   - slug: The system's slug: its configuration is scoped to it.
+    ///   - flags: Configuration keys and values, as on the command line.
+    /// - Throws: A configuration or storage error.
+    public static func forTesting(slug: String, flags: [String: String] = [:]) async throws -> SystemContext {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mastery-system-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var flags = flags
+        flags["dataDir"] = flags["dataDir"] ?? folder.path
+        let reader = try await ConfigurationSources.makeReader(commandLine: flags, environment: [:])
+        let server = try MasteryConfiguration(reader: reader)
+        var logger = Logger(label: "test.\(slug)")
+        logger.logLevel = .critical
+        return SystemContext(
+            configuration: reader.scoped(to: ConfigKey(slug)),
+            server: server,
+            logger: logger,
+            metrics: MetricsRegistry(),
+            sqlite: try SQLiteStorage(path: folder.appendingPathComponent("mastery.sqlite").path),
+            postgres: nil,
+            redis: nil
+        )
+    }
+}
