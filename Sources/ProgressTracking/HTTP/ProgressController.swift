@@ -14,6 +14,7 @@ public import Platform
 ///   accepts an optional JSON body `{"story", "repository", "skills", "force"}`. Refusals are problems: 400 for a
 ///   malformed number or argument, 404 for an unknown project, 409 for a status that does not allow the verb; the
 ///   file is then unchanged. Like every write, they need the admin token or a dashboard session.
+/// - `GET /v1/progress/openapi.json`: the OpenAPI 3.1 document of these routes (``ProgressOpenAPI``).
 /// - `GET /progress`: the dashboard page, with its stylesheet and script at `GET /progress/page.css` and
 ///   `GET /progress/page.js` (no inline script or style); `/systems/progress` redirects there.
 public struct ProgressController: Sendable {
@@ -67,6 +68,9 @@ public struct ProgressController: Sendable {
             router.post("/v1/progress/projects/{number}/\(verb.rawValue)") { request, context in
                 try await apply(verb, request: request, context: context)
             }
+        }
+        router.get("/v1/progress/openapi.json") { _, _ in
+            Self.asset(ProgressOpenAPI.json, type: "application/json")
         }
         router.get("/progress") { request, context in
             let document = try await blocking(context) { try store.read() }
