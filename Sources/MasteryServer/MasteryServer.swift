@@ -200,6 +200,7 @@ public struct MasteryServer: Sendable {
             loginLinks: loginLinks
         ).addRoutes(to: router)
         for system in systems { system.addRoutes(to: router) }
+        try APIDocsController(systems: systems, renderer: renderer).addRoutes(to: router)
         routeTable.load(router.routes.map { ($0.path.description, $0.method) })
 
         // The application: connection limits and timeouts protect it from slow or abusive clients.

@@ -1,0 +1,220 @@
+import APIDocumentation
+import Dashboard
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MasteryServer
+import OpenAPIKit
+import Platform
+import ProgressTracking
+import RateLimiting
+import TestSupport
+import Testing
+
+/// A system that exists only in tests: its name and API document hold the hostile battery's markup payloads, so the
+/// tests can check `/docs` shows them as text.
+struct HostileDocsSystem: MasterySystem {
+    static let payload = HostileBattery.xssPayloads.joined(separator: " ")
+    static let descriptor = SystemDescriptor(
+        number: 98,
+        name: "Hostile \(payload)",
+        module: "HostileDocs",
+        slug: "hostile",
+        summary: payload,
+        anchors: "none"
+    )
+
+    init(context: SystemContext) async throws {}
+
+    func addRoutes(to router: Router<MasteryRequestContext>) {
+        router.get("/v1/hostile/{name}") { _, _ in "ok" }
+    }
+
+    var apiDocument: OpenAPI.Document? {
+        var builder = APIDocumentBuilder(title: Self.payload, description: Self.payload)
+        builder.schema(
+            "HostileThing",
+            .object(description: Self.payload, properties: ["field": .string(description: Self.payload)])
+        )
+        builder.add(
+            .get,
+            "/{name}",
+            parameters: [.parameter(.path(name: "name", schema: .string, description: Self.payload))],
+            OpenAPI.Operation(
+                summary: Self.payload,
+                description: Self.payload,
+                operationId: "get\(Self.payload)",
+                responses: [200: .json(Self.payload, .component("HostileThing")), 404: .notFound]
+            )
+        )
+        return builder.document
+    }
+}
+
+/// A second system describing a path the hostile one already describes.
+struct CollidingDocsSystem: MasterySystem {
+    static let descriptor = SystemDescriptor(
+        number: 97,
+        name: "Colliding",
+        module: "CollidingDocs",
+        slug: "hostile",
+        summary: "",
+        anchors: "none"
+    )
+    init(context: SystemContext) async throws {}
+    func addRoutes(to router: Router<MasteryRequestContext>) {}
+    var apiDocument: OpenAPI.Document? {
+        var builder = APIDocumentBuilder(title: "Colliding")
+        builder.add(.get, "/{name}", OpenAPI.Operation(responses: [200: .empty("Yes.")]))
+        return builder.document
+    }
+}
+
+@Suite("API documentation: GET /v1/openapi.json and /docs")
+struct APIDocsTests {
+    /// A server mounting the tracker (on a fresh file) and the rate limiter, as `mastery serve` does.
+    func server() async throws -> MasteryServer.Assembly {
+        try await makeServer(
+            flags: ["progressFile": try makeProgressFile()],
+            systems: [ProgressSystem.self, RateLimitSystem.self]
+        ).0
+    }
+
+    func get(
+        _ path: String,
+        from assembly: MasteryServer.Assembly
+    ) async throws -> (HTTPResponse.Status, HTTPFields, String) {
+        try await assembly.application.test(.router) { client in
+            try await client.execute(uri: path, method: .get) { response in
+                (response.status, response.headers, String(buffer: response.body))
+            }
+        }
+    }
+
+    @Test("GET /v1/openapi.json merges every mounted system's document under its prefix, tagged with its name")
+    func merged() async throws {
+        let (status, headers, body) = try await get("/v1/openapi.json", from: try await server())
+        #expect(status == .ok)
+        #expect(headers[.contentType] == "application/json")
+        let document = try JSONDecoder().decode(OpenAPI.Document.self, from: Data(body.utf8))
+        #expect(document.openAPIVersion == .v3_1_0)
+        for (system, own) in [
+            (ProgressSystem.descriptor, ProgressOpenAPI.document),
+            (RateLimitSystem.descriptor, RateLimitOpenAPI.document),
+        ] {
+            #expect(document.tags?.contains { $0.name == system.name } == true, "\(system.name)")
+            for (path, _) in own.prefixed(with: system.apiPath).paths {
+                let item = try #require(document.paths[path]?.b, "\(path.rawValue)")
+                for endpoint in item.endpoints {
+                    #expect(endpoint.operation.tags == [system.name], "\(path.rawValue)")
+                    #expect(endpoint.operation.operationId?.hasPrefix("\(system.slug).") == true, "\(path.rawValue)")
+                }
+            }
+        }
+        #expect(document.paths["/v1/ratelimit/check"]?.b?.post?.operationId == "ratelimit.check")
+        #expect(document.paths["/v1/progress"]?.b?.get?.operationId == "progress.getProgress")
+        #expect(document.paths.count == ProgressOpenAPI.document.paths.count + RateLimitOpenAPI.document.paths.count)
+        #expect(document.components.responses["ServiceUnavailable"] != nil)
+        #expect(document.components.securitySchemes["bearerAuth"] != nil)
+    }
+
+    @Test(
+        "the merged document passes openapi-spec-validator as OpenAPI 3.1",
+        .enabled(
+            if: TestServers.shouldRun(tools: OpenAPISpecValidator.toolName),
+            "needs openapi-spec-validator: run scripts/test"
+        )
+    )
+    func mergedValidates() async throws {
+        let (_, _, body) = try await get("/v1/openapi.json", from: try await server())
+        let result = try await OpenAPISpecValidator.validate(body, name: "mastery.json")
+        #expect(result.isValid, "\(result.output)")
+    }
+
+    @Test("GET /docs lists every operation by system, with its parameters, body and responses, under the page headers")
+    func page() async throws {
+        let assembly = try await server()
+        let (status, headers, html) = try await get("/docs", from: assembly)
+        #expect(status == .ok)
+        #expect(headers[.contentType] == "text/html; charset=utf-8")
+        #expect(headers[.contentSecurityPolicy] == SecurityHeadersMiddleware.contentSecurityPolicy)
+        for name in [ProgressSystem.descriptor.name, RateLimitSystem.descriptor.name] {
+            #expect(html.contains(DashboardRenderer.escape(name)), "\(name)")
+        }
+        for text in [
+            "/v1/ratelimit/policies/{name}", "/v1/progress/projects/{number}/complete", "Create or replace a policy.",
+            #"data-method="delete""#, "PolicyInput", "application/problem+json", "admin token", "no credentials",
+            "integer, 1 to 1000, default 100", #"id="schema-Problem""#, "/docs/docs.css",
+        ] {
+            #expect(html.contains(text), "\(text)")
+        }
+        let findings = HostileBattery.pageFindings(path: "/docs", response: Self.batteryResponse(status, headers, html))
+        #expect(findings.isEmpty, "\(findings)")
+        let (cssStatus, cssHeaders, css) = try await get("/docs/docs.css", from: assembly)
+        #expect(cssStatus == .ok)
+        #expect(cssHeaders[.contentType] == "text/css; charset=utf-8")
+        #expect(css.contains("#api-docs"))
+    }
+
+    @Test("a document's hostile strings show as text on /docs: no element, script or handler gets through")
+    func escaping() async throws {
+        let assembly = try await makeServer(systems: [HostileDocsSystem.self]).0
+        let (status, headers, html) = try await get("/docs", from: assembly)
+        #expect(status == .ok)
+        for payload in HostileBattery.xssPayloads where payload.contains("<") {
+            #expect(!html.contains(payload), "\(payload)")
+        }
+        #expect(!html.contains("data-hostile>"))
+        #expect(!html.contains("<script data-hostile"))
+        #expect(html.contains("&lt;b data-hostile&gt;bold&lt;/b&gt;"))
+        let findings = HostileBattery.pageFindings(path: "/docs", response: Self.batteryResponse(status, headers, html))
+        #expect(findings.isEmpty, "\(findings)")
+        // The JSON document carries them as data, escaped as JSON strings.
+        let (_, _, json) = try await get("/v1/openapi.json", from: assembly)
+        let document = try JSONDecoder().decode(OpenAPI.Document.self, from: Data(json.utf8))
+        #expect(document.paths["/v1/hostile/{name}"]?.b?.get?.summary == HostileDocsSystem.payload)
+    }
+
+    @Test("a server whose systems describe the same path does not start")
+    func collision() async throws {
+        await #expect(throws: APIDocumentError.self) {
+            _ = try await makeServer(systems: [HostileDocsSystem.self, CollidingDocsSystem.self])
+        }
+    }
+
+    @Test("a server without documented systems still serves both, empty")
+    func empty() async throws {
+        let assembly = try await makeServer(systems: [EchoSystem.self]).0
+        let (status, _, body) = try await get("/v1/openapi.json", from: assembly)
+        #expect(status == .ok)
+        let document = try JSONDecoder().decode(OpenAPI.Document.self, from: Data(body.utf8))
+        #expect(document.paths.isEmpty)
+        let (pageStatus, _, html) = try await get("/docs", from: assembly)
+        #expect(pageStatus == .ok)
+        #expect(html.contains("No mounted system publishes an API document."))
+    }
+
+    @Test("the hostile battery against /docs and GET /v1/openapi.json on a real server")
+    func battery() async throws {
+        let file = try makeProgressFile()
+        defer { try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent) }
+        try await ServeProcess.withRunning(arguments: ["--progress-file", file]) { server in
+            let battery = HostileBattery(routes: [.init("GET", "/v1/openapi.json")], pages: ["/docs"])
+            let findings = try await battery.run(against: server)
+            #expect(findings.isEmpty, "\(findings.joined(separator: "\n"))")
+        }
+    }
+
+    /// A router test's response in the form ``HostileBattery/pageFindings(path:response:)`` reads.
+    static func batteryResponse(
+        _ status: HTTPResponse.Status,
+        _ headers: HTTPFields,
+        _ body: String
+    ) -> BatteryClient.Response {
+        let head = (["HTTP/1.1 \(status.code)"] + headers.map { "\($0.name.rawName): \($0.value)" }).joined(
+            separator: "\r\n"
+        )
+        return BatteryClient.Response(status: Int(status.code), head: head, body: body)
+    }
+}
