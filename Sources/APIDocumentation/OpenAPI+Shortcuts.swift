@@ -66,8 +66,12 @@ extension Either where A == OpenAPI.Reference<OpenAPI.Response>, B == OpenAPI.Re
     }
 
     /// A reference to the response `name` of the document's components.
-    public static func component(_ name: String) -> Self {
-        .a(.component(named: name))
+    /// - Parameters:
+    ///   - name: The component's name.
+    ///   - description: What the response means here, in place of the component's own description (OpenAPI 3.1
+    ///     lets a reference override it): `.component("NotFound", description: "No such policy.")`.
+    public static func component(_ name: String, description: String? = nil) -> Self {
+        .a(.component(named: name, description: description))
     }
 
     /// 400, shared: malformed request (``SharedComponents``).

@@ -17,7 +17,7 @@ public enum RateLimitOpenAPI {
         )
         for (name, schema) in schemas { builder.schema(name, schema) }
         builder.response(
-            "Conflict",
+            conflict,
             SharedComponents.problem(
                 "too-many-policies: a new policy past ratelimit.maxPolicies; policy-in-use: the policy a route applies "
                     + "(named in the detail) cannot be deleted without force=true."
@@ -33,6 +33,19 @@ public enum RateLimitOpenAPI {
         // Encoding a document built from typed values cannot fail; an empty object would show it if it did.
         (try? document.prefixed(with: RateLimitSystem.descriptor.apiPath).jsonText()) ?? "{}"
     }()
+
+    /// The name of the rate limiter's 409 response.
+    static let conflict = "Conflict"
+
+    /// 404 for a policy name.
+    static var unknownPolicy: Either<OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response> {
+        .component(SharedComponents.ResponseName.notFound, description: "No such policy (named in the detail).")
+    }
+
+    /// 503 while the store fails.
+    static var storeUnavailable: Either<OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response> {
+        .component(SharedComponents.ResponseName.serviceUnavailable, description: "The rate-limit store cannot answer.")
+    }
 
     static func addOperations(to builder: inout APIDocumentBuilder) {
         builder.add(
@@ -56,7 +69,7 @@ public enum RateLimitOpenAPI {
                 operationId: "check",
                 requestBody: .json(.component("CheckRequest")),
                 responses: .withJSONBodyErrors([
-                    200: .json("The decision.", .component("CheckResponse")), 404: .notFound, 503: .serviceUnavailable,
+                    200: .json("The decision.", .component("CheckResponse")), 404: unknownPolicy, 503: storeUnavailable,
                 ]),
                 security: .noCredentials
             )
@@ -103,7 +116,7 @@ public enum RateLimitOpenAPI {
             OpenAPI.Operation(
                 summary: "One policy.",
                 operationId: "getPolicy",
-                responses: [200: .json("The policy.", .component("Policy")), 404: .notFound]
+                responses: [200: .json("The policy.", .component("Policy")), 404: unknownPolicy]
             )
         )
         builder.add(
@@ -120,7 +133,7 @@ public enum RateLimitOpenAPI {
                 requestBody: .json(.component("PolicyInput")),
                 responses: .withJSONBodyErrors([
                     200: .json("The stored policy.", .component("Policy")), 401: .unauthorized,
-                    409: .component("Conflict"), 503: .serviceUnavailable,
+                    409: .component(conflict), 503: storeUnavailable,
                 ]),
                 security: .bearerAuth
             )
@@ -145,8 +158,8 @@ public enum RateLimitOpenAPI {
                     )
                 ],
                 responses: [
-                    204: .empty("Deleted."), 400: .badRequest, 401: .unauthorized, 404: .notFound,
-                    409: .component("Conflict"), 503: .serviceUnavailable,
+                    204: .empty("Deleted."), 400: .badRequest, 401: .unauthorized, 404: unknownPolicy,
+                    409: .component(conflict), 503: storeUnavailable,
                 ],
                 security: .bearerAuth
             )
