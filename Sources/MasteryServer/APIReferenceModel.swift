@@ -95,12 +95,14 @@ struct APIReferenceModel {
             }
             entry["requestBody"] = request
         }
-        entry["responses"] = operation.responses.map { status, reference in
+        let responses = operation.responses.sorted { $0.key.rawValue < $1.key.rawValue }
+        entry["responses"] = responses.map { status, reference in
             var row: [String: Any] = [
                 "status": status.rawValue, "statusClass": String(status.rawValue.prefix(1)) + "xx",
             ]
             if let response = document.components[reference] {
-                row["responseDescription"] = response.description
+                // A reference may say what the response means at this operation.
+                row["responseDescription"] = reference.a?.description ?? response.description
                 if let headers = response.headers, !headers.isEmpty {
                     row["responseHeaders"] = headers.keys.joined(separator: ", ")
                 }
