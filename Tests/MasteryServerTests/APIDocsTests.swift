@@ -7,8 +7,6 @@ import HummingbirdTesting
 import MasteryServer
 import OpenAPIKit
 import Platform
-import ProgressTracking
-import RateLimiting
 import TestSupport
 import Testing
 
@@ -73,14 +71,6 @@ struct CollidingDocsSystem: MasterySystem {
 
 @Suite("API documentation: GET /v1/openapi.json and /docs")
 struct APIDocsTests {
-    /// A server mounting the tracker (on a fresh file) and the rate limiter, as `mastery serve` does.
-    func server() async throws -> MasteryServer.Assembly {
-        try await makeServer(
-            flags: ["progressFile": try makeProgressFile()],
-            systems: [ProgressSystem.self, RateLimitSystem.self]
-        ).0
-    }
-
     func get(
         _ path: String,
         from assembly: MasteryServer.Assembly
@@ -92,29 +82,53 @@ struct APIDocsTests {
         }
     }
 
+    @Test("the route check names what is routed but undocumented, and documented but not routed")
+    func routeCheck() async throws {
+        let system = LibrarySystem()
+        let document = try #require(system.apiDocument)
+        let router = Router(context: MasteryRequestContext.self)
+        system.addRoutes(to: router)
+        let exact = OpenAPIRouteCheck(document: document, router: router, prefix: "/v1/library")
+        #expect(exact.matches, "\(exact)")
+        #expect(exact.routed.count == 6)
+        router.get("/v1/library/secret/:key") { _, _ in "hidden" }
+        router.get("/systems/library") { _, _ in "a page, not compared" }
+        var described = document
+        described.paths["/books/{id}/cover"] = .b(
+            OpenAPI.PathItem(get: OpenAPI.Operation(responses: [200: .empty("Yes.")]))
+        )
+        let check = OpenAPIRouteCheck(document: described, router: router, prefix: "/v1/library")
+        #expect(!check.matches)
+        #expect(check.undocumented.map(\.description) == ["GET /v1/library/secret/{key}"])
+        #expect(check.unrouted.map(\.description) == ["GET /v1/library/books/{id}/cover"])
+        #expect("\(check)".contains("routed but not in the document: GET /v1/library/secret/{key}"))
+    }
+
     @Test("GET /v1/openapi.json merges every mounted system's document under its prefix, tagged with its name")
     func merged() async throws {
-        let (status, headers, body) = try await get("/v1/openapi.json", from: try await server())
+        let assembly = try await makeServer(systems: [LibrarySystem.self, EchoSystem.self, HostileDocsSystem.self]).0
+        let (status, headers, body) = try await get("/v1/openapi.json", from: assembly)
         #expect(status == .ok)
         #expect(headers[.contentType] == "application/json")
         let document = try JSONDecoder().decode(OpenAPI.Document.self, from: Data(body.utf8))
         #expect(document.openAPIVersion == .v3_1_0)
-        for (system, own) in [
-            (ProgressSystem.descriptor, ProgressOpenAPI.document),
-            (RateLimitSystem.descriptor, RateLimitOpenAPI.document),
-        ] {
+        for system in [LibrarySystem.descriptor, HostileDocsSystem.descriptor] {
             #expect(document.tags?.contains { $0.name == system.name } == true, "\(system.name)")
-            for (path, _) in own.prefixed(with: system.apiPath).paths {
-                let item = try #require(document.paths[path]?.b, "\(path.rawValue)")
-                for endpoint in item.endpoints {
-                    #expect(endpoint.operation.tags == [system.name], "\(path.rawValue)")
-                    #expect(endpoint.operation.operationId?.hasPrefix("\(system.slug).") == true, "\(path.rawValue)")
-                }
+        }
+        // EchoSystem has no document: it is left out.
+        #expect(document.tags?.count == 2)
+        #expect(!document.paths.contains { $0.key.rawValue.hasPrefix("/v1/echo") })
+        let library = try #require(LibrarySystem().apiDocument).prefixed(with: "/v1/library")
+        for (path, _) in library.paths {
+            let item = try #require(document.paths[path]?.b, "\(path.rawValue)")
+            for endpoint in item.endpoints {
+                #expect(endpoint.operation.tags == ["Library"], "\(path.rawValue)")
             }
         }
-        #expect(document.paths["/v1/ratelimit/check"]?.b?.post?.operationId == "ratelimit.check")
-        #expect(document.paths["/v1/progress"]?.b?.get?.operationId == "progress.getProgress")
-        #expect(document.paths.count == ProgressOpenAPI.document.paths.count + RateLimitOpenAPI.document.paths.count)
+        #expect(document.paths["/v1/library/books/{id}"]?.b?.put?.operationId == "library.putBook")
+        #expect(document.paths["/v1/library"]?.b?.get != nil)
+        #expect(document.paths["/v1/hostile/{name}"]?.b?.get?.summary == HostileDocsSystem.payload)
+        #expect(document.components.schemas["LibraryBook"] != nil)
         #expect(document.components.responses["ServiceUnavailable"] != nil)
         #expect(document.components.securitySchemes["bearerAuth"] != nil)
     }
@@ -127,28 +141,32 @@ struct APIDocsTests {
         )
     )
     func mergedValidates() async throws {
-        let (_, _, body) = try await get("/v1/openapi.json", from: try await server())
+        let assembly = try await makeServer(systems: [LibrarySystem.self, HostileDocsSystem.self]).0
+        let (_, _, body) = try await get("/v1/openapi.json", from: assembly)
         let result = try await OpenAPISpecValidator.validate(body, name: "mastery.json")
         #expect(result.isValid, "\(result.output)")
     }
 
     @Test("GET /docs lists every operation by system, with its parameters, body and responses, under the page headers")
     func page() async throws {
-        let assembly = try await server()
+        let assembly = try await makeServer(systems: [LibrarySystem.self]).0
         let (status, headers, html) = try await get("/docs", from: assembly)
         #expect(status == .ok)
         #expect(headers[.contentType] == "text/html; charset=utf-8")
         #expect(headers[.contentSecurityPolicy] == SecurityHeadersMiddleware.contentSecurityPolicy)
-        for name in [ProgressSystem.descriptor.name, RateLimitSystem.descriptor.name] {
-            #expect(html.contains(DashboardRenderer.escape(name)), "\(name)")
-        }
         for text in [
-            "/v1/ratelimit/policies/{name}", "/v1/progress/projects/{number}/complete", "Create or replace a policy.",
-            #"data-method="delete""#, "PolicyInput", "application/problem+json", "admin token", "no credentials",
-            "integer, 1 to 1000, default 100", #"id="schema-Problem""#, "/docs/docs.css",
+            #"id="system-library""#, "/v1/library/books/{id}", "Store a book.", #"data-method="delete""#,
+            ##"<a href="#schema-LibraryBook">LibraryBook</a>"##, "application/problem+json", "admin token",
+            "no credentials", "integer, 1 to 100, default 20", "string, one of: paper, ebook, default paper",
+            #"id="schema-Problem""#, "/docs/docs.css", "The most books to return.",
         ] {
             #expect(html.contains(text), "\(text)")
         }
+        // Responses in status order.
+        let put = try #require(html.range(of: #"id="op-library.putBook""#))
+        let after = html[put.upperBound...]
+        let order = ["200", "400", "401", "413", "415"].compactMap { after.range(of: ">\($0)<")?.lowerBound }
+        #expect(order.count == 5 && order == order.sorted())
         let findings = HostileBattery.pageFindings(path: "/docs", response: Self.batteryResponse(status, headers, html))
         #expect(findings.isEmpty, "\(findings)")
         let (cssStatus, cssHeaders, css) = try await get("/docs/docs.css", from: assembly)

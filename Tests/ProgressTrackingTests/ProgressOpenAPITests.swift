@@ -103,7 +103,7 @@ struct ProgressOpenAPITests {
     }
 
     @Test(
-        "the document passes openapi-spec-validator as OpenAPI 3.1",
+        "the document, alone and merged as the server serves it, passes openapi-spec-validator as OpenAPI 3.1",
         .enabled(
             if: TestServers.shouldRun(tools: OpenAPISpecValidator.toolName),
             "needs openapi-spec-validator: run scripts/test"
@@ -112,5 +112,20 @@ struct ProgressOpenAPITests {
     func validates() async throws {
         let result = try await OpenAPISpecValidator.validate(ProgressOpenAPI.json, name: "progress.json")
         #expect(result.isValid, "\(result.output)")
+        // As the server merges it into GET /v1/openapi.json (tagged, operation IDs qualified).
+        let descriptor = ProgressSystem.descriptor
+        let merged = try MountedAPI.merged(
+            [
+                MountedAPI(
+                    slug: descriptor.slug,
+                    name: descriptor.name,
+                    prefix: descriptor.apiPath,
+                    document: ProgressOpenAPI.document
+                )
+            ],
+            info: OpenAPI.Document.Info(title: "Mastery API", version: "1.0.0")
+        )
+        let mergedResult = try await OpenAPISpecValidator.validate(try merged.jsonText(), name: "merged.json")
+        #expect(mergedResult.isValid, "\(mergedResult.output)")
     }
 }

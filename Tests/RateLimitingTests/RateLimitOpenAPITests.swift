@@ -70,7 +70,7 @@ struct RateLimitOpenAPITests {
     }
 
     @Test(
-        "the document passes openapi-spec-validator as OpenAPI 3.1 (and a broken one does not)",
+        "the document, alone and merged as the server serves it, passes openapi-spec-validator (a broken one does not)",
         .enabled(
             if: TestServers.shouldRun(tools: OpenAPISpecValidator.toolName),
             "needs openapi-spec-validator: run scripts/test"
@@ -84,5 +84,20 @@ struct RateLimitOpenAPITests {
         #expect(broken != RateLimitOpenAPI.json)
         let refused = try await OpenAPISpecValidator.validate(broken, name: "broken.json")
         #expect(!refused.isValid, "\(refused.output)")
+        // As the server merges it into GET /v1/openapi.json (tagged, operation IDs qualified).
+        let descriptor = RateLimitSystem.descriptor
+        let merged = try MountedAPI.merged(
+            [
+                MountedAPI(
+                    slug: descriptor.slug,
+                    name: descriptor.name,
+                    prefix: descriptor.apiPath,
+                    document: RateLimitOpenAPI.document
+                )
+            ],
+            info: OpenAPI.Document.Info(title: "Mastery API", version: "1.0.0")
+        )
+        let mergedResult = try await OpenAPISpecValidator.validate(try merged.jsonText(), name: "merged.json")
+        #expect(mergedResult.isValid, "\(mergedResult.output)")
     }
 }
