@@ -6,7 +6,6 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),
-    .unsafeFlags(["-require-explicit-sendable"]),
 ]
 
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
@@ -19,7 +18,98 @@ let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 let openAPIKit: Target.Dependency = .product(name: "OpenAPIKit", package: "OpenAPIKit")
+
+/// A system of the curriculum, as one folder: `Sources/<name>/` is its library (a product, so another package can
+/// `import` it without compiling any command-line or benchmark code), `Sources/<name>/CLI` its `mastery <slug>`
+/// commands (`<name>CLI`, on CLIKit), `Sources/<name>/Benchmark` its `mastery bench <slug>` (`<name>Benchmark`,
+/// on the Benchmarking harness), and `Tests/<name>Tests` every test of it.
+struct System {
+    var name: String
+    var products: [Product]
+    var targets: [Target]
+    /// The executable's dependency: the command tree, which names the system and its benchmark.
+    var commandLine: Target.Dependency { .target(name: name + "CLI") }
+}
+
+func system(
+    _ name: String,
+    dependencies: [Target.Dependency],
+    cli: [Target.Dependency] = [],
+    benchmark: [Target.Dependency] = [],
+    tests: [Target.Dependency] = [],
+    testResources: [Resource]? = nil
+) -> System {
+    System(
+        name: name,
+        products: [.library(name: name, targets: [name])],
+        targets: [
+            .target(
+                name: name,
+                dependencies: dependencies,
+                path: "Sources/\(name)",
+                exclude: ["CLI", "Benchmark", "README.md"],
+                swiftSettings: strictSettings
+            ),
+            .target(
+                name: name + "CLI",
+                dependencies: [.target(name: name), .target(name: name + "Benchmark"), "CLIKit", "Platform", argumentParser] + cli,
+                path: "Sources/\(name)/CLI",
+                swiftSettings: strictSettings
+            ),
+            .target(
+                name: name + "Benchmark",
+                dependencies: [.target(name: name), "Benchmarking", "Platform", argumentParser, logging] + benchmark,
+                path: "Sources/\(name)/Benchmark",
+                swiftSettings: strictSettings
+            ),
+            .testTarget(
+                name: name + "Tests",
+                dependencies: [.target(name: name), "TestSupport", "Platform", "MasteryServer", hummingbirdTesting, nioCore] + tests,
+                resources: testResources,
+                swiftSettings: strictSettings
+            ),
+        ]
+    )
+}
+
+
+// MARK: The systems list: one line per system.
+let systems: [System] = [
+    system(
+        "ProgressTracking",
+        // The core (documents, the file store) uses Foundation only; HTTP/ mounts it in the server.
+        dependencies: ["Platform", "Dashboard", "APIDocumentation", hummingbird, logging, nioPosix, openAPIKit],
+        benchmark: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+        tests: ["ProgressTrackingBenchmark", "Benchmarking", "APIDocumentation", logging, openAPIKit],
+        testResources: [.copy("Fixtures")]
+    ),
+    system(
+        "RateLimiting",
+        // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
+        // policy store (Storage, GRDB), HTTP/ mounts it.
+        dependencies: [
+            "Platform", "Dashboard", "Redis", "Storage", "StorageSchema", "APIDocumentation", hummingbird, httpTypes, logging,
+            metrics, lifecycle, nioCore, openAPIKit,
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), grdb, crypto,
+        ],
+        cli: ["Redis", nioCore, .product(name: "NIOHTTP1", package: "swift-nio")],
+        benchmark: [
+            "Redis", hummingbird, httpTypes, httpClient, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ],
+        tests: [
+            "RateLimitingBenchmark", "Benchmarking", "Redis", "Storage", "APIDocumentation", logging, nioCore, nioPosix, hummingbird,
+            httpTypes, httpClient, grdb, configuration, openAPIKit,
+        ]
+    ),
+    system("Tally", dependencies: ["Platform", "Storage", "StorageSchema", hummingbird, grdb], tests: ["Storage", logging, httpTypes]),
+]
 
 let package = Package(
     name: "Mastery",
@@ -28,15 +118,12 @@ let package = Package(
         .executable(name: "mastery", targets: ["mastery"]),
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "StorageSchema", targets: ["StorageSchema"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
-        .library(name: "Benchmarking", targets: ["Benchmarking"]),
         .library(name: "APIDocumentation", targets: ["APIDocumentation"]),
-        .library(name: "MasteryServer", targets: ["MasteryServer"]),
         .library(name: "Redis", targets: ["Redis"]),
-        .library(name: "ProgressTracking", targets: ["ProgressTracking"]),
-        .library(name: "RateLimiting", targets: ["RateLimiting"]),
-        // Each system is a library product too, so another package can `import RateLimiting`.
-    ],
+        .library(name: "MasteryServer", targets: ["MasteryServer"]),
+    ] + systems.flatMap(\.products),
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
@@ -63,30 +150,59 @@ let package = Package(
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
-        // MARK: Foundations
+        // MARK: Foundations and kits
         .target(
             name: "Platform",
             dependencies: [
-                "Storage", "Redis", hummingbird, httpTypes, openAPIKit, logging, metrics, lifecycle, configuration, tracing, nioCore, nioPosix,
+                "StorageSchema", hummingbird, httpTypes, openAPIKit, logging, metrics, lifecycle, configuration, tracing, nioCore,
+                nioPosix,
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                crypto,
             ],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "StorageSchema",
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "Storage",
             dependencies: [
-                logging, lifecycle,
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "StorageSchema", logging, lifecycle, postgresNIO, grdb, crypto,
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Redis",
+            dependencies: [
+                nioCore, nioPosix, logging, lifecycle, crypto,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                // The server's certificate is checked against the server name by us (strictly: NIOSSL also accepts
+                // any certificate whose IP SAN matches the peer's address): X509 reads its subjectAltName.
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            exclude: ["README.md", "Benchmark"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "RedisBenchmark",
+            dependencies: ["Redis", "Benchmarking", "Platform", argumentParser, logging, nioCore, nioPosix],
+            path: "Sources/Redis/Benchmark",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Dashboard",
+            dependencies: ["Platform", hummingbird, logging, .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
@@ -98,16 +214,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
-            name: "Dashboard",
-            dependencies: ["Platform", hummingbird, logging, .product(name: "Mustache", package: "swift-mustache")],
+            name: "CLIKit",
+            dependencies: ["Platform", argumentParser, httpClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")],
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "Benchmarking",
+            // The shared harness only: reports, peer comparison, wrk, latency probes, peer processes. It imports no
+            // system; each system's Benchmark/ target builds on it.
             dependencies: [
-                "Platform", "Redis", "ProgressTracking", "RateLimiting", hummingbird, httpTypes, logging, nioCore, nioPosix, httpClient,
-                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                "Platform", "Redis", argumentParser, hummingbird, httpTypes, logging, nioCore, nioPosix, httpClient,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             exclude: ["README.md"],
@@ -116,47 +234,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Platform", "Storage", hummingbird, logging, metrics, configuration, nioCore, nioPosix, httpClient, openAPIKit,
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            exclude: ["README.md"],
-            swiftSettings: strictSettings
-        ),
-
-        // MARK: Systems (one library module each; add the module here and one line in MasteryServer)
-        .target(
-            name: "Redis",
-            dependencies: [
-                nioCore, nioPosix, logging, lifecycle,
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOTLS", package: "swift-nio"),
-                // The server's certificate is checked against the server name by us (strictly: NIOSSL also accepts
-                // any certificate whose IP SAN matches the peer's address): X509 reads its subjectAltName.
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-            ],
-            exclude: ["README.md"],
-            swiftSettings: strictSettings
-        ),
-
-        .target(
-            name: "ProgressTracking",
-            // The core (documents, the file store) uses Foundation only; HTTP/ mounts it in the server.
-            dependencies: ["Platform", "Dashboard", "APIDocumentation", hummingbird, logging, nioPosix, openAPIKit],
-            exclude: ["README.md"],
-            swiftSettings: strictSettings
-        ),
-
-        .target(
-            name: "RateLimiting",
-            // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
-            // policy store (Storage, GRDB), HTTP/ mounts it.
-            dependencies: [
-                "Platform", "Dashboard", "Redis", "Storage", "APIDocumentation", hummingbird, httpTypes, logging, metrics, lifecycle, nioCore,
-                openAPIKit, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Platform", "Storage", "MasteryServer", hummingbird, logging, metrics, configuration, nioCore, nioPosix, httpClient,
+                httpTypes, postgresNIO, hummingbirdTesting, openAPIKit,
             ],
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -165,9 +244,11 @@ let package = Package(
         // MARK: Composition root and executable
         .target(
             name: "MasteryServer",
+            // Knows no system: the executable passes the systems list.
             dependencies: [
-                "Platform", "Storage", "Redis", "Dashboard", "ProgressTracking", "RateLimiting", "APIDocumentation", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
-                openAPIKit, .product(name: "Mustache", package: "swift-mustache"), .product(name: "HummingbirdCore", package: "hummingbird"),
+                "Platform", "Storage", "Redis", "Dashboard", "APIDocumentation", hummingbird, logging, lifecycle, configuration,
+                nioCore, tracing, openAPIKit, .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -175,19 +256,18 @@ let package = Package(
         .executableTarget(
             name: "mastery",
             dependencies: [
-                "MasteryServer", "Platform", "Benchmarking", "ProgressTracking", "RateLimiting", "Redis", logging, metrics, tracing,
-                configuration, httpClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+                "MasteryServer", "Platform", "CLIKit", "Benchmarking", "RedisBenchmark", logging, metrics, tracing,
+                configuration, argumentParser,
+            ] + systems.map(\.commandLine),
             swiftSettings: strictSettings
         ),
 
-        // MARK: Tests
+        // MARK: Tests of the foundations (each system's tests come with it, above)
         .testTarget(
             name: "PlatformTests",
             dependencies: [
                 "Platform", "Redis", "TestSupport", hummingbird, httpTypes, configuration, tracing, metrics, logging,
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                hummingbirdTesting,
             ],
             swiftSettings: strictSettings
         ),
@@ -198,15 +278,14 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Storage", "TestSupport", postgresNIO],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "MasteryServerTests",
             dependencies: [
-                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "ProgressTracking", "RateLimiting", "APIDocumentation", "TestSupport", hummingbird, httpTypes, httpClient, logging, configuration, openAPIKit,
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "APIDocumentation", "TestSupport", hummingbird,
+                httpTypes, httpClient, logging, configuration, postgresNIO, hummingbirdTesting, openAPIKit,
             ],
             swiftSettings: strictSettings
         ),
@@ -218,26 +297,8 @@ let package = Package(
         .testTarget(
             name: "RedisTests",
             dependencies: [
-                "Redis", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix,
+                "Redis", "RedisBenchmark", "Benchmarking", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "ProgressTrackingTests",
-            dependencies: [
-                "ProgressTracking", "APIDocumentation", "TestSupport", "Platform", hummingbird, openAPIKit,
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            resources: [.copy("Fixtures")],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RateLimitingTests",
-            dependencies: [
-                "RateLimiting", "Redis", "Storage", "APIDocumentation", "TestSupport", "Platform", logging, nioCore, nioPosix, hummingbird, httpTypes, openAPIKit,
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),
@@ -246,5 +307,5 @@ let package = Package(
             dependencies: ["Benchmarking", "Platform", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
-    ]
+    ] + systems.flatMap(\.targets)
 )

@@ -31,14 +31,14 @@ public struct MasteryServer: Sendable {
     /// - Parameters:
     ///   - configuration: The validated server configuration.
     ///   - reader: The reader it came from (for systems' keys).
-    ///   - systems: The systems to mount (``systems`` by default).
+    ///   - systems: The systems to mount (the executable passes its systems list).
     ///   - metrics: Where metrics go (a fresh registry by default).
     ///   - tracer: Where server spans go (W3C propagation only, by default).
     ///   - logger: The root logger.
     public init(
         configuration: MasteryConfiguration,
         reader: ConfigReader,
-        systems: [any MasterySystem.Type] = MasteryServer.systems,
+        systems: [any MasterySystem.Type],
         metrics: MetricsRegistry = MetricsRegistry(),
         tracer: any Tracer = TraceContextTracer(),
         logger: Logger
@@ -67,8 +67,8 @@ public struct MasteryServer: Sendable {
         public var port: ListeningPort
     }
 
-    /// Builds the application: storage, systems, routes, middleware, services. Nothing listens yet; migrations
-    /// run when the application starts, before the listener opens.
+    /// Builds the application: storage, the systems' SQLite migrations, systems, routes, middleware, services.
+    /// Nothing listens yet; the PostgreSQL migrations run when the application starts, before the listener opens.
     /// - Parameters:
     ///   - loginLinks: The one-time dashboard sign-in links the server redeems.
     ///   - onServerRunning: Called once the listener is bound.
@@ -127,7 +127,7 @@ public struct MasteryServer: Sendable {
                     try configuration.redisURL.map { try RedisClient.Configuration(url: $0) } ?? .init()
                 if !configuration.redisSentinels.isEmpty {
                     redisConfiguration.sentinel = .init(
-                        sentinels: configuration.redisSentinels,
+                        sentinels: configuration.redisSentinels.map { RedisSentinel.Address(host: $0.host, port: $0.port) },
                         primaryName: configuration.redisSentinelPrimary,
                         password: configuration.redisSentinelPassword
                     )
@@ -148,7 +148,17 @@ public struct MasteryServer: Sendable {
             redis = client
         }
 
+        // Schema: the systems' SQLite migrations now, before any system is built; their PostgreSQL migrations
+        // once the PostgreSQL client runs (a service), before the listener opens.
+        let sqliteMigrations = systemTypes.compactMap { $0.migrations.sqlite }
+        if !sqliteMigrations.isEmpty { try await sqlite.migrate(sqliteMigrations, logger: logger) }
+        let postgresMigrations = systemTypes.compactMap { $0.migrations.postgres }
+
         // Systems.
+        var resources = SystemResources()
+        resources.add(sqlite)
+        if let postgres { resources.add(postgres) }
+        if let redis { resources.add(redis) }
         var systems: [any MasterySystem] = []
         let mountedModules = Set(systemTypes.map { $0.descriptor.module })
         for type in systemTypes {
@@ -160,9 +170,7 @@ public struct MasteryServer: Sendable {
                 server: configuration,
                 logger: systemLogger,
                 metrics: metrics,
-                sqlite: sqlite,
-                postgres: postgres,
-                redis: redis,
+                resources: resources,
                 mountedModules: mountedModules,
                 credentials: credentials
             )
@@ -175,7 +183,10 @@ public struct MasteryServer: Sendable {
         // Routes and middleware (outermost first).
         let routeTable = RouteTable()
         let router = Router(context: MasteryRequestContext.self)
-        let publicWrites = systems.reduce(into: DashboardController.publicWriteRoutes) { $0.formUnion($1.publicWriteRoutes) }
+        let publicWrites = systems.reduce(into: DashboardController.publicWriteRoutes) { routes, system in
+            let prefix = type(of: system).descriptor.apiPath
+            routes.formUnion(system.publicWriteRoutes.map { $0.isEmpty ? prefix : prefix + "/" + $0 })
+        }
         router.addMiddleware {
             RequestIDMiddleware()
             TracingMiddleware(tracer: tracer)
@@ -199,7 +210,9 @@ public struct MasteryServer: Sendable {
             mountedModules: mountedModules,
             loginLinks: loginLinks
         ).addRoutes(to: router)
-        for system in systems { system.addRoutes(to: router) }
+        for system in systems {
+            system.addRoutes(to: SystemRoutes(descriptor: type(of: system).descriptor, router: router))
+        }
         try APIDocsController(systems: systems, renderer: renderer).addRoutes(to: router)
         routeTable.load(router.routes.map { ($0.path.description, $0.method) })
 
@@ -236,13 +249,11 @@ public struct MasteryServer: Sendable {
             },
             logger: logger
         )
-        let migrations = systems.compactMap(\.migrations)
         application.beforeServerStarts { [postgres] in
-            guard !migrations.isEmpty else { return }
-            try await sqlite.migrate(migrations, logger: logger)
+            guard !postgresMigrations.isEmpty else { return }
             if let postgres {
                 do {
-                    try await withDeadline(.seconds(60)) { try await postgres.migrate(migrations, logger: logger) }
+                    try await withDeadline(.seconds(60)) { try await postgres.migrate(postgresMigrations, logger: logger) }
                 } catch let error as DeadlineExceeded {
                     throw ConfigurationError(
                         key: "postgresURL",

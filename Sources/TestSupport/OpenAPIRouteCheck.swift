@@ -7,7 +7,7 @@ public import OpenAPIKit
 ///
 /// ```swift
 /// let router = Router(context: MasteryRequestContext.self)
-/// system.addRoutes(to: router)
+/// system.addRoutes(to: SystemRoutes(descriptor: ThingSystem.descriptor, router: router))
 /// let check = OpenAPIRouteCheck(document: try #require(system.apiDocument), router: router, prefix: "/v1/thing")
 /// #expect(check.matches, "\(check)")
 /// ```

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIKit
 import Configuration
 import Foundation
 import Logging
@@ -85,6 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = MasteryServer(
             configuration: configuration,
             reader: reader,
+            systems: systems.map { $0.system },
             metrics: metrics,
             tracer: tracer,
             logger: logger

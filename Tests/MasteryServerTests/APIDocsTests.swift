@@ -25,8 +25,8 @@ struct HostileDocsSystem: MasterySystem {
 
     init(context: SystemContext) async throws {}
 
-    func addRoutes(to router: Router<MasteryRequestContext>) {
-        router.get("/v1/hostile/{name}") { _, _ in "ok" }
+    func addRoutes(to routes: SystemRoutes) {
+        routes.api.get("{name}") { _, _ in "ok" }
     }
 
     var apiDocument: OpenAPI.Document? {
@@ -61,7 +61,7 @@ struct CollidingDocsSystem: MasterySystem {
         anchors: "none"
     )
     init(context: SystemContext) async throws {}
-    func addRoutes(to router: Router<MasteryRequestContext>) {}
+    func addRoutes(to routes: SystemRoutes) {}
     var apiDocument: OpenAPI.Document? {
         var builder = APIDocumentBuilder(title: "Colliding")
         builder.add(.get, "/{name}", OpenAPI.Operation(responses: [200: .empty("Yes.")]))
@@ -87,7 +87,7 @@ struct APIDocsTests {
         let system = LibrarySystem()
         let document = try #require(system.apiDocument)
         let router = Router(context: MasteryRequestContext.self)
-        system.addRoutes(to: router)
+        system.addRoutes(to: SystemRoutes(descriptor: LibrarySystem.descriptor, router: router))
         let exact = OpenAPIRouteCheck(document: document, router: router, prefix: "/v1/library")
         #expect(exact.matches, "\(exact)")
         #expect(exact.routed.count == 6)
@@ -215,9 +215,8 @@ struct APIDocsTests {
 
     @Test("the hostile battery against /docs and GET /v1/openapi.json on a real server")
     func battery() async throws {
-        let file = try makeProgressFile()
-        defer { try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent) }
-        try await ServeProcess.withRunning(arguments: ["--progress-file", file]) { server in
+        // The systems `mastery serve` mounts by default, their documents merged.
+        try await ServeProcess.withRunning { server in
             let battery = HostileBattery(routes: [.init("GET", "/v1/openapi.json")], pages: ["/docs"])
             let findings = try await battery.run(against: server)
             #expect(findings.isEmpty, "\(findings.joined(separator: "\n"))")

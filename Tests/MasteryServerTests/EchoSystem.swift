@@ -17,22 +17,23 @@ struct EchoSystem: MasterySystem {
     let redis: RedisClient?
 
     init(context: SystemContext) async throws {
-        redis = context.redis
+        redis = context.resources[RedisClient.self]
     }
 
-    var migrations: SchemaMigrations? {
-        SchemaMigrations(
+    static var migrations: SystemMigrations {
+        let echoes = SchemaMigrations(
             system: "echo",
             [Migration(version: 1, name: "create_echoes", sql: "CREATE TABLE echo_messages (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")]
         )
+        return SystemMigrations(sqlite: echoes, postgres: echoes)
     }
 
-    func addRoutes(to router: Router<MasteryRequestContext>) {
-        router.post("/v1/echo") { request, context in
+    func addRoutes(to routes: SystemRoutes) {
+        routes.api.post { request, context in
             let greeting = try await request.decodeJSON(as: Greeting.self, context: context)
             return "\(greeting.name) x\(greeting.count)"
         }
-        router.get("/v1/echo/{id}") { _, context in
+        routes.api.get("{id}") { _, context in
             let text = try context.parameters.require("id")
             guard let id = Int(text), id > 0 else {
                 throw ProblemDetails.invalidParameter("id must be a positive integer, not \(text.prefix(40)).")
@@ -40,13 +41,13 @@ struct EchoSystem: MasterySystem {
             return "echo \(id)"
         }
         // Counts hits in the shared Redis tier through the server's pool (a test-only GET that writes).
-        router.get("/v1/echo/hits/{name}") { [redis] _, context in
+        routes.api.get("hits/{name}") { [redis] _, context in
             guard let redis else { throw ProblemDetails.invalidParameter("no Redis tier is configured") }
             let name = try context.parameters.require("name")
             return "\(try await redis.increment("echo:hits:\(name)"))"
         }
-        router.delete("/v1/echo/{id}") { _, _ in Response(status: .noContent) }
-        router.get("/v1/echo/crash") { _, _ -> String in
+        routes.api.delete("{id}") { _, _ in Response(status: .noContent) }
+        routes.api.get("crash") { _, _ -> String in
             struct Unexpected: Error {}
             throw Unexpected()
         }

@@ -8,26 +8,12 @@ import Platform
 import Testing
 import TestSupport
 
-/// Builds an in-process server over a throwaway data folder.
+/// Builds an in-process server over a throwaway data folder, mounting the test's stand-in system.
 func makeServer(
     flags: [String: String] = [:],
     systems: [any MasterySystem.Type] = [EchoSystem.self]
 ) async throws -> (MasteryServer.Assembly, String) {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-test-\(UUID().uuidString)").path
-    var flags = flags
-    flags["dataDir"] = folder
-    flags["port"] = flags["port"] ?? "0"
-    let reader = try await ConfigurationSources.makeReader(commandLine: flags, environment: [:])
-    let configuration = try MasteryConfiguration(reader: reader)
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
-    let server = MasteryServer(configuration: configuration, reader: reader, systems: systems, logger: logger)
-    return (try await server.makeApplication(), folder)
-}
-
-func problem(_ response: TestResponse) throws -> [String: Any] {
-    #expect(response.headers[.contentType] == "application/problem+json")
-    return try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    try await TestApplication.make(flags: flags, systems: systems)
 }
 
 @Suite("HTTP surface: problems, limits, auth, IDs, tracing, metrics")

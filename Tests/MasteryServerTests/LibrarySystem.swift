@@ -21,16 +21,16 @@ struct LibrarySystem: MasterySystem {
     /// The system without a server, for tests that only need its routes and document.
     init() {}
 
-    func addRoutes(to router: Router<MasteryRequestContext>) {
-        router.get("/v1/library") { _, _ in "library" }
-        router.get("/v1/library/books") { _, _ in "books" }
-        router.get("/v1/library/books/{id}") { _, _ in "book" }
-        router.put("/v1/library/books/{id}") { _, _ in "stored" }
-        router.delete("/v1/library/books/{id}") { _, _ in Response(status: .noContent) }
-        router.post("/v1/library/search") { _, _ in "found" }
+    func addRoutes(to routes: SystemRoutes) {
+        routes.api.get { _, _ in "library" }
+        routes.api.get("books") { _, _ in "books" }
+        routes.api.get("books/{id}") { _, _ in "book" }
+        routes.api.put("books/{id}") { _, _ in "stored" }
+        routes.api.delete("books/{id}") { _, _ in Response(status: .noContent) }
+        routes.api.post("search") { _, _ in "found" }
     }
 
-    var publicWriteRoutes: Set<String> { ["/v1/library/search"] }
+    var publicWriteRoutes: Set<String> { ["search"] }
 
     var apiDocument: OpenAPI.Document? {
         var builder = APIDocumentBuilder(title: "Library", description: "Books.")

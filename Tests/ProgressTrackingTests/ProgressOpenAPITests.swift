@@ -18,13 +18,10 @@ struct ProgressOpenAPITests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("PROGRESS.md").path
         try ProgressFileStore(path: file).create(.new(startingOn: Fixture.date("2025-01-06")))
-        let context = try await SystemContext.forTesting(
-            slug: ProgressSystem.descriptor.slug,
-            flags: ["progressFile": file]
-        )
+        let context = try await SystemContext.forTesting(ProgressSystem.self, flags: ["progressFile": file])
         let system = try await ProgressSystem(context: context)
         let router = Router(context: MasteryRequestContext.self)
-        system.addRoutes(to: router)
+        system.addRoutes(to: SystemRoutes(descriptor: ProgressSystem.descriptor, router: router))
         return (system, router)
     }
 

@@ -12,9 +12,9 @@ import Testing
 struct RateLimitOpenAPITests {
     /// The system as `mastery serve` builds it (in memory), and a bare router its routes were added to.
     func mounted() async throws -> (RateLimitSystem, Router<MasteryRequestContext>) {
-        let system = try await RateLimitSystem(context: .forTesting(slug: RateLimitSystem.descriptor.slug))
+        let system = try await RateLimitSystem(context: .forTesting(RateLimitSystem.self))
         let router = Router(context: MasteryRequestContext.self)
-        system.addRoutes(to: router)
+        system.addRoutes(to: SystemRoutes(descriptor: RateLimitSystem.descriptor, router: router))
         return (system, router)
     }
 

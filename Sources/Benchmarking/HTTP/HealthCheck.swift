@@ -1,16 +1,16 @@
 import AsyncHTTPClient
-import Foundation
-import Platform
+public import Foundation
+public import Platform
 import NIOCore
 import NIOHTTP1  // HTTPResponseStatus; comes with AsyncHTTPClient
 
 /// Waits until a freshly started server answers `GET` with 200.
-enum HealthCheck {
+public enum HealthCheck {
     /// Polls `url` until it answers 200, the child exits, or `timeout` passes.
     /// - Returns: The body of the first 200 response.
     /// - Throws: ``BenchmarkError/Code-swift.struct/processFailed`` when the child exits first (with the end of
     ///   its log), ``BenchmarkError/Code-swift.struct/timedOut`` when the bound passes.
-    static func waitForOK(url: String, child: ChildProcess, timeout: Duration) async throws -> [UInt8] {
+    public static func waitForOK(url: String, child: ChildProcess, timeout: Duration) async throws -> [UInt8] {
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         do {
             let body = try await poll(client: client, url: url, child: child, timeout: timeout)

@@ -38,7 +38,7 @@ extension ChildProcess {
 
     /// Stops the process even when the calling task was cancelled (Ctrl-C, a failed round): an unstructured task
     /// does not inherit cancellation, so the grace period is still waited out.
-    func stopUncancelled(grace: Duration) async {
+    public func stopUncancelled(grace: Duration) async {
         _ = await Task { try? await self.stop(gracePeriod: grace) }.value
     }
 

@@ -1,13 +1,13 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Temporary directories of a benchmark (data directory, nginx prefix, wrk script), removed when done and also
 /// when the command is interrupted (`ChildProcess.stopAllOnInterruptForBenchmarks()`).
-enum TemporaryDirectory {
+public enum TemporaryDirectory {
     private static let live = Mutex<Set<String>>([])
 
     /// Creates a fresh directory under the system's temporary directory, runs `body`, and removes it.
-    static func with<Result: Sendable>(
+    public static func with<Result: Sendable>(
         prefix: String,
         body: (URL) async throws -> Result
     ) async throws -> Result {
@@ -26,7 +26,7 @@ enum TemporaryDirectory {
     }
 
     /// Removes every directory still in use; for the interrupt handler, after the children have stopped.
-    static func removeAll() {
+    public static func removeAll() {
         for path in live.withLock({ $0 }) {
             try? FileManager.default.removeItem(atPath: path)
         }

@@ -1,6 +1,6 @@
 extension Duration {
     /// The duration in microseconds, with fractions.
-    var microseconds: Double {
+    public var microseconds: Double {
         Double(components.seconds) * 1_000_000 + Double(components.attoseconds) / 1_000_000_000_000
     }
 }

@@ -1,6 +1,6 @@
 public import Configuration
 import Foundation
-import Redis
+
 
 extension MasteryConfiguration {
     /// A key that `mastery serve` reads, with its documentation for `--help` and the docs.
@@ -153,10 +153,10 @@ extension MasteryConfiguration {
     }
 
     /// `host:port,host:port` (an IPv6 host in brackets) as addresses, or `nil` when any entry is malformed.
-    static func parseHostPorts(_ text: String) -> [RedisSentinel.Address]? {
+    static func parseHostPorts(_ text: String) -> [ServiceAddress]? {
         let entries = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !entries.isEmpty, entries.count <= 64 else { return nil }
-        var result: [RedisSentinel.Address] = []
+        var result: [ServiceAddress] = []
         for entry in entries {
             guard let colon = entry.lastIndex(of: ":"), let port = Int(entry[entry.index(after: colon)...]),
                 (1...65535).contains(port)
@@ -164,7 +164,7 @@ extension MasteryConfiguration {
             let host = String(entry[..<colon])
             guard isValidHost(host) else { return nil }
             let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-            result.append(RedisSentinel.Address(host: bare, port: port))
+            result.append(ServiceAddress(host: bare, port: port))
         }
         return result
     }

@@ -1,4 +1,3 @@
-public import Redis
 
 /// Everything `mastery serve` needs to start: where to listen, where state lives, which shared tiers are on.
 ///
@@ -29,7 +28,7 @@ public struct MasteryConfiguration: Sendable {
     public var redisURL: String? = nil
     /// Sentinels (`host:port`) that name the Redis primary; when set, the pool finds the primary through them and
     /// follows failovers (``redisURL``, if set, supplies the credentials, database and TLS, not the address).
-    public var redisSentinels: [RedisSentinel.Address] = []
+    public var redisSentinels: [ServiceAddress] = []
     /// The primary's name in the sentinels' configuration.
     public var redisSentinelPrimary: String = "mymaster"
     /// The sentinels' own password (`requirepass` on the sentinels), distinct from the data password.

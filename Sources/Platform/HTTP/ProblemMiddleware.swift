@@ -34,6 +34,8 @@ public struct ProblemMiddleware: RouterMiddleware {
         switch error {
         case let problem as ProblemDetails:
             return problem
+        case let error as any ProblemDetailsConvertible:
+            return error.problem
         case let error as AdditionalHeadersError:
             var problem = problem(for: error.underlying, request: request, context: context)
             problem.headers.append(contentsOf: error.headers)

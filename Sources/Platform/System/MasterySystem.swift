@@ -3,8 +3,7 @@ public import Hummingbird
 public import Logging
 public import OpenAPIKit
 public import ServiceLifecycle
-public import Redis
-public import Storage
+public import StorageSchema
 
 /// A system of the curriculum, as the composition root mounts it: its migrations, HTTP routes, dashboard page,
 /// background services and readiness checks. Adding a system to `mastery serve` is one line in
@@ -17,11 +16,13 @@ public protocol MasterySystem: Sendable {
     /// - Throws: ``ConfigurationError`` for invalid configuration, or a failure to reach a backend it needs.
     init(context: SystemContext) async throws
 
-    /// The schema the system needs; applied before the server starts.
-    var migrations: SchemaMigrations? { get }
+    /// The schema the system needs, per tier: the root applies the SQLite migrations before any system is built
+    /// and the PostgreSQL ones (with a PostgreSQL tier) before the server listens. No system migrates by hand.
+    static var migrations: SystemMigrations { get }
 
-    /// Adds the system's routes: its API under `/v1/<slug>` and its page under `/systems/<slug>`.
-    func addRoutes(to router: Router<MasteryRequestContext>)
+    /// Adds the system's routes to the groups it is given: its API (`routes.api`, `/v1/<slug>`) and its page
+    /// (`routes.page`, `/systems/<slug>`), with paths relative to them.
+    func addRoutes(to routes: SystemRoutes)
 
     /// Background work that runs for the server's lifetime (sweepers, listeners, workers).
     var services: [any Service] { get }
@@ -29,7 +30,8 @@ public protocol MasterySystem: Sendable {
     /// The backends the system needs, for `/ready`.
     var readinessChecks: [any ReadinessCheck] { get }
 
-    /// State-changing routes that other services call to make decisions, which need no admin credentials.
+    /// State-changing API routes that other services call to make decisions, which need no admin credentials:
+    /// paths relative to the API's prefix, as registered (`check` for `POST /v1/ratelimit/check`).
     var publicWriteRoutes: Set<String> { get }
 
     /// The problem types the system's routes answer with besides Platform's, so `/problems/<slug>` describes
@@ -44,7 +46,7 @@ public protocol MasterySystem: Sendable {
 }
 
 extension MasterySystem {
-    public var migrations: SchemaMigrations? { nil }
+    public static var migrations: SystemMigrations { .none }
     public var services: [any Service] { [] }
     public var readinessChecks: [any ReadinessCheck] { [] }
     public var publicWriteRoutes: Set<String> { [] }
@@ -62,12 +64,9 @@ public struct SystemContext: Sendable {
     public var logger: Logger
     /// The server's metrics.
     public var metrics: MetricsRegistry
-    /// The embedded SQLite database (always present).
-    public var sqlite: SQLiteStorage
-    /// The shared PostgreSQL tier, when `postgresURL` is set.
-    public var postgres: PostgresStorage?
-    /// The shared Redis tier (a connection pool the server runs as a service), when `redisURL` is set.
-    public var redis: RedisClient?
+    /// What the server shares, by type: `SQLiteStorage` (always), `PostgresStorage` when `postgresURL` is set,
+    /// `RedisClient` (a pool the server runs as a service) when `redisURL` or `redisSentinels` is set.
+    public var resources: SystemResources
     /// The modules of every system this server mounts (`RateLimiting`, …), so a page can link to the others.
     public var mountedModules: Set<String>
     /// The admin credentials, for systems that render dashboard pages (`nil` when the caller has none).
@@ -79,9 +78,7 @@ public struct SystemContext: Sendable {
         server: MasteryConfiguration,
         logger: Logger,
         metrics: MetricsRegistry,
-        sqlite: SQLiteStorage,
-        postgres: PostgresStorage?,
-        redis: RedisClient?,
+        resources: SystemResources,
         mountedModules: Set<String> = [],
         credentials: AdminCredentials? = nil
     ) {
@@ -89,9 +86,7 @@ public struct SystemContext: Sendable {
         self.server = server
         self.logger = logger
         self.metrics = metrics
-        self.sqlite = sqlite
-        self.postgres = postgres
-        self.redis = redis
+        self.resources = resources
         self.mountedModules = mountedModules
         self.credentials = credentials
     }

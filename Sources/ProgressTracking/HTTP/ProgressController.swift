@@ -15,8 +15,8 @@ public import Platform
 ///   malformed number or argument, 404 for an unknown project, 409 for a status that does not allow the verb; the
 ///   file is then unchanged. Like every write, they need the admin token or a dashboard session.
 /// - `GET /v1/progress/openapi.json`: the OpenAPI 3.1 document of these routes (``ProgressOpenAPI``).
-/// - `GET /progress`: the dashboard page, with its stylesheet and script at `GET /progress/page.css` and
-///   `GET /progress/page.js` (no inline script or style); `/systems/progress` redirects there.
+/// - `GET /systems/progress`: the dashboard page, with its stylesheet and script at `page.css` and `page.js`
+///   beside it (no inline script or style); its old address `/progress` redirects there (308).
 public struct ProgressController: Sendable {
     let store: ProgressFileStore
     let renderer: DashboardRenderer
@@ -58,21 +58,22 @@ public struct ProgressController: Sendable {
         case start, complete, skip
     }
 
-    /// Adds the routes.
-    public func addRoutes(to router: Router<MasteryRequestContext>) {
-        router.get("/v1/progress") { _, context in
+    /// Adds the API (`GET /v1/progress`, `POST /v1/progress/projects/{number}/<verb>`), the page
+    /// (`/systems/progress` with its assets), and the page's old address `/progress`, which redirects.
+    public func addRoutes(to routes: SystemRoutes) {
+        routes.api.get { _, context in
             let document = try await blocking(context) { try store.read() }
             return try Response.json(try report(document, context: context))
         }
         for verb in Verb.allCases {
-            router.post("/v1/progress/projects/{number}/\(verb.rawValue)") { request, context in
+            routes.api.post("projects/{number}/\(verb.rawValue)") { request, context in
                 try await apply(verb, request: request, context: context)
             }
         }
-        router.get("/v1/progress/openapi.json") { _, _ in
+        routes.api.get("openapi.json") { _, _ in
             Self.asset(ProgressOpenAPI.json, type: "application/json")
         }
-        router.get("/progress") { request, context in
+        routes.page.get { request, context in
             let document = try await blocking(context) { try store.read() }
             let page = ProgressPage(
                 report: try report(document, context: context),
@@ -82,15 +83,13 @@ public struct ProgressController: Sendable {
             )
             return renderer.page(title: "Progress", content: page.html, request: request)
         }
-        router.get(RouterPath(ProgressPageAssets.stylesheetPath)) { _, _ in
+        routes.page.get("page.css") { _, _ in
             Self.asset(ProgressPageAssets.stylesheet, type: "text/css; charset=utf-8")
         }
-        router.get(RouterPath(ProgressPageAssets.scriptPath)) { _, _ in
+        routes.page.get("page.js") { _, _ in
             Self.asset(ProgressPageAssets.script, type: "text/javascript; charset=utf-8")
         }
-        router.get(RouterPath(ProgressSystem.descriptor.pagePath)) { _, _ in
-            Response(status: .seeOther, headers: [.location: "/progress"])
-        }
+        routes.redirect(from: "/progress")
     }
 
     func apply(_ verb: Verb, request: Request, context: MasteryRequestContext) async throws -> Response {

@@ -1,7 +1,7 @@
 public import Platform
 
-extension ProgressError {
-    /// The error as an RFC 9457 problem: `unknownProject` → 404, `invalidTransition`, `ambiguousMatch` and
+extension ProgressError: ProblemDetailsConvertible {
+    /// The error as an RFC 9457 problem, which `ProblemMiddleware` answers with wherever a route throws it: `unknownProject` → 404, `invalidTransition`, `ambiguousMatch` and
     /// `fileExists` → 409, `invalidArgument` and `noMatch` → 400, an unreadable file or a file-system failure → 500.
     /// The detail is the error's message, which names the project, its status and what to do.
     public var problem: ProblemDetails {

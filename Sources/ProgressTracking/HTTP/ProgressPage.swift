@@ -1,7 +1,7 @@
 import Foundation
 import Platform
 
-/// The `/progress` page's content (the dashboard frame is added by `DashboardRenderer`): the overall and
+/// The `/systems/progress` page's content (the dashboard frame is added by `DashboardRenderer`): the overall and
 /// per-section progress bars, the burn-up chart, the project cards with their buttons, the skills matrix, the
 /// milestones and the monthly reflections. Every text from the file is HTML-escaped. The bars' widths come from
 /// their `data-percent` through the served stylesheet; the buttons work through the served script.

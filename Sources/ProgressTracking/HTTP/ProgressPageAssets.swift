@@ -1,11 +1,11 @@
-/// The `/progress` page's stylesheet and script, served by ``ProgressController`` at ``stylesheetPath`` and
+/// The `/systems/progress` page's stylesheet and script, served by ``ProgressController`` at ``stylesheetPath`` and
 /// ``scriptPath`` so the page needs no inline `<style>`, `style="…"`, `<script>` or event handler (the server's
 /// Content-Security-Policy allows scripts and styles from `'self'` only).
 enum ProgressPageAssets {
     /// Where the stylesheet is served.
-    static let stylesheetPath = "/progress/page.css"
+    static let stylesheetPath = "/systems/progress/page.css"
     /// Where the script is served.
-    static let scriptPath = "/progress/page.js"
+    static let scriptPath = "/systems/progress/page.js"
 
     /// The page's styles. A bar's fill width follows its `data-percent` (0–100, an integer the page computes), one
     /// rule per value, so no inline style is needed.

@@ -7,9 +7,10 @@ public import OpenAPIKit
 public import Platform
 
 /// The progress tracker mounted in `mastery serve`: `GET /v1/progress`, the start/complete/skip verbs under
-/// `/v1/progress/projects/{n}/…`, and the dashboard page `/progress`.
+/// `/v1/progress/projects/{n}/…`, and the dashboard page `/systems/progress` (`/progress` redirects there).
 ///
-/// The file is `progressFile` (`--progress-file`, `MASTERY_PROGRESS_FILE`); without it `./PROGRESS.md` when it
+/// The file is `progress.file` (`MASTERY_PROGRESS_FILE`; the server-wide `progressFile`, `--progress-file`, also
+/// works); without it `./PROGRESS.md` when it
 /// exists, else `<dataDir>/PROGRESS.md`, created from the template (Start Date today) on first start.
 public struct ProgressSystem: MasterySystem {
     /// Row 00 of the roadmap.
@@ -32,9 +33,19 @@ public struct ProgressSystem: MasterySystem {
     public init(context: SystemContext) async throws {
         let server = context.server
         let today = CalendarDate(Date(), timeZone: .current)
+        // The system's own key, `progress.file` (`MASTERY_PROGRESS_FILE`); the server-wide spelling
+        // `progressFile` (`--progress-file`) keeps working.
+        let configured: String?
+        do {
+            configured =
+                try context.configuration.validatedString("file", expected: "a file path", validate: { !$0.isEmpty })
+                ?? server.progressFile
+        } catch let error as ConfigurationError {
+            throw ConfigurationError(key: "progress.file", expected: error.expected, reason: error.reason)
+        }
         let path = try await NIOThreadPool.singleton.runIfActive {
             try Self.resolveFile(
-                configured: server.progressFile,
+                configured: configured,
                 dataDirectory: server.dataDirectory,
                 workingDirectory: FileManager.default.currentDirectoryPath,
                 today: today
@@ -55,9 +66,9 @@ public struct ProgressSystem: MasterySystem {
     /// ``ProgressOpenAPI/document``: the API under `/v1/progress`, paths relative to it.
     public var apiDocument: OpenAPI.Document? { ProgressOpenAPI.document }
 
-    /// Adds `/v1/progress…`, `/progress` and `/systems/progress` (a redirect to `/progress`).
-    public func addRoutes(to router: Router<MasteryRequestContext>) {
-        controller.addRoutes(to: router)
+    /// Adds `/v1/progress…`, the page `/systems/progress`, and `/progress` (a redirect to the page).
+    public func addRoutes(to routes: SystemRoutes) {
+        controller.addRoutes(to: routes)
     }
 
     /// The file to track: `configured` (which must exist), else `<workingDirectory>/PROGRESS.md` when it exists,

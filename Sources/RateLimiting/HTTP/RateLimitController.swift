@@ -16,8 +16,9 @@ public import Platform
 /// many descriptors, over-long keys (never truncated), and nonsensical policies are refused with a 400 problem
 /// naming the field; an unknown policy is a 404 naming it.
 public struct RateLimitController: Sendable {
-    /// The decision route, which ``RateLimitSystem`` exempts from admin credentials.
-    public static let checkRoute = "/v1/ratelimit/check"
+    /// The decision route (relative to the API's prefix), which ``RateLimitSystem`` exempts from admin
+    /// credentials.
+    public static let checkRoute = "check"
     /// The demo route's policy, seeded at start when absent.
     public static let demoPolicyName = "demo"
     /// The most keys `GET /stats?top=` returns.
@@ -26,8 +27,6 @@ public struct RateLimitController: Sendable {
     public static let defaultPageSize = 100
     /// The largest `limit` of `GET /policies`.
     public static let maximumPageSize = 1_000
-    /// The demo route, recorded as applying the demo policy (so deleting it needs `?force=true`).
-    public static let demoRoute = "GET /v1/ratelimit/demo"
 
     /// The demo policy seeded at start: GCRA, 5 per 10 s, bursts of 5.
     public static var demoPolicy: RateLimitPolicy {
@@ -54,27 +53,28 @@ public struct RateLimitController: Sendable {
     }
 
     /// Adds the routes.
-    public func addRoutes(to router: Router<MasteryRequestContext>) {
-        router.get("/v1/ratelimit") { _, _ in
+    public func addRoutes(to routes: SystemRoutes) {
+        let api = routes.api
+        api.get { _, _ in
             try Response.json([
-                "openapi": "/v1/ratelimit/openapi.json", "page": "/systems/ratelimit", "store": storeName,
+                "openapi": routes.apiPath + "/openapi.json", "page": routes.pagePath, "store": storeName,
             ])
         }
-        router.post(RouterPath(Self.checkRoute)) { request, context in
+        api.post(RouterPath(Self.checkRoute)) { request, context in
             try await check(request, context: context)
         }
-        router.get("/v1/ratelimit/policies") { request, _ in
+        api.get("policies") { request, _ in
             try Response.json(try Self.page(of: registry.all, query: request.uri.queryParameters))
         }
-        router.get("/v1/ratelimit/policies/{name}") { _, context in
+        api.get("policies/{name}") { _, context in
             let name = try Self.name(context)
             guard let policy = registry.policy(named: name) else { throw Self.unknown([name]) }
             return try Response.json(policy)
         }
-        router.put("/v1/ratelimit/policies/{name}") { request, context in
+        api.put("policies/{name}") { request, context in
             try await put(request, context: context)
         }
-        router.delete("/v1/ratelimit/policies/{name}") { request, context in
+        api.delete("policies/{name}") { request, context in
             let name = try Self.name(context)
             let force: Bool
             switch request.uri.queryParameters.get("force") {
@@ -91,7 +91,7 @@ public struct RateLimitController: Sendable {
             )
             return Response(status: .noContent)
         }
-        router.get("/v1/ratelimit/stats") { request, _ in
+        api.get("stats") { request, _ in
             var top = 10
             if let text = request.uri.queryParameters.get("top") {
                 guard let value = Int(text), (1...Self.maximumTop).contains(value) else {
@@ -104,8 +104,8 @@ public struct RateLimitController: Sendable {
             )
             return try Response.json(stats)
         }
-        registry.recordUse(of: Self.demoPolicyName, by: Self.demoRoute)
-        router.group("/v1/ratelimit/demo")
+        registry.recordUse(of: Self.demoPolicyName, by: "GET \(routes.apiPath)/demo")
+        api.group("demo")
             .add(
                 middleware: RateLimitMiddleware(
                     limiter: limiter,
@@ -119,10 +119,10 @@ public struct RateLimitController: Sendable {
                 try Response.json(["status": "ok", "policy": Self.demoPolicyName])
             }
         // The same handler without the middleware: the baseline of `mastery bench ratelimit`.
-        router.get("/v1/ratelimit/demo/baseline") { _, _ in
+        api.get("demo/baseline") { _, _ in
             try Response.json(["status": "ok", "policy": Self.demoPolicyName])
         }
-        router.get("/v1/ratelimit/openapi.json") { _, _ in
+        api.get("openapi.json") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "application/json", .cacheControl: "no-cache"],
@@ -159,12 +159,7 @@ public struct RateLimitController: Sendable {
             checks.append(RateLimitCheck(policy: policy, key: descriptor.key, cost: descriptor.cost ?? body.cost ?? 1))
         }
         guard unknown.isEmpty else { throw Self.unknown(unknown) }
-        let result: RateLimitResult
-        do {
-            result = try await limiter.check(checks)
-        } catch let error as RateLimitError {
-            throw error.problem
-        }
+        let result = try await limiter.check(checks)
         return try Response.json(RateLimitAPI.CheckResponse(result))
     }
 
@@ -245,11 +240,7 @@ public struct RateLimitController: Sendable {
             let member = "\"name\":\"\(name)\"" + (probe.isEmpty ? "" : ",")
             body.insert(contentsOf: Data(member.utf8), at: body.index(after: brace))
         }
-        do {
-            return try JSONDecoder().decode(RateLimitPolicy.self, from: body)
-        } catch let error as RateLimitError {
-            throw error.problem
-        }
+        return try JSONDecoder().decode(RateLimitPolicy.self, from: body)
     }
 
     /// The fields of a policy body, to refuse unknown ones and read the optional name.

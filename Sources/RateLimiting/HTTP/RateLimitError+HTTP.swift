@@ -36,8 +36,8 @@ extension ProblemDetails {
     public static let rateLimitKinds: [Kind] = [rateLimited, invalidPolicy, tooManyPolicies, policyInUse]
 }
 
-extension RateLimitError {
-    /// The error as an RFC 9457 problem: `invalidPolicy` → 400 `invalid-policy`; `invalidKey` and `invalidCost`
+extension RateLimitError: ProblemDetailsConvertible {
+    /// The error as an RFC 9457 problem, which `ProblemMiddleware` answers with wherever a route throws it: `invalidPolicy` → 400 `invalid-policy`; `invalidKey` and `invalidCost`
     /// → 400 `bad-request`; `unknownPolicy` → 404 `not-found`; `policyLimitReached` → 409 `too-many-policies`;
     /// `policyInUse` → 409 `policy-in-use`; `storeUnavailable` and `storeTimeout` → 503
     /// `unavailable`. The detail is the error's message (which never holds secrets), as a sentence.

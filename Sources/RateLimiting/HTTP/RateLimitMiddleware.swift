@@ -94,16 +94,13 @@ public struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
             checks.append(RateLimitCheck(policy: policy, key: requestKey!, cost: cost))
         }
         guard !checks.isEmpty else { return try await next(request, context) }
+        // With the in-memory store the decision is synchronous: no suspension on the way to the handler. A
+        // RateLimitError becomes its problem in ProblemMiddleware.
         let result: RateLimitResult
-        do {
-            // With the in-memory store the decision is synchronous: no suspension on the way to the handler.
-            if let immediate = try limiter.checkImmediately(checks) {
-                result = immediate
-            } else {
-                result = try await limiter.check(checks)
-            }
-        } catch let error as RateLimitError {
-            throw error.problem
+        if let immediate = try limiter.checkImmediately(checks) {
+            result = immediate
+        } else {
+            result = try await limiter.check(checks)
         }
         guard result.allowed else {
             context.logger.debug(

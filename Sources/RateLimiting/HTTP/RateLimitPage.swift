@@ -57,14 +57,14 @@ public struct RateLimitPage: Sendable {
 
     /// Adds `GET /systems/ratelimit` and its assets, `GET /systems/ratelimit/page.css` and
     /// `GET /systems/ratelimit/page.js` (the page holds no inline script or style, for the server's CSP).
-    public func addRoutes(to router: Router<MasteryRequestContext>) {
-        router.get(RouterPath(Self.path)) { request, context in
+    public func addRoutes(to routes: SystemRoutes) {
+        routes.page.get { request, context in
             await response(for: request, logger: context.logger)
         }
-        router.get(RouterPath(RateLimitPageAssets.stylePath)) { _, _ in
+        routes.page.get("page.css") { _, _ in
             Self.asset(RateLimitPageAssets.style, contentType: "text/css; charset=utf-8")
         }
-        router.get(RouterPath(RateLimitPageAssets.scriptPath)) { _, _ in
+        routes.page.get("page.js") { _, _ in
             Self.asset(RateLimitPageAssets.script, contentType: "text/javascript; charset=utf-8")
         }
     }

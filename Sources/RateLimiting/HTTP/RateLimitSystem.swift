@@ -6,6 +6,7 @@ public import Platform
 import Redis
 public import ServiceLifecycle
 import Storage
+public import StorageSchema
 
 /// The distributed rate limiter mounted in `mastery serve`: the decision and policy API under `/v1/ratelimit`
 /// (``RateLimitController``), the demo route behind ``RateLimitMiddleware``, and the dashboard page
@@ -52,8 +53,9 @@ public struct RateLimitSystem: MasterySystem {
         let decisionStore: any RateLimitStore
         let policyStore: any RateLimitPolicyStore
         var services: [any Service] = []
-        let kind = configuration.store ?? (context.redis == nil ? .memory : .redis)
-        switch (kind, context.redis) {
+        let sharedRedis = context.resources[RedisClient.self]
+        let kind = configuration.store ?? (sharedRedis == nil ? .memory : .redis)
+        switch (kind, sharedRedis) {
         case (.redis, nil):
             throw ConfigurationError(
                 key: "ratelimit.store",
@@ -81,11 +83,11 @@ public struct RateLimitSystem: MasterySystem {
             )
         case (.memory, _):
             decisionStore = InMemoryRateLimitStore()
-            // The table must exist before the registry's first load (services start with the server). It is
-            // applied here rather than declared as the system's migrations, which the server would also run on
-            // PostgreSQL: the policy table lives in SQLite only.
-            try await context.sqlite.migrate([SQLiteRateLimitPolicyStore.migrations], logger: logger)
-            policyStore = SQLiteRateLimitPolicyStore(storage: context.sqlite, logger: logger)
+            // The table is declared for the SQLite tier (``migrations``): the root has applied it already.
+            policyStore = SQLiteRateLimitPolicyStore(
+                storage: try context.resources.require(SQLiteStorage.self),
+                logger: logger
+            )
         }
         let limiter = RateLimiter(
             store: decisionStore,
@@ -137,6 +139,10 @@ public struct RateLimitSystem: MasterySystem {
         )
     }
 
+    /// The policy table of the in-memory mode, in the embedded SQLite database only (with Redis, policies live in
+    /// Redis; nothing of the rate limiter lives in PostgreSQL).
+    public static var migrations: SystemMigrations { SystemMigrations(sqlite: SQLiteRateLimitPolicyStore.migrations) }
+
     /// The registry (loading and following policy changes), the sweeper of the in-memory state, the demo
     /// policy's seeder, and with Redis the change-notice subscriber.
     public var services: [any Service] { backgroundServices }
@@ -159,9 +165,9 @@ public struct RateLimitSystem: MasterySystem {
     /// ``RateLimitOpenAPI/document``: the API under `/v1/ratelimit`, paths relative to it.
     public var apiDocument: OpenAPI.Document? { RateLimitOpenAPI.document }
 
-    /// Adds `/v1/ratelimit…` and the page `/systems/ratelimit`.
-    public func addRoutes(to router: Router<MasteryRequestContext>) {
-        controller.addRoutes(to: router)
-        page.addRoutes(to: router)
+    /// Adds the API (`/v1/ratelimit…`) and the page (`/systems/ratelimit`).
+    public func addRoutes(to routes: SystemRoutes) {
+        controller.addRoutes(to: routes)
+        page.addRoutes(to: routes)
     }
 }

@@ -1,0 +1,13 @@
+import CLIKit
+import ProgressTrackingCLI
+import RateLimitingCLI
+import TallyCLI
+
+/// The systems of the `mastery` executable: what `mastery serve` mounts, the `mastery <slug>` command trees and
+/// the `mastery bench <slug>` benchmarks all come from this list. Adding a system is one line here (and its
+/// `system(…)` line in Package.swift).
+let systems: [any SystemCommands.Type] = [
+    ProgressTrackingCommands.self,
+    RateLimitingCommands.self,
+    TallyCommands.self,
+]
