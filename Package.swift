@@ -23,6 +23,7 @@ let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting",
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+let openAPIKit: Target.Dependency = .product(name: "OpenAPIKit", package: "OpenAPIKit")
 
 /// A system of the curriculum, as one folder: `Sources/<name>/` is its library (a product, so another package can
 /// `import` it without compiling any command-line or benchmark code), `Sources/<name>/CLI` its `mastery <slug>`
@@ -83,9 +84,9 @@ let systems: [System] = [
     system(
         "ProgressTracking",
         // The core (documents, the file store) uses Foundation only; HTTP/ mounts it in the server.
-        dependencies: ["Platform", "Dashboard", hummingbird, logging, nioPosix],
+        dependencies: ["Platform", "Dashboard", "APIDocumentation", hummingbird, logging, nioPosix, openAPIKit],
         benchmark: [.product(name: "Histogram", package: "hdrhistogram-swift")],
-        tests: ["ProgressTrackingBenchmark", "Benchmarking", logging],
+        tests: ["ProgressTrackingBenchmark", "Benchmarking", "APIDocumentation", logging, openAPIKit],
         testResources: [.copy("Fixtures")]
     ),
     system(
@@ -93,8 +94,8 @@ let systems: [System] = [
         // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
         // policy store (Storage, GRDB), HTTP/ mounts it.
         dependencies: [
-            "Platform", "Dashboard", "Redis", "Storage", "StorageSchema", hummingbird, httpTypes, logging, metrics, lifecycle,
-            nioCore,
+            "Platform", "Dashboard", "Redis", "Storage", "StorageSchema", "APIDocumentation", hummingbird, httpTypes, logging,
+            metrics, lifecycle, nioCore, openAPIKit,
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), grdb, crypto,
         ],
         cli: ["Redis", nioCore, .product(name: "NIOHTTP1", package: "swift-nio")],
@@ -102,9 +103,16 @@ let systems: [System] = [
             "Redis", hummingbird, httpTypes, httpClient, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ],
-        tests: ["RateLimitingBenchmark", "Benchmarking", "Dashboard", "Redis", "Storage", logging, nioCore, nioPosix, hummingbird, httpTypes, httpClient, grdb, configuration]
+        tests: [
+            "RateLimitingBenchmark", "Benchmarking", "Dashboard", "Redis", "Storage", "APIDocumentation", logging, nioCore, nioPosix, hummingbird,
+            httpTypes, httpClient, grdb, configuration, openAPIKit,
+        ]
     ),
-    system("Tally", dependencies: ["Platform", "Dashboard", "Storage", "StorageSchema", hummingbird, grdb], tests: ["Storage", logging, httpTypes]),
+    system(
+        "Tally",
+        dependencies: ["Platform", "Dashboard", "APIDocumentation", "Storage", "StorageSchema", hummingbird, grdb, openAPIKit],
+        tests: ["Storage", "APIDocumentation", logging, httpTypes, openAPIKit]
+    ),
 ]
 
 let package = Package(
@@ -116,6 +124,7 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "StorageSchema", targets: ["StorageSchema"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
+        .library(name: "APIDocumentation", targets: ["APIDocumentation"]),
         .library(name: "Redis", targets: ["Redis"]),
         .library(name: "MasteryServer", targets: ["MasteryServer"]),
     ] + systems.flatMap(\.products),
@@ -141,13 +150,16 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // Without the default ExternalLoading trait (loading referenced files), which we never use and which slows its build.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
         // MARK: Foundations and kits
         .target(
             name: "Platform",
             dependencies: [
-                "StorageSchema", hummingbird, httpTypes, logging, metrics, lifecycle, configuration, tracing, nioCore, nioPosix,
+                "StorageSchema", hummingbird, httpTypes, openAPIKit, logging, metrics, lifecycle, configuration, tracing, nioCore,
+                nioPosix,
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -199,6 +211,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "APIDocumentation",
+            // The OpenAPI kit: the shared components and the helpers every system's document is written with.
+            dependencies: [openAPIKit],
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "CLIKit",
             dependencies: ["Platform", argumentParser, httpClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")],
             exclude: ["README.md"],
@@ -219,8 +238,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Platform", "Storage", "MasteryServer", logging, metrics, nioCore, nioPosix, httpClient, httpTypes, postgresNIO,
-                hummingbirdTesting,
+                "Platform", "Storage", "MasteryServer", hummingbird, logging, metrics, configuration, nioCore, nioPosix, httpClient,
+                httpTypes, postgresNIO, hummingbirdTesting, openAPIKit,
             ],
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -231,7 +250,8 @@ let package = Package(
             name: "MasteryServer",
             // Knows no system: the executable passes the systems list.
             dependencies: [
-                "Platform", "Storage", "Redis", "Dashboard", hummingbird, logging, lifecycle, configuration, nioCore, tracing,
+                "Platform", "Storage", "Redis", "Dashboard", "APIDocumentation", hummingbird, logging, lifecycle, configuration,
+                nioCore, tracing, openAPIKit, .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -256,6 +276,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "APIDocumentationTests",
+            dependencies: ["APIDocumentation", openAPIKit],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "TestSupport", postgresNIO],
             swiftSettings: strictSettings
@@ -263,8 +288,8 @@ let package = Package(
         .testTarget(
             name: "MasteryServerTests",
             dependencies: [
-                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "TestSupport", hummingbird, httpTypes, httpClient,
-                logging, configuration, postgresNIO, hummingbirdTesting,
+                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "APIDocumentation", "TestSupport", hummingbird,
+                httpTypes, httpClient, logging, configuration, postgresNIO, hummingbirdTesting, openAPIKit,
             ],
             swiftSettings: strictSettings
         ),

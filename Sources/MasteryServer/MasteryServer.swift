@@ -203,7 +203,10 @@ public struct MasteryServer: Sendable {
             metrics: metrics,
             problemKinds: ProblemDetails.platformKinds + systems.flatMap(\.problemKinds)
         ).addRoutes(to: router)
-        let renderer = try DashboardRenderer(credentials: credentials)
+        let renderer = try DashboardRenderer(
+            credentials: credentials,
+            templates: [APIReferencePage.templateName: APIReferencePage.template]
+        )
         DashboardController(
             renderer: renderer,
             credentials: credentials,
@@ -213,6 +216,7 @@ public struct MasteryServer: Sendable {
         for system in systems {
             system.addRoutes(to: SystemRoutes(descriptor: type(of: system).descriptor, router: router))
         }
+        try APIDocsController(systems: systems, renderer: renderer).addRoutes(to: router)
         routeTable.load(router.routes.map { ($0.path.description, $0.method) })
 
         // The application: connection limits and timeouts protect it from slow or abusive clients.

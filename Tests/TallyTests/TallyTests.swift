@@ -1,9 +1,12 @@
+import APIDocumentation
 import Foundation
+import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
 import Logging
 import MasteryServer
 import NIOCore
+import OpenAPIKit
 import Platform
 import Storage
 import Tally
@@ -98,5 +101,28 @@ struct TallyTests {
             let findings = try await battery.run(against: server)
             #expect(findings.isEmpty, "\(findings.joined(separator: "\n"))")
         }
+    }
+
+    @Test("the API document describes exactly the routes under /v1/tally, in both directions")
+    func documentMatchesRoutes() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tally-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let context = try await SystemContext.forTesting(TallySystem.self, flags: ["dataDir": folder.path])
+        let system = try await TallySystem(context: context)
+        let router = Router(context: MasteryRequestContext.self)
+        system.addRoutes(to: SystemRoutes(descriptor: TallySystem.descriptor, router: router))
+        let check = OpenAPIRouteCheck(document: try #require(system.apiDocument), router: router, prefix: "/v1/tally")
+        #expect(check.matches, "\(check)")
+        #expect(check.routed.count == 3, "\(check.routed.sorted())")
+    }
+
+    @Test(
+        "the document passes openapi-spec-validator as OpenAPI 3.1",
+        .enabled(if: TestServers.shouldRun(tools: OpenAPISpecValidator.toolName), "needs openapi-spec-validator: run scripts/test")
+    )
+    func documentValidates() async throws {
+        let json = try TallyOpenAPI.document.prefixed(with: TallySystem.descriptor.apiPath).jsonText()
+        let result = try await OpenAPISpecValidator.validate(json, name: "tally.json")
+        #expect(result.isValid, "\(result.output)")
     }
 }

@@ -1,6 +1,7 @@
 public import Configuration
 public import Hummingbird
 public import Logging
+public import OpenAPIKit
 public import ServiceLifecycle
 public import StorageSchema
 
@@ -36,6 +37,12 @@ public protocol MasterySystem: Sendable {
     /// The problem types the system's routes answer with besides Platform's, so `/problems/<slug>` describes
     /// them too.
     var problemKinds: [ProblemDetails.Kind] { get }
+
+    /// The OpenAPI document of the system's API, with paths relative to its API prefix (`/check` for
+    /// `/v1/<slug>/check`, `/` for the prefix itself), written with the OpenAPI kit (`APIDocumentation`). The server
+    /// prefixes and merges every mounted system's into `GET /v1/openapi.json` and renders `/docs` from it; `nil`
+    /// (the default) leaves the system out of both.
+    var apiDocument: OpenAPI.Document? { get }
 }
 
 extension MasterySystem {
@@ -44,6 +51,7 @@ extension MasterySystem {
     public var readinessChecks: [any ReadinessCheck] { [] }
     public var publicWriteRoutes: Set<String> { [] }
     public var problemKinds: [ProblemDetails.Kind] { [] }
+    public var apiDocument: OpenAPI.Document? { nil }
 }
 
 /// What a system is given when it is mounted.

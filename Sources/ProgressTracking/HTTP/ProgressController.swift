@@ -14,6 +14,7 @@ public import Platform
 ///   accepts an optional JSON body `{"story", "repository", "skills", "force"}`. Refusals are problems: 400 for a
 ///   malformed number or argument, 404 for an unknown project, 409 for a status that does not allow the verb; the
 ///   file is then unchanged. Like every write, they need the admin token or a dashboard session.
+/// - `GET /v1/progress/openapi.json`: the OpenAPI 3.1 document of these routes (``ProgressOpenAPI``).
 /// - `GET /systems/progress`: the dashboard page, with its stylesheet and script at `page.css` and `page.js`
 ///   beside it (no inline script or style); its old address `/progress` redirects there (308).
 public struct ProgressController: Sendable {
@@ -72,6 +73,13 @@ public struct ProgressController: Sendable {
             routes.api.post("projects/{number}/\(verb.rawValue)") { request, context in
                 try await apply(verb, request: request, context: context)
             }
+        }
+        routes.api.get("openapi.json") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json", .cacheControl: "no-cache"],
+                body: .init(byteBuffer: ByteBuffer(string: ProgressOpenAPI.json))
+            )
         }
         routes.page.get { request, context in
             let document = try await blocking(context) { try store.read() }

@@ -3,6 +3,7 @@ import Foundation
 public import Hummingbird
 import Logging
 import NIOPosix
+public import OpenAPIKit
 public import Platform
 
 /// The progress tracker mounted in `mastery serve`: `GET /v1/progress`, the start/complete/skip verbs under
@@ -61,6 +62,9 @@ public struct ProgressSystem: MasterySystem {
             today: { CalendarDate(Date(), timeZone: .current) }
         )
     }
+
+    /// ``ProgressOpenAPI/document``: the API under `/v1/progress`, paths relative to it.
+    public var apiDocument: OpenAPI.Document? { ProgressOpenAPI.document }
 
     /// Adds `/v1/progress…`, the page `/systems/progress`, and `/progress` (a redirect to the page).
     public func addRoutes(to routes: SystemRoutes) {

@@ -126,7 +126,7 @@ public struct RateLimitController: Sendable {
             Response(
                 status: .ok,
                 headers: [.contentType: "application/json", .cacheControl: "no-cache"],
-                body: .init(byteBuffer: ByteBuffer(string: RateLimitOpenAPI.document))
+                body: .init(byteBuffer: ByteBuffer(string: RateLimitOpenAPI.json))
             )
         }
     }

@@ -1,6 +1,7 @@
 import Dashboard
 public import Hummingbird
 import Logging
+public import OpenAPIKit
 public import Platform
 import Redis
 public import ServiceLifecycle
@@ -162,6 +163,9 @@ public struct RateLimitSystem: MasterySystem {
 
     /// `rate-limited` (429) and `invalid-policy` (400).
     public var problemKinds: [ProblemDetails.Kind] { ProblemDetails.rateLimitKinds }
+
+    /// ``RateLimitOpenAPI/document``: the API under `/v1/ratelimit`, paths relative to it.
+    public var apiDocument: OpenAPI.Document? { RateLimitOpenAPI.document }
 
     /// Adds the API (`/v1/ratelimit…`) and the page (`/systems/ratelimit`).
     public func addRoutes(to routes: SystemRoutes) {

@@ -1,5 +1,6 @@
 import Dashboard
 public import Hummingbird
+public import OpenAPIKit
 public import Platform
 import Storage
 public import StorageSchema
@@ -23,6 +24,9 @@ public struct TallySystem: MasterySystem {
 
     let store: TallyStore
     let page: TallyPage
+
+    /// The API's document (``TallyOpenAPI``), merged into `GET /v1/openapi.json` and `/docs`.
+    public var apiDocument: OpenAPI.Document? { TallyOpenAPI.document }
 
     /// Builds the store on the server's SQLite database, and the page on the dashboard's renderer.
     public init(context: SystemContext) async throws {
