@@ -58,7 +58,9 @@ func system(
             ),
             .target(
                 name: name + "CLI",
-                dependencies: [.target(name: name), .target(name: name + "Benchmark"), "CLIKit", "Platform", argumentParser] + cli,
+                dependencies: [
+                    .target(name: name), .target(name: name + "Benchmark"), "CLIKit", "Platform", argumentParser,
+                ] + cli,
                 path: "Sources/\(name)/CLI",
                 swiftSettings: strictSettings
             ),
@@ -70,14 +72,15 @@ func system(
             ),
             .testTarget(
                 name: name + "Tests",
-                dependencies: [.target(name: name), "TestSupport", "Platform", "MasteryServer", hummingbirdTesting, nioCore] + tests,
+                dependencies: [
+                    .target(name: name), "TestSupport", "Platform", "MasteryServer", hummingbirdTesting, nioCore,
+                ] + tests,
                 resources: testResources,
                 swiftSettings: strictSettings
             ),
         ]
     )
 }
-
 
 // MARK: The systems list: one line per system.
 let systems: [System] = [
@@ -94,23 +97,28 @@ let systems: [System] = [
         // The algorithms and the in-memory store need nothing but NIO's lock; Store/ adds Redis and the SQLite
         // policy store (Storage, GRDB), HTTP/ mounts it.
         dependencies: [
-            "Platform", "Dashboard", "Redis", "Storage", "StorageSchema", "APIDocumentation", hummingbird, httpTypes, logging,
+            "Platform", "Dashboard", "Redis", "Storage", "StorageSchema", "APIDocumentation", hummingbird, httpTypes,
+            logging,
             metrics, lifecycle, nioCore, openAPIKit,
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), grdb, crypto,
         ],
         cli: ["Redis", nioCore, .product(name: "NIOHTTP1", package: "swift-nio")],
         benchmark: [
-            "Redis", hummingbird, httpTypes, httpClient, nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
+            "Redis", hummingbird, httpTypes, httpClient, nioCore, nioPosix,
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ],
         tests: [
-            "RateLimitingBenchmark", "Benchmarking", "Dashboard", "Redis", "Storage", "APIDocumentation", logging, nioCore, nioPosix, hummingbird,
+            "RateLimitingBenchmark", "Benchmarking", "Dashboard", "Redis", "Storage", "APIDocumentation", logging,
+            nioCore, nioPosix, hummingbird,
             httpTypes, httpClient, grdb, configuration, openAPIKit,
         ]
     ),
     system(
         "Tally",
-        dependencies: ["Platform", "Dashboard", "APIDocumentation", "Storage", "StorageSchema", hummingbird, grdb, openAPIKit],
+        dependencies: [
+            "Platform", "Dashboard", "APIDocumentation", "Storage", "StorageSchema", hummingbird, grdb, openAPIKit,
+        ],
         tests: ["Storage", "APIDocumentation", logging, httpTypes, openAPIKit]
     ),
 ]
@@ -158,7 +166,8 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "StorageSchema", hummingbird, httpTypes, openAPIKit, logging, metrics, lifecycle, configuration, tracing, nioCore,
+                "StorageSchema", hummingbird, httpTypes, openAPIKit, logging, metrics, lifecycle, configuration,
+                tracing, nioCore,
                 nioPosix,
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
@@ -219,7 +228,9 @@ let package = Package(
         ),
         .target(
             name: "CLIKit",
-            dependencies: ["Platform", argumentParser, httpClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: [
+                "Platform", argumentParser, httpClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
@@ -238,7 +249,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Platform", "Storage", "MasteryServer", hummingbird, logging, metrics, configuration, nioCore, nioPosix, httpClient,
+                "Platform", "Storage", "MasteryServer", hummingbird, logging, metrics, configuration, nioCore, nioPosix,
+                httpClient,
                 httpTypes, postgresNIO, hummingbirdTesting, openAPIKit,
             ],
             exclude: ["README.md"],
@@ -250,7 +262,8 @@ let package = Package(
             name: "MasteryServer",
             // Knows no system: the executable passes the systems list.
             dependencies: [
-                "Platform", "Storage", "Redis", "Dashboard", "APIDocumentation", hummingbird, logging, lifecycle, configuration,
+                "Platform", "Storage", "Redis", "Dashboard", "APIDocumentation", hummingbird, logging, lifecycle,
+                configuration,
                 nioCore, tracing, openAPIKit, .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -288,7 +301,8 @@ let package = Package(
         .testTarget(
             name: "MasteryServerTests",
             dependencies: [
-                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "APIDocumentation", "TestSupport", hummingbird,
+                "MasteryServer", "Platform", "Dashboard", "Storage", "Redis", "APIDocumentation", "TestSupport",
+                hummingbird,
                 httpTypes, httpClient, logging, configuration, postgresNIO, hummingbirdTesting, openAPIKit,
             ],
             swiftSettings: strictSettings
@@ -306,7 +320,8 @@ let package = Package(
         .testTarget(
             name: "RedisTests",
             dependencies: [
-                "Redis", "RedisBenchmark", "Benchmarking", "TestSupport", "Platform", logging, lifecycle, nioCore, nioPosix,
+                "Redis", "RedisBenchmark", "Benchmarking", "TestSupport", "Platform", logging, lifecycle, nioCore,
+                nioPosix,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

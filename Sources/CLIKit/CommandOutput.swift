@@ -21,8 +21,9 @@ public enum CommandOutput {
         if result.status != .success { throw ExitCode(result.status.rawValue) }
     }
 
-    /// Runs `body` and prints what it returns; the synchronous form of ``run(_:)-(()->(String,ExitStatus))``.
-    public static func run(_ body: () throws -> String) throws {
+    /// Runs `body` and prints what it returns: the synchronous form of ``run(_:)``, for a verb that only prints
+    /// (exit status 0 unless it throws).
+    public static func runSynchronously(_ body: () throws -> String) throws {
         let output: String
         do {
             output = try body()

@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 public import Foundation
 import NIOCore
+
 @_exported public import enum NIOHTTP1.HTTPMethod
 
 /// Talks to a running `mastery serve` for a command: JSON in and out, the admin token on writes, and every
@@ -47,7 +48,12 @@ public struct ServerClient: Sendable {
     /// - Parameters:
     ///   - write: Sends the admin token (a state-changing request).
     /// - Throws: ``CommandFailure`` (69) when the server cannot be reached or does not answer in time.
-    public func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, write: Bool = false) async throws
+    public func exchange(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        write: Bool = false
+    ) async throws
         -> Answer
     {
         var request = HTTPClientRequest(url: baseURL + path)
@@ -73,7 +79,12 @@ public struct ServerClient: Sendable {
     /// Sends a request and returns the body of a 2xx answer.
     /// - Throws: ``CommandFailure``: 69 for an unreachable server, and the failure of ``failure(for:write:)``
     ///   for every other answer.
-    public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, write: Bool = false) async throws
+    public func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        write: Bool = false
+    ) async throws
         -> Data
     {
         let answer = try await exchange(method, path, body: body, write: write)

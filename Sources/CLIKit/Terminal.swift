@@ -14,7 +14,9 @@ public enum Terminal {
         noColorFlag: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> Bool {
-        guard !noColorFlag, environment["NO_COLOR"]?.isEmpty ?? true, environment["TERM"] != "dumb" else { return false }
+        guard !noColorFlag, environment["NO_COLOR"]?.isEmpty ?? true, environment["TERM"] != "dumb" else {
+            return false
+        }
         return isatty(STDOUT_FILENO) == 1
     }
 }

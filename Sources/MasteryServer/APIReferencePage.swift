@@ -34,13 +34,13 @@ struct APIReferencePage: @unchecked Sendable {  // the context holds only string
             ]
         }
         context = [
-                "docTitle": document.info.title,
-                "docDescription": document.info.description ?? "",
-                "openAPIVersion": document.openAPIVersion.rawValue,
-                "systems": systems,
-                "hasSystems": !systems.isEmpty,
-                "schemas": model.schemas(),
-            ]
+            "docTitle": document.info.title,
+            "docDescription": document.info.description ?? "",
+            "openAPIVersion": document.openAPIVersion.rawValue,
+            "systems": systems,
+            "hasSystems": !systems.isEmpty,
+            "schemas": model.schemas(),
+        ]
     }
 
     /// A schema's type inside a `{{#…Type}}` section: its text, linked to the schema it names (if any).

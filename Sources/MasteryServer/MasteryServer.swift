@@ -2,15 +2,15 @@ public import Configuration
 import Dashboard
 import Foundation
 public import Hummingbird
-public import Logging
 import HummingbirdCore
+public import Logging
 import NIOCore
-public import Tracing
 public import Platform
-import ServiceLifecycle
-import UnixSignals
 import Redis
+import ServiceLifecycle
 import Storage
+public import Tracing
+import UnixSignals
 
 /// The composition root: builds the `mastery serve` application from its configuration, with every mounted
 /// system, the operational endpoints and the dashboard, and runs it until SIGTERM/SIGINT.
@@ -86,7 +86,10 @@ public struct MasteryServer: Sendable {
         )
         let credentials: AdminCredentials
         do {
-            credentials = try AdminCredentials.load(configured: configuration.adminToken, dataDirectory: configuration.dataDirectory)
+            credentials = try AdminCredentials.load(
+                configured: configuration.adminToken,
+                dataDirectory: configuration.dataDirectory
+            )
         } catch let refusal as AdminTokenFile.Refusal {
             throw ConfigurationError(
                 key: "dataDir",
@@ -113,7 +116,9 @@ public struct MasteryServer: Sendable {
         if let url = configuration.postgresURL {
             do {
                 let database = try PostgresStorage(url: url, logger: logger)
-                readiness.add(ClosureReadinessCheck(name: "postgres", target: database.url.redacted) { try await database.ping() })
+                readiness.add(
+                    ClosureReadinessCheck(name: "postgres", target: database.url.redacted) { try await database.ping() }
+                )
                 postgres = database
             } catch {
                 throw ConfigurationError(key: "postgresURL", expected: "a postgres:// URL", reason: "\(error)")
@@ -127,7 +132,9 @@ public struct MasteryServer: Sendable {
                     try configuration.redisURL.map { try RedisClient.Configuration(url: $0) } ?? .init()
                 if !configuration.redisSentinels.isEmpty {
                     redisConfiguration.sentinel = .init(
-                        sentinels: configuration.redisSentinels.map { RedisSentinel.Address(host: $0.host, port: $0.port) },
+                        sentinels: configuration.redisSentinels.map {
+                            RedisSentinel.Address(host: $0.host, port: $0.port)
+                        },
                         primaryName: configuration.redisSentinelPrimary,
                         password: configuration.redisSentinelPassword
                     )
@@ -229,7 +236,9 @@ public struct MasteryServer: Sendable {
             router: router,
             server: .http1(
                 configuration: .init(
-                    additionalChannelHandlers: [HTTP1ConnectionHandler.install(), RequestHeadTimeoutHandler(timeout: headTimeout)],
+                    additionalChannelHandlers: [
+                        HTTP1ConnectionHandler.install(), RequestHeadTimeoutHandler(timeout: headTimeout),
+                    ],
                     idleTimeout: .nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1)))
                 )
             ),
@@ -256,7 +265,9 @@ public struct MasteryServer: Sendable {
             guard !postgresMigrations.isEmpty else { return }
             if let postgres {
                 do {
-                    try await withDeadline(.seconds(60)) { try await postgres.migrate(postgresMigrations, logger: logger) }
+                    try await withDeadline(.seconds(60)) {
+                        try await postgres.migrate(postgresMigrations, logger: logger)
+                    }
                 } catch let error as DeadlineExceeded {
                     throw ConfigurationError(
                         key: "postgresURL",
@@ -281,7 +292,9 @@ public struct MasteryServer: Sendable {
     /// token), so no sign-in link ends up in collected output.
     static func signInLine(configuration: MasteryConfiguration, links: LoginLinks, port: Int) -> String? {
         guard configuration.adminToken == nil else { return nil }
-        let host = configuration.host.contains(":") && !configuration.host.hasPrefix("[") ? "[\(configuration.host)]" : configuration.host
+        let host =
+            configuration.host.contains(":") && !configuration.host.hasPrefix("[")
+            ? "[\(configuration.host)]" : configuration.host
         return "Dashboard: http://\(host):\(port)\(links.issue()) (a one-time sign-in link)"
     }
 
@@ -301,7 +314,10 @@ public struct MasteryServer: Sendable {
                 services: [
                     .init(service: assembly.application),
                     .init(
-                        service: ShutdownDrainService(readiness: assembly.readiness, drainDelay: configuration.drainDelay)
+                        service: ShutdownDrainService(
+                            readiness: assembly.readiness,
+                            drainDelay: configuration.drainDelay
+                        )
                     ),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -38,8 +38,13 @@ public struct RateLimitDecision: Sendable, Hashable {
         retryAfter: Duration?
     ) {
         self.init(
-            policy: policy, key: key, allowed: allowed, limit: limit, remaining: remaining,
-            resetAfterMicroseconds: resetAfter.wholeMicroseconds, retryAfterMicroseconds: retryAfter?.wholeMicroseconds
+            policy: policy,
+            key: key,
+            allowed: allowed,
+            limit: limit,
+            remaining: remaining,
+            resetAfterMicroseconds: resetAfter.wholeMicroseconds,
+            retryAfterMicroseconds: retryAfter?.wholeMicroseconds
         )
     }
 

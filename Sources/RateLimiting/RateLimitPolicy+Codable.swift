@@ -39,7 +39,10 @@ extension RateLimitPolicy: Codable {
         case "closed": failure = .closed
         case "local":
             guard let fraction else {
-                throw RateLimitError(.invalidPolicy, "policy \(Self.quoted(name)): onStoreFailure \"local\" needs a localFraction in (0, 1]")
+                throw RateLimitError(
+                    .invalidPolicy,
+                    "policy \(Self.quoted(name)): onStoreFailure \"local\" needs a localFraction in (0, 1]"
+                )
             }
             failure = .localFallback(fraction: fraction)
         default:
@@ -49,7 +52,10 @@ extension RateLimitPolicy: Codable {
             )
         }
         if fraction != nil, mode != "local" {
-            throw RateLimitError(.invalidPolicy, "policy \(Self.quoted(name)): localFraction applies only with onStoreFailure \"local\"")
+            throw RateLimitError(
+                .invalidPolicy,
+                "policy \(Self.quoted(name)): localFraction applies only with onStoreFailure \"local\""
+            )
         }
         try self.init(
             name: name,

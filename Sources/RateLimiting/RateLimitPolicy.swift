@@ -65,7 +65,8 @@ public struct RateLimitPolicy: Sendable, Hashable {
         guard window >= Self.minimumWindow, window <= Self.maximumWindow else {
             throw invalid("window must be between 0.001 and \(Self.maximumWindow.components.seconds) seconds")
         }
-        let windowMicroseconds = window.components.seconds * 1_000_000 + window.components.attoseconds / 1_000_000_000_000
+        let windowMicroseconds =
+            window.components.seconds * 1_000_000 + window.components.attoseconds / 1_000_000_000_000
         switch algorithm {
         case .gcra, .tokenBucket:
             let burst = burst ?? limit
@@ -74,18 +75,24 @@ public struct RateLimitPolicy: Sendable, Hashable {
             }
             let interval = windowMicroseconds / Int64(limit)
             guard interval >= 1 else {
-                throw invalid("limit / window must be at most 1 per microsecond (\(limit) in \(windowMicroseconds) µs is faster)")
+                throw invalid(
+                    "limit / window must be at most 1 per microsecond (\(limit) in \(windowMicroseconds) µs is faster)"
+                )
             }
             let (span, overflow) = interval.multipliedReportingOverflow(by: Int64(burst))
             guard !overflow, span <= Self.maximumSpanMicroseconds else {
-                throw invalid("burst × window / limit must be at most 2^53 µs (about 285 years); lower the burst or the window")
+                throw invalid(
+                    "burst × window / limit must be at most 2^53 µs (about 285 years); lower the burst or the window"
+                )
             }
         case .slidingWindowLog, .slidingWindowCounter, .fixedWindow:
             guard burst == nil else {
                 throw invalid("burst applies to gcra and token_bucket only, not \(algorithm)")
             }
             if algorithm == .slidingWindowLog, limit > Self.maximumLogLimit {
-                throw invalid("a sliding_window_log keeps one entry per admitted request: its limit must be at most \(Self.maximumLogLimit)")
+                throw invalid(
+                    "a sliding_window_log keeps one entry per admitted request: its limit must be at most \(Self.maximumLogLimit)"
+                )
             }
         }
         if case .localFallback(let fraction) = onStoreFailure {
@@ -127,14 +134,16 @@ public struct RateLimitPolicy: Sendable, Hashable {
         if name == "." || name == ".." {
             return "policy name \(quoted(name)) is invalid: \".\" and \"..\" cannot be addressed in a URL path"
         }
-        return "policy name \(quoted(name)) is invalid: expected 1 to \(maximumNameLength) characters from A-Z a-z 0-9 . _ - :"
+        return
+            "policy name \(quoted(name)) is invalid: expected 1 to \(maximumNameLength) characters from A-Z a-z 0-9 . _ - :"
     }
 
     /// A name for messages: quoted, escaped and cut so a hostile string stays a short, printable token.
     static func quoted(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars.prefix(Self.maximumNameLength) {
-            result += scalar.isASCII && scalar.value >= 0x20 && scalar != "\"" && scalar != "\\"
+            result +=
+                scalar.isASCII && scalar.value >= 0x20 && scalar != "\"" && scalar != "\\"
                 ? String(scalar) : scalar.escaped(asASCII: true)
         }
         return "\"\(result)\(text.unicodeScalars.count > Self.maximumNameLength ? "…" : "")\""

@@ -110,8 +110,10 @@ public final class RateLimitStatistics: Sendable {
     private func count(_ decision: RateLimitDecision, of result: RateLimitResult, in state: inout State) -> Counter? {
         let name = PolicyName(name: decision.policy.name, hash: decision.policy.nameHash)
         let counter = tally(
-            &state.policies[name, default: PolicyTally()], policy: decision.policy.name,
-            admitted: decision.allowed && result.allowed, source: result.source
+            &state.policies[name, default: PolicyTally()],
+            policy: decision.policy.name,
+            admitted: decision.allowed && result.allowed,
+            source: result.source
         )
         if !decision.allowed {
             let key = PolicyKey(policy: decision.policy.name, key: decision.key)
@@ -125,7 +127,12 @@ public final class RateLimitStatistics: Sendable {
     }
 
     /// Counts a decision in its policy's tally; returns the counter of its outcome and source.
-    private func tally(_ tally: inout PolicyTally, policy: String, admitted: Bool, source: RateLimitResult.Source) -> Counter? {
+    private func tally(
+        _ tally: inout PolicyTally,
+        policy: String,
+        admitted: Bool,
+        source: RateLimitResult.Source
+    ) -> Counter? {
         if admitted { tally.counts.allowed += 1 } else { tally.counts.denied += 1 }
         guard let metrics else { return nil }
         let slot = (admitted ? 0 : RateLimitResult.Source.allCases.count) + source.index
@@ -142,7 +149,9 @@ public final class RateLimitStatistics: Sendable {
                 .prefix(max(0, top))
                 .map { LimitedKey(policy: $0.key.policy, key: $0.key.key, denied: $0.value) }
             return Snapshot(
-                allowed: state.allowed, denied: state.denied, fallbackDecisions: state.fallback,
+                allowed: state.allowed,
+                denied: state.denied,
+                fallbackDecisions: state.fallback,
                 policies: Dictionary(uniqueKeysWithValues: state.policies.map { ($0.key.name, $0.value.counts) }),
                 limitedKeys: Array(keys)
             )

@@ -70,7 +70,9 @@ public final class RateLimiter: Sendable {
         }
         let started = clock.now
         do {
-            let result = try await withDeadline(configuration.decisionTimeout) { [store] in try await store.check(checks) }
+            let result = try await withDeadline(configuration.decisionTimeout) { [store] in
+                try await store.check(checks)
+            }
             metrics.storeDuration.recordNanoseconds((clock.now - started).nanoseconds)
             recovered()
             return record(result)
@@ -103,8 +105,12 @@ public final class RateLimiter: Sendable {
         if let closed = checks.first(where: { $0.policy.onStoreFailure == .closed }) {
             let decisions = checks.map { check in
                 RateLimitDecision(
-                    policy: check.policy, key: check.key, allowed: check.policy.name != closed.policy.name,
-                    limit: check.policy.capacity, remaining: 0, resetAfter: configuration.recoveryProbeInterval,
+                    policy: check.policy,
+                    key: check.key,
+                    allowed: check.policy.name != closed.policy.name,
+                    limit: check.policy.capacity,
+                    remaining: 0,
+                    resetAfter: configuration.recoveryProbeInterval,
                     retryAfter: check.policy.name == closed.policy.name ? configuration.recoveryProbeInterval : nil
                 )
             }
@@ -122,8 +128,13 @@ public final class RateLimiter: Sendable {
         }
         var decisions = checks.map { check in
             RateLimitDecision(
-                policy: check.policy, key: check.key, allowed: true, limit: check.policy.capacity,
-                remaining: check.policy.capacity, resetAfter: .zero, retryAfter: nil
+                policy: check.policy,
+                key: check.key,
+                allowed: true,
+                limit: check.policy.capacity,
+                remaining: check.policy.capacity,
+                resetAfter: .zero,
+                retryAfter: nil
             )
         }
         guard !local.isEmpty else { return RateLimitResult(allowed: true, decisions: decisions, source: .failOpen) }
@@ -146,7 +157,10 @@ public final class RateLimiter: Sendable {
         if switched {
             metrics.fallbackSwitches.increment()
             metrics.fallbackActive.record(1)
-            logger.warning("Rate-limit store failing: deciding with each policy's failure mode", metadata: ["ratelimit.error": "\(error)"])
+            logger.warning(
+                "Rate-limit store failing: deciding with each policy's failure mode",
+                metadata: ["ratelimit.error": "\(error)"]
+            )
         }
     }
 
@@ -167,7 +181,8 @@ public final class RateLimiter: Sendable {
         let pending = Deadline<Value>()
         return try await withCheckedThrowingContinuation { continuation in
             pending.withLock { $0.continuation = continuation }
-            let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(timeout.nanoseconds))
+            {
                 let (late, work) = pending.withLock { ($0.continuation.take(), $0.work) }
                 late?.resume(throwing: RateLimitError(.storeTimeout, "the store did not answer within \(timeout)"))
                 work?.cancel()
@@ -185,9 +200,13 @@ public final class RateLimiter: Sendable {
 
 /// The continuation of a decision racing its deadline, and the task doing it: resumed once, by whichever ends first.
 private final class Deadline<Value: Sendable>: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<Value, any Error>?, work: Task<Void, Never>?)>((nil, nil))
+    private let state = Mutex<(continuation: CheckedContinuation<Value, any Error>?, work: Task<Void, Never>?)>(
+        (nil, nil)
+    )
 
-    func withLock<R>(_ body: (inout (continuation: CheckedContinuation<Value, any Error>?, work: Task<Void, Never>?)) -> R) -> R {
+    func withLock<R>(
+        _ body: (inout (continuation: CheckedContinuation<Value, any Error>?, work: Task<Void, Never>?)) -> R
+    ) -> R {
         state.withLock { body(&$0) }
     }
 }
@@ -201,6 +220,14 @@ extension RateLimitPolicy {
     func scaled(by fraction: Double) -> RateLimitPolicy {
         let limit = max(1, Int((Double(self.limit) * fraction).rounded(.down)))
         let burst = self.burst.map { max(1, Int((Double($0) * fraction).rounded(.down))) }
-        return (try? RateLimitPolicy(name: name, algorithm: algorithm, limit: limit, window: window, burst: burst, onStoreFailure: onStoreFailure)) ?? self
+        return
+            (try? RateLimitPolicy(
+                name: name,
+                algorithm: algorithm,
+                limit: limit,
+                window: window,
+                burst: burst,
+                onStoreFailure: onStoreFailure
+            )) ?? self
     }
 }

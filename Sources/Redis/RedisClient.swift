@@ -140,10 +140,13 @@ public final class RedisClient: Service, RedisCommandExecutor {
 
         let id = state.withLock { $0.makeWaiterID() }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RedisConnection, any Error>) in
-                let timer = eventLoopGroup.any().scheduleTask(in: RedisConnection.timeAmount(
-                    configuration.connectionWaitTimeout
-                )) { [weak self] () -> Void in self?.expire(waiter: id) }
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<RedisConnection, any Error>) in
+                let timer = eventLoopGroup.any().scheduleTask(
+                    in: RedisConnection.timeAmount(
+                        configuration.connectionWaitTimeout
+                    )
+                ) { [weak self] () -> Void in self?.expire(waiter: id) }
                 let outcome = state.withLock { state -> Result<RedisConnection, RedisError>? in
                     if state.lifecycle == .shutDown {
                         return .failure(RedisError(code: .connectionClosed, message: "the Redis client is shut down"))
@@ -198,7 +201,8 @@ public final class RedisClient: Service, RedisCommandExecutor {
             }
             let reason = state.lastConnectError.map { ": \($0.message)" } ?? ""
             let hint =
-                state.lifecycle == .notStarted ? " (the client is not running: add it to a ServiceGroup or call run())" : ""
+                state.lifecycle == .notStarted
+                ? " (the client is not running: add it to a ServiceGroup or call run())" : ""
             return RedisError(
                 code: .connectionFailed,
                 message: "no connection to Redis could be made within \(wait)\(reason)\(hint)",

@@ -1,6 +1,6 @@
-public import StorageSchema
 import Crypto
 import Foundation
+public import StorageSchema
 
 extension Migration {
     /// The SHA-256 (lowercase hex) of ``postgres``, as recorded on PostgreSQL.

@@ -1,5 +1,5 @@
-public import StorageSchema
 import Foundation
+public import StorageSchema
 
 extension SchemaMigrations {
     /// Checks the declaration rules.

@@ -89,7 +89,8 @@ public struct TallyStore: Sendable {
     /// - Throws: ``TallyError`` (`invalidName`).
     public static func validate(name: String) throws {
         let allowed = name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
         guard (1...64).contains(name.utf8.count), allowed else {

@@ -46,6 +46,10 @@ public enum MasteryCommand {
     ) async throws -> Result {
         let process = try launch(arguments, in: directory, unsetting: unsetting, environment: environment)
         let status = try await process.waitForExit(timeout: .seconds(60))
-        return Result(status: status, standardOutput: process.readStandardOutput(), standardError: process.readStandardError())
+        return Result(
+            status: status,
+            standardOutput: process.readStandardOutput(),
+            standardError: process.readStandardError()
+        )
     }
 }

@@ -42,7 +42,9 @@ public final class RawConnection: @unchecked Sendable {
     public func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written <= 0 { return false }
             offset += written
         }
@@ -106,7 +108,8 @@ public final class RawConnection: @unchecked Sendable {
                     let lines = head.split(separator: "\r\n")
                     let body = text[headEnd.upperBound...]
                     if let line = lines.first(where: { $0.hasPrefix("content-length:") }) {
-                        let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+                        let length =
+                            Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
                         if body.utf8.count >= length { return text }
                     } else if lines.contains(where: { $0.hasPrefix("transfer-encoding:") && $0.contains("chunked") }) {
                         if body.hasSuffix("0\r\n\r\n") { return Self.dechunk(text) }
@@ -130,7 +133,13 @@ public final class RawConnection: @unchecked Sendable {
         while let lineEnd = rest.range(of: "\r\n"), let size = Int(rest[..<lineEnd.lowerBound], radix: 16), size > 0 {
             let chunk = rest[lineEnd.upperBound...].utf8.prefix(size)
             body += String(decoding: chunk, as: UTF8.self)
-            rest = rest[rest.utf8.index(lineEnd.upperBound, offsetBy: min(size + 2, rest[lineEnd.upperBound...].utf8.count))...]
+            rest =
+                rest[
+                    rest.utf8.index(
+                        lineEnd.upperBound,
+                        offsetBy: min(size + 2, rest[lineEnd.upperBound...].utf8.count)
+                    )...
+                ]
         }
         return String(response[..<headEnd.upperBound]) + body
     }

@@ -22,7 +22,9 @@ public final class ServeProcess: Sendable {
         timeout: Duration = .seconds(30)
     ) async throws {
         let port = try freePort()
-        let folder = dataDirectory ?? FileManager.default.temporaryDirectory
+        let folder =
+            dataDirectory
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("mastery-serve-\(UUID().uuidString)").path
         self.port = port
         self.dataDirectory = folder
@@ -38,7 +40,10 @@ public final class ServeProcess: Sendable {
             do {
                 try await waitUntil(timeout: timeout, interval: .milliseconds(50)) {
                     guard process.isRunning else {
-                        throw ChildProcessError(code: .launchFailed, message: "mastery serve exited: \(process.readStandardError().suffix(2000))")
+                        throw ChildProcessError(
+                            code: .launchFailed,
+                            message: "mastery serve exited: \(process.readStandardError().suffix(2000))"
+                        )
                     }
                     return (try? await Self.get(port: port, path: "/health").status) == 200
                 }
@@ -50,7 +55,12 @@ public final class ServeProcess: Sendable {
     }
 
     /// Sends `GET path` on a new connection and returns the status and body (status 0 when nothing came back).
-    public static func get(port: Int, path: String, headers: [String: String] = [:], timeout: Duration = .seconds(10)) async throws
+    public static func get(
+        port: Int,
+        path: String,
+        headers: [String: String] = [:],
+        timeout: Duration = .seconds(10)
+    ) async throws
         -> (status: Int, headers: String, body: String)
     {
         let connection = try RawConnection(port: port)
@@ -61,7 +71,10 @@ public final class ServeProcess: Sendable {
     }
 
     /// `GET path` against this server.
-    public func get(_ path: String, headers: [String: String] = [:]) async throws -> (status: Int, headers: String, body: String) {
+    public func get(
+        _ path: String,
+        headers: [String: String] = [:]
+    ) async throws -> (status: Int, headers: String, body: String) {
         try await Self.get(port: port, path: path, headers: headers)
     }
 

@@ -24,7 +24,9 @@ extension SystemContext {
         flags: [String: String] = [:]
     ) async throws -> SystemContext {
         let slug = system.descriptor.slug
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-system-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mastery-system-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var flags = flags
         flags["dataDir"] = flags["dataDir"] ?? folder.path

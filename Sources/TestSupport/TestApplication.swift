@@ -1,9 +1,9 @@
 public import Foundation
-public import HummingbirdTesting
 import HTTPTypes
+public import HummingbirdTesting
 import Logging
-import NIOCore
 public import MasteryServer
+import NIOCore
 public import Platform
 
 /// An in-process `mastery serve` for a system's tests: the composition root with only the systems given, over a
@@ -45,7 +45,8 @@ public func jsonObject(_ response: TestResponse) throws -> [String: Any] {
     let data = Data(response.body.readableBytesView)
     guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
         throw UnexpectedBody(
-            description: "not a JSON object (HTTP \(response.status.code)): \(String(decoding: data.prefix(300), as: UTF8.self))"
+            description:
+                "not a JSON object (HTTP \(response.status.code)): \(String(decoding: data.prefix(300), as: UTF8.self))"
         )
     }
     return object

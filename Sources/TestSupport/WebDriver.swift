@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 public import Foundation
-public import Platform
 import NIOCore
 import NIOHTTP1
+public import Platform
 import Synchronization
 
 /// A running `chromedriver` (Debian's chromium-driver), spoken to in W3C WebDriver over HTTP.

@@ -31,10 +31,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("postgres-url"), help: help("postgresURL")) var postgresURL: String?
     @Option(name: .customLong("redis-url"), help: help("redisURL")) var redisURL: String?
     @Option(name: .customLong("redis-sentinels"), help: help("redisSentinels")) var redisSentinels: String?
-    @Option(name: .customLong("redis-sentinel-primary"), help: help("redisSentinelPrimary")) var redisSentinelPrimary: String?
-    @Option(name: .customLong("redis-sentinel-password"), help: help("redisSentinelPassword")) var redisSentinelPassword: String?
-    @Option(name: .customLong("redis-max-connections"), help: help("redisMaxConnections")) var redisMaxConnections: String?
-    @Option(name: .customLong("redis-command-timeout"), help: help("redisCommandTimeout")) var redisCommandTimeout: String?
+    @Option(name: .customLong("redis-sentinel-primary"), help: help("redisSentinelPrimary")) var redisSentinelPrimary:
+        String?
+    @Option(name: .customLong("redis-sentinel-password"), help: help("redisSentinelPassword"))
+    var redisSentinelPassword: String?
+    @Option(name: .customLong("redis-max-connections"), help: help("redisMaxConnections")) var redisMaxConnections:
+        String?
+    @Option(name: .customLong("redis-command-timeout"), help: help("redisCommandTimeout")) var redisCommandTimeout:
+        String?
     @Option(name: .customLong("allowed-hosts"), help: help("allowedHosts")) var allowedHosts: String?
     @Option(name: .customLong("allowed-origins"), help: help("allowedOrigins")) var allowedOrigins: String?
     @Option(name: .customLong("admin-token"), help: help("adminToken")) var adminToken: String?
@@ -44,23 +48,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: help("idleTimeout")) var idleTimeout: String?
     @Option(name: .customLong("request-head-timeout"), help: help("requestHeadTimeout")) var requestHeadTimeout: String?
     @Option(name: .customLong("max-connections"), help: help("maxConnections")) var maxConnections: String?
-    @Option(name: .customLong("shutdown-grace-period"), help: help("shutdownGracePeriod")) var shutdownGracePeriod: String?
+    @Option(name: .customLong("shutdown-grace-period"), help: help("shutdownGracePeriod")) var shutdownGracePeriod:
+        String?
     @Option(name: .customLong("drain-delay"), help: help("drainDelay")) var drainDelay: String?
 
     static func help(_ key: String) -> ArgumentHelp {
         let entry = MasteryConfiguration.keys.first { $0.name == key }!
-        return ArgumentHelp("\(entry.help) (env: \(entry.names.environment))", valueName: entry.isSecret ? "secret" : nil)
+        return ArgumentHelp(
+            "\(entry.help) (env: \(entry.names.environment))",
+            valueName: entry.isSecret ? "secret" : nil
+        )
     }
 
     var commandLineValues: [String: String] {
         let pairs: [(String, String?)] = [
-            ("host", host), ("port", port), ("dataDir", dataDir), ("progressFile", progressFile), ("postgresURL", postgresURL), ("redisURL", redisURL),
+            ("host", host), ("port", port), ("dataDir", dataDir), ("progressFile", progressFile),
+            ("postgresURL", postgresURL), ("redisURL", redisURL),
             ("adminToken", adminToken), ("logLevel", logLevel), ("logFormat", logFormat), ("maxBodySize", maxBodySize),
-            ("idleTimeout", idleTimeout), ("requestHeadTimeout", requestHeadTimeout), ("maxConnections", maxConnections),
+            ("idleTimeout", idleTimeout), ("requestHeadTimeout", requestHeadTimeout),
+            ("maxConnections", maxConnections),
             ("shutdownGracePeriod", shutdownGracePeriod), ("drainDelay", drainDelay),
             ("redisSentinels", redisSentinels), ("redisSentinelPrimary", redisSentinelPrimary),
             ("redisSentinelPassword", redisSentinelPassword), ("redisMaxConnections", redisMaxConnections),
-            ("redisCommandTimeout", redisCommandTimeout), ("allowedHosts", allowedHosts), ("allowedOrigins", allowedOrigins),
+            ("redisCommandTimeout", redisCommandTimeout), ("allowedHosts", allowedHosts),
+            ("allowedOrigins", allowedOrigins),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

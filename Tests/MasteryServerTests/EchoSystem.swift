@@ -6,7 +6,12 @@ import Storage
 /// A system that exists only in tests: it exercises mounting, JSON bodies, parameters and migrations.
 struct EchoSystem: MasterySystem {
     static let descriptor = SystemDescriptor(
-        number: 99, name: "Echo", module: "Echo", slug: "echo", summary: "test system", anchors: "none"
+        number: 99,
+        name: "Echo",
+        module: "Echo",
+        slug: "echo",
+        summary: "test system",
+        anchors: "none"
     )
 
     struct Greeting: Codable, Sendable {
@@ -23,7 +28,13 @@ struct EchoSystem: MasterySystem {
     static var migrations: SystemMigrations {
         let echoes = SchemaMigrations(
             system: "echo",
-            [Migration(version: 1, name: "create_echoes", sql: "CREATE TABLE echo_messages (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")]
+            [
+                Migration(
+                    version: 1,
+                    name: "create_echoes",
+                    sql: "CREATE TABLE echo_messages (id INTEGER PRIMARY KEY, text TEXT NOT NULL)"
+                )
+            ]
         )
         return SystemMigrations(sqlite: echoes, postgres: echoes)
     }

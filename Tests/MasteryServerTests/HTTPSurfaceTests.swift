@@ -5,8 +5,8 @@ import HummingbirdTesting
 import Logging
 import MasteryServer
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// Builds an in-process server over a throwaway data folder, mounting the test's stand-in system.
 func makeServer(
@@ -32,7 +32,10 @@ struct HTTPSurfaceTests {
             var readiness: Readiness.Report? = nil
             try await waitUntil(timeout: .seconds(60)) {
                 try await client.execute(uri: "/ready", method: .get) { response in
-                    readiness = try? JSONDecoder().decode(Readiness.Report.self, from: Data(response.body.readableBytesView))
+                    readiness = try? JSONDecoder().decode(
+                        Readiness.Report.self,
+                        from: Data(response.body.readableBytesView)
+                    )
                     return response.status == .ok
                 }
             }
@@ -41,7 +44,8 @@ struct HTTPSurfaceTests {
             #expect(report.backends.map(\.name) == ["sqlite"])
             try await client.execute(uri: "/problems/not-found", method: .get) { response in
                 #expect(response.status == .ok)
-                let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                let object =
+                    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
                 #expect(object?["title"] as? String == "Not Found")
                 #expect(object?["status"] as? Int == 404)
             }
@@ -62,7 +66,8 @@ struct HTTPSurfaceTests {
                 #expect(body["status"] as? Int == 404)
                 #expect(body["title"] as? String == "Not Found")
             }
-            try await client.execute(uri: "/v1/echo/5", method: .patch, headers: [.authorization: "Bearer x"]) { response in
+            try await client.execute(uri: "/v1/echo/5", method: .patch, headers: [.authorization: "Bearer x"]) {
+                response in
                 #expect(response.status == .methodNotAllowed)
                 #expect(response.headers[.allow] == "DELETE, GET, HEAD")
                 let problemBody = try problem(response)
@@ -75,15 +80,33 @@ struct HTTPSurfaceTests {
         }
     }
 
-    @Test("bad bodies and parameters get clear 4xx problems, never a 500", arguments: [
-        ("{\"name\": \"a\", \"count\": 1", "application/json", HTTPResponse.Status.badRequest, "/problems/malformed-json", "not valid JSON"),
-        ("{\"name\": \"a\"}", "application/json", .badRequest, "/problems/malformed-json", "'count' is required"),
-        ("{\"name\": \"a\", \"count\": \"three\"}", "application/json", .badRequest, "/problems/malformed-json", "'count' must be an integer"),
-        ("[1,2]", "application/json", .badRequest, "/problems/malformed-json", "must be an object"),
-        ("name=a", "application/x-www-form-urlencoded", .unsupportedMediaType, "/problems/unsupported-media-type", "JSON"),
-        ("\u{FF}\u{FE}\u{0}garbage", "application/json", .badRequest, "/problems/malformed-json", "not valid JSON"),
-    ])
-    func badBodies(body: String, contentType: String, status: HTTPResponse.Status, type: String, detail: String) async throws {
+    @Test(
+        "bad bodies and parameters get clear 4xx problems, never a 500",
+        arguments: [
+            (
+                "{\"name\": \"a\", \"count\": 1", "application/json", HTTPResponse.Status.badRequest,
+                "/problems/malformed-json", "not valid JSON"
+            ),
+            ("{\"name\": \"a\"}", "application/json", .badRequest, "/problems/malformed-json", "'count' is required"),
+            (
+                "{\"name\": \"a\", \"count\": \"three\"}", "application/json", .badRequest, "/problems/malformed-json",
+                "'count' must be an integer"
+            ),
+            ("[1,2]", "application/json", .badRequest, "/problems/malformed-json", "must be an object"),
+            (
+                "name=a", "application/x-www-form-urlencoded", .unsupportedMediaType,
+                "/problems/unsupported-media-type", "JSON"
+            ),
+            ("\u{FF}\u{FE}\u{0}garbage", "application/json", .badRequest, "/problems/malformed-json", "not valid JSON"),
+        ]
+    )
+    func badBodies(
+        body: String,
+        contentType: String,
+        status: HTTPResponse.Status,
+        type: String,
+        detail: String
+    ) async throws {
         let (assembly, _) = try await makeServer(flags: ["adminToken": adminToken])
         try await assembly.application.test(.router) { client in
             try await client.execute(
@@ -127,7 +150,8 @@ struct HTTPSurfaceTests {
             try await client.execute(uri: "/v1/echo/7", method: .get) { response in
                 #expect(String(buffer: response.body) == "echo 7")
             }
-            try await client.execute(uri: "/v1/echo/crash", method: .get, headers: [.requestID: "req-123"]) { response in
+            try await client.execute(uri: "/v1/echo/crash", method: .get, headers: [.requestID: "req-123"]) {
+                response in
                 #expect(response.status == .internalServerError)
                 let problemBody = try problem(response)
                 #expect((problemBody["detail"] as? String)?.contains("req-123") == true)
@@ -202,13 +226,17 @@ struct HTTPSurfaceTests {
                 #expect(response.headers[.setCookie] == nil)  // a configured token means no automatic session
             }
             try await client.execute(
-                uri: "/dashboard/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                uri: "/dashboard/login",
+                method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(string: "token=wrong")
             ) { response in
                 #expect(response.status == .unauthorized)
             }
             try await client.execute(
-                uri: "/dashboard/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                uri: "/dashboard/login",
+                method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(string: "token=\(adminToken)")
             ) { response in
                 #expect(response.status == .seeOther)
@@ -246,7 +274,11 @@ struct HTTPSurfaceTests {
                     #expect(response.headers[.setCookie] == nil)
                 }
             }
-            try await client.execute(uri: "/", method: .get, headers: [.cookie: "\(AdminCredentials.sessionCookie)=\(session)"]) {
+            try await client.execute(
+                uri: "/",
+                method: .get,
+                headers: [.cookie: "\(AdminCredentials.sessionCookie)=\(session)"]
+            ) {
                 response in
                 #expect(String(buffer: response.body).contains(assembly.credentials.csrfToken(for: session)))
             }
@@ -271,16 +303,20 @@ struct HTTPSurfaceTests {
     @Test(
         "Host names a rebinding page could use get 421 before anything else; IPs, localhost and allowed names pass",
         arguments: [
-            ("evil.example:8080", 421), ("evil.example", 421), ("127.0.0.1.evil.example", 421), ("localhost.evil.example", 421),
-            ("127.0.0.1:8080", 200), ("localhost:8080", 200), ("LOCALHOST.", 200), ("app.localhost", 200), ("[::1]:8080", 200),
-            ("10.1.2.3", 200), ("mastery.example.com", 200), ("api.internal.example", 200), ("internal.example:443", 200),
+            ("evil.example:8080", 421), ("evil.example", 421), ("127.0.0.1.evil.example", 421),
+            ("localhost.evil.example", 421),
+            ("127.0.0.1:8080", 200), ("localhost:8080", 200), ("LOCALHOST.", 200), ("app.localhost", 200),
+            ("[::1]:8080", 200),
+            ("10.1.2.3", 200), ("mastery.example.com", 200), ("api.internal.example", 200),
+            ("internal.example:443", 200),
             ("", 421), ("a b", 421), ("evil.example@127.0.0.1", 421),
         ]
     )
     func hostAllowList(host: String, status: Int) async throws {
         let (assembly, _) = try await makeServer(flags: ["allowedHosts": "mastery.example.com,.internal.example"])
         try await assembly.application.test(.router) { client in
-            try await client.execute(uri: "/", method: .get, headers: [HostValidationMiddleware.hostField: host]) { response in
+            try await client.execute(uri: "/", method: .get, headers: [HostValidationMiddleware.hostField: host]) {
+                response in
                 #expect(Int(response.status.code) == status, "\(host)")
                 if status == 421 {
                     #expect(response.headers[.setCookie] == nil)
@@ -307,13 +343,18 @@ struct HTTPSurfaceTests {
             #expect(policy.allows(origin: origin), "\(origin)")
         }
         for origin in [
-            "http://evil.example:8080", "http://127.0.0.1:3000", "http://localhost", "null", "", "file://", "http://api.internal.example:8080",
+            "http://evil.example:8080", "http://127.0.0.1:3000", "http://localhost", "null", "", "file://",
+            "http://api.internal.example:8080",
             "https://admin.example.org", "http://mastery.example.com:9999", "http://127.0.0.1:8080@evil.example",
         ] {
             #expect(!policy.allows(origin: origin), "\(origin)")
         }
         // Before the port is known, no loopback origin passes.
-        #expect(!HostPolicy(listenHost: "127.0.0.1", allowedHosts: [], allowedOrigins: [], port: ListeningPort()).allows(origin: "http://127.0.0.1:0"))
+        #expect(
+            !HostPolicy(listenHost: "127.0.0.1", allowedHosts: [], allowedOrigins: [], port: ListeningPort()).allows(
+                origin: "http://127.0.0.1:0"
+            )
+        )
     }
 
     @Test("every response carries the browser-hardening headers")
@@ -336,7 +377,17 @@ struct HTTPSurfaceTests {
                 }
             }
             try await client.execute(uri: "/", method: .get) { response in
-                #expect(HostileBattery.pageFindings(path: "/", response: .init(status: 200, head: "HTTP/1.1 200 OK\r\n" + response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\r\n"), body: String(buffer: response.body))).isEmpty)
+                #expect(
+                    HostileBattery.pageFindings(
+                        path: "/",
+                        response: .init(
+                            status: 200,
+                            head: "HTTP/1.1 200 OK\r\n"
+                                + response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\r\n"),
+                            body: String(buffer: response.body)
+                        )
+                    ).isEmpty
+                )
             }
         }
     }
@@ -363,7 +414,8 @@ struct HTTPSurfaceTests {
         let (assembly, _) = try await makeServer()
         try await assembly.application.test(.router) { client in
             try await client.execute(
-                uri: "/health", method: .get,
+                uri: "/health",
+                method: .get,
                 headers: [.traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"]
             ) { response in
                 let returned = try #require(response.headers[.traceresponse].flatMap(TraceContext.init(traceparent:)))
@@ -385,8 +437,15 @@ struct HTTPSurfaceTests {
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
-                #expect(text.contains(#"http_server_requests_total{http_route="/health",http_request_method="GET",http_response_status_code="200"} 3"#), "\(text)")
-                #expect(text.contains(#"http_route="unmatched",http_request_method="GET",http_response_status_code="404""#))
+                #expect(
+                    text.contains(
+                        #"http_server_requests_total{http_route="/health",http_request_method="GET",http_response_status_code="200"} 3"#
+                    ),
+                    "\(text)"
+                )
+                #expect(
+                    text.contains(#"http_route="unmatched",http_request_method="GET",http_response_status_code="404""#)
+                )
                 #expect(text.contains("http_server_request_duration_seconds_bucket"))
                 #expect(text.contains("http_server_active_requests"))
                 #expect(text.contains("process_resident_memory_bytes"))

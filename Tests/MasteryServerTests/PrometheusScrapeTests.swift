@@ -1,7 +1,7 @@
 import Foundation
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// A real Prometheus scrapes `mastery serve` and the request counter is read back through its HTTP API.
 @Suite(
@@ -39,7 +39,8 @@ struct PrometheusScrapeTests {
         )
         defer { prometheus.kill() }
 
-        let query = #"http_server_requests_total{http_route="/health",http_request_method="GET",http_response_status_code="200"}"#
+        let query =
+            #"http_server_requests_total{http_route="/health",http_request_method="GET",http_response_status_code="200"}"#
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         var seen = 0.0
         try await waitUntil(timeout: .seconds(60), interval: .milliseconds(500)) {

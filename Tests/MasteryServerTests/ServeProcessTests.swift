@@ -1,7 +1,7 @@
 import Foundation
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// `mastery serve` as a real process: defaults, configuration errors, secrets, signals, slow and hostile clients.
 @Suite("mastery serve as a process", .serialized)
@@ -61,7 +61,9 @@ struct ServeProcessTests {
         let secret = "pw-\(UUID().uuidString.prefix(8))"
         let deadPort = try freePort()
         let server = try await ServeProcess(
-            arguments: ["--postgres-url", "postgres://mastery:\(secret)@127.0.0.1:\(deadPort)/db", "--log-level", "debug"],
+            arguments: [
+                "--postgres-url", "postgres://mastery:\(secret)@127.0.0.1:\(deadPort)/db", "--log-level", "debug",
+            ],
             environment: ["MASTERY_REDIS_URL": "redis://:\(secret)@127.0.0.1:\(deadPort)"]
         )
         let ready = try await server.get("/ready")
@@ -75,7 +77,9 @@ struct ServeProcessTests {
         let help = try ChildProcess(executable: try TestServers.masteryExecutable(), arguments: ["serve", "--help"])
         #expect(try await help.waitForExit(timeout: .seconds(30)) == .exited(0))
         let text = help.readStandardOutput()
-        #expect(text.contains("MASTERY_POSTGRES_URL") && text.contains("--max-body-size") && text.contains("--drain-delay"))
+        #expect(
+            text.contains("MASTERY_POSTGRES_URL") && text.contains("--max-body-size") && text.contains("--drain-delay")
+        )
         // Every configuration key has its flag.
         for key in MasteryConfiguration.keys { #expect(text.contains(key.names.flag + " "), "\(key.names.flag)") }
     }
@@ -90,7 +94,9 @@ struct ServeProcessTests {
         for line in lines {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
         }
-        #expect(lines.contains { $0.contains(#""request.id":"log-check-42""#) && $0.contains(#""http.route":"/health""#) })
+        #expect(
+            lines.contains { $0.contains(#""request.id":"log-check-42""#) && $0.contains(#""http.route":"/health""#) }
+        )
     }
 
     @Test("SIGTERM: /ready turns 503 at once, an in-flight request completes, then serve exits 0")
@@ -171,15 +177,47 @@ struct ServeProcessTests {
         let cases: [(String, [UInt8], Int)] = [
             ("malformed request line", Array("GARBAGE\r\n\r\n".utf8), 400),
             ("binary noise", [0x16, 0x03, 0x01, 0x00, 0xFF, 0x00, 0x0D, 0x0A, 0x0D, 0x0A], 400),
-            ("non-UTF-8 path", Array("GET /\u{1}".utf8) + [0xC3, 0x28, 0xFF] + Array(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), 400),
-            ("200 KB URL", Array("GET /\(String(repeating: "a", count: 200_000)) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), 400),
-            ("100 KB header", Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: \(String(repeating: "b", count: 100_000))\r\n\r\n".utf8), 400),
-            ("2,000 headers", Array(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (0..<2000).map { "X-H\($0): v\r\n" }.joined() + "\r\n").utf8), 400),
-            ("unparsable Content-Length", Array("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n".utf8), 400),
+            (
+                "non-UTF-8 path",
+                Array("GET /\u{1}".utf8) + [0xC3, 0x28, 0xFF] + Array(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), 400
+            ),
+            (
+                "200 KB URL",
+                Array("GET /\(String(repeating: "a", count: 200_000)) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), 400
+            ),
+            (
+                "100 KB header",
+                Array(
+                    "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: \(String(repeating: "b", count: 100_000))\r\n\r\n"
+                        .utf8
+                ), 400
+            ),
+            (
+                "2,000 headers",
+                Array(
+                    ("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (0..<2000).map { "X-H\($0): v\r\n" }.joined()
+                        + "\r\n").utf8
+                ), 400
+            ),
+            (
+                "unparsable Content-Length",
+                Array("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n".utf8), 400
+            ),
             ("HTTP/0.9", Array("GET /\r\n\r\n".utf8), 400),
-            ("8 KB URL", Array("GET /\(String(repeating: "a", count: 8000)) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), 404),
-            ("huge declared body", Array("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999\r\n\r\n".utf8), 413),
-            ("non-UTF-8 header value", Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: ".utf8) + [0xFF, 0xFE] + Array("\r\n\r\n".utf8), 200),
+            (
+                "8 KB URL",
+                Array("GET /\(String(repeating: "a", count: 8000)) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), 404
+            ),
+            (
+                "huge declared body",
+                Array("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999\r\n\r\n".utf8),
+                413
+            ),
+            (
+                "non-UTF-8 header value",
+                Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: ".utf8) + [0xFF, 0xFE]
+                    + Array("\r\n\r\n".utf8), 200
+            ),
         ]
         for (name, bytes, expected) in cases {
             let connection = try RawConnection(port: server.port)
@@ -199,7 +237,10 @@ struct ServeProcessTests {
     func oversizedBody() async throws {
         let server = try await ServeProcess(arguments: ["--max-body-size", "1024"])
         let connection = try RawConnection(port: server.port)
-        connection.send("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n\r\n" + String(repeating: "a", count: 2000))
+        connection.send(
+            "POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n\r\n"
+                + String(repeating: "a", count: 2000)
+        )
         let response = ServeProcess.parse(await connection.readResponse(timeout: .seconds(10)))
         #expect(response.status == 413)
         #expect(response.headers.lowercased().contains("content-type: application/problem+json"))
@@ -210,7 +251,9 @@ struct ServeProcessTests {
     @Test("HTTP's own close rules: HTTP/1.0 answered as 1.0 and closed, a 413 closes, CONNECT and HTTP/0.9 refused")
     func protocolEdges() async throws {
         // Idle and head timeouts far beyond the waits below: a close seen within them is the server's own.
-        let server = try await ServeProcess(arguments: ["--idle-timeout", "300", "--request-head-timeout", "300", "--max-body-size", "1024"])
+        let server = try await ServeProcess(arguments: [
+            "--idle-timeout", "300", "--request-head-timeout", "300", "--max-body-size", "1024",
+        ])
         let patience = Duration.seconds(30)
 
         // HTTP/1.0 without keep-alive: a 1.0 response, then the server closes.
@@ -225,7 +268,10 @@ struct ServeProcessTests {
         connection = try RawConnection(port: server.port)
         connection.send("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
         text = await connection.readResponse(timeout: patience)
-        #expect(text.hasPrefix("HTTP/1.0 200") && text.lowercased().contains("connection: keep-alive"), "\(text.prefix(200))")
+        #expect(
+            text.hasPrefix("HTTP/1.0 200") && text.lowercased().contains("connection: keep-alive"),
+            "\(text.prefix(200))"
+        )
         connection.send("GET /health HTTP/1.0\r\n\r\n")
         #expect(await connection.readResponse(timeout: patience).hasPrefix("HTTP/1.0 200"))
         #expect(await connection.waitForClose(timeout: patience))
@@ -239,9 +285,15 @@ struct ServeProcessTests {
 
         // A 413 says Connection: close and closes, rather than waiting to read a body nobody wants.
         connection = try RawConnection(port: server.port)
-        connection.send("POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n\r\n" + String(repeating: "a", count: 100))
+        connection.send(
+            "POST /dashboard/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n\r\n"
+                + String(repeating: "a", count: 100)
+        )
         text = await connection.readResponse(timeout: patience)
-        #expect(text.hasPrefix("HTTP/1.1 413") && text.lowercased().contains("connection: close"), "\(text.prefix(200))")
+        #expect(
+            text.hasPrefix("HTTP/1.1 413") && text.lowercased().contains("connection: close"),
+            "\(text.prefix(200))"
+        )
         #expect(await connection.waitForClose(timeout: patience))
 
         // CONNECT: this is no proxy.
@@ -289,7 +341,11 @@ struct ServeProcessTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try "0123456789abcdef0123456789abcdef\n".write(toFile: folder + "/admin-token", atomically: false, encoding: .utf8)
+        try "0123456789abcdef0123456789abcdef\n".write(
+            toFile: folder + "/admin-token",
+            atomically: false,
+            encoding: .utf8
+        )
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: folder + "/admin-token")
         let process = try ChildProcess(
             executable: try TestServers.masteryExecutable(),

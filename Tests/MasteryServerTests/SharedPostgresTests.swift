@@ -5,8 +5,8 @@ import MasteryServer
 import Platform
 import PostgresNIO
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 /// Several instances on one PostgreSQL: the shared tier.
 @Suite(

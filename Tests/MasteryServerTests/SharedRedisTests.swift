@@ -1,12 +1,12 @@
 import Foundation
 import Hummingbird
-import Logging
 import HummingbirdTesting
+import Logging
 import MasteryServer
 import Platform
 import Redis
-import Testing
 import TestSupport
+import Testing
 
 /// The Redis tier: the server runs one pool as a service and hands it to every system.
 @Suite(
@@ -48,7 +48,10 @@ struct SharedRedisTests {
             try await group.waitForAll()
         }
         // An application runs once (its Redis pool is a one-shot service): read the total with a connection.
-        let total = try await RedisConnection.withConnection(configuration: .init(url: url), logger: Logger(label: "test")) {
+        let total = try await RedisConnection.withConnection(
+            configuration: .init(url: url),
+            logger: Logger(label: "test")
+        ) {
             try await $0.getString("echo:hits:\(name)")
         }
         #expect(total == "\(2 * perServer)")

@@ -13,11 +13,18 @@ struct ConfigurationTests {
     ) async throws -> MasteryConfiguration {
         var path: String? = nil
         if let file {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-config-\(UUID().uuidString).json").path
+            path =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "mastery-config-\(UUID().uuidString).json"
+                ).path
             try file.write(toFile: path!, atomically: true, encoding: .utf8)
         }
         defer { if let path { try? FileManager.default.removeItem(atPath: path) } }
-        let reader = try await ConfigurationSources.makeReader(commandLine: flags, environment: environment, configFile: path)
+        let reader = try await ConfigurationSources.makeReader(
+            commandLine: flags,
+            environment: environment,
+            configFile: path
+        )
         return try MasteryConfiguration(reader: reader)
     }
 
@@ -96,7 +103,9 @@ struct ConfigurationTests {
             environment: ["MASTERY_REDIS_SENTINEL_PRIMARY": "cache", "MASTERY_REDIS_MAX_CONNECTIONS": "64"],
             file: #"{"redisCommandTimeout": "250ms", "redisSentinelPassword": "sentinel-secret-1"}"#
         )
-        #expect(configured.redisSentinels.map(\.description) == ["10.0.0.1:26379", "[::1]:26380", "sentinel.internal:5000"])
+        #expect(
+            configured.redisSentinels.map(\.description) == ["10.0.0.1:26379", "[::1]:26380", "sentinel.internal:5000"]
+        )
         #expect(configured.redisSentinelPrimary == "cache")
         #expect(configured.redisMaxConnections == 64)
         #expect(configured.redisCommandTimeout == .milliseconds(250))
@@ -106,7 +115,10 @@ struct ConfigurationTests {
 
     @Test("a non-loopback host is allowed with an admin token")
     func nonLoopbackWithToken() async throws {
-        let configuration = try await configuration(flags: ["host": "0.0.0.0"], environment: ["MASTERY_ADMIN_TOKEN": "0123456789abcdef0123"])
+        let configuration = try await configuration(
+            flags: ["host": "0.0.0.0"],
+            environment: ["MASTERY_ADMIN_TOKEN": "0123456789abcdef0123"]
+        )
         #expect(configuration.host == "0.0.0.0")
         #expect(!configuration.isLoopback)
     }
@@ -114,7 +126,10 @@ struct ConfigurationTests {
     @Test("secrets never appear in errors")
     func secretsStayOut() async throws {
         let secret = "hunter2-very-secret"
-        for flags in [["adminToken": "short \(secret)"], ["postgresURL": "mysql://user:\(secret)@host/db"], ["redisURL": "http://:\(secret)@h"]] {
+        for flags in [
+            ["adminToken": "short \(secret)"], ["postgresURL": "mysql://user:\(secret)@host/db"],
+            ["redisURL": "http://:\(secret)@h"],
+        ] {
             let error = await #expect(throws: ConfigurationError.self) { _ = try await configuration(flags: flags) }
             #expect(!(error?.description.contains(secret) ?? true))
         }
@@ -126,7 +141,9 @@ struct ConfigurationTests {
             _ = try await ConfigurationSources.makeReader(environment: [:], configFile: "/nonexistent/mastery.json")
         }
         #expect(missing?.description.contains("--config") == true)
-        let malformed = await #expect(throws: ConfigurationError.self) { _ = try await configuration(file: "{ not json") }
+        let malformed = await #expect(throws: ConfigurationError.self) {
+            _ = try await configuration(file: "{ not json")
+        }
         #expect(malformed?.description.contains("JSON") == true)
     }
 

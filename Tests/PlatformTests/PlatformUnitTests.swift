@@ -11,7 +11,11 @@ struct PlatformUnitTests {
     @Test("JSON log lines are one valid JSON object each, hostile text escaped")
     func jsonLogs() throws {
         let lines = Mutex<[String]>([])
-        let handler = JSONLogHandler(label: "test", level: .info, output: { line in lines.withLock { $0.append(line) } })
+        let handler = JSONLogHandler(
+            label: "test",
+            level: .info,
+            output: { line in lines.withLock { $0.append(line) } }
+        )
         var logger = Logger(label: "test", factory: { _ in handler })
         logger[metadataKey: "request.id"] = "abc"
         logger.info("hello\nforged {\"level\":\"critical\"}", metadata: ["path": "/\u{1}\u{2028}\"x"])
@@ -58,7 +62,11 @@ struct PlatformUnitTests {
     @Test("metrics render in Prometheus text format with sanitised names")
     func metricsRendering() {
         let registry = MetricsRegistry()
-        let counter = Metrics.Counter(label: "demo.requests.total", dimensions: [("http.route", "/x")], factory: registry.factory)
+        let counter = Metrics.Counter(
+            label: "demo.requests.total",
+            dimensions: [("http.route", "/x")],
+            factory: registry.factory
+        )
         counter.increment(by: 3)
         let text = String(decoding: registry.render(), as: UTF8.self)
         #expect(text.contains(#"demo_requests_total{http_route="/x"} 3"#))
@@ -85,7 +93,8 @@ struct PlatformUnitTests {
 
     @Test("a generated admin token is kept private in the data folder and reused")
     func generatedToken() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-token-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-token-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let first = try AdminCredentials.load(configured: nil, dataDirectory: folder)
         let second = try AdminCredentials.load(configured: nil, dataDirectory: folder)
@@ -95,9 +104,12 @@ struct PlatformUnitTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
-    @Test("an admin-token file that group or others may read, another user owns, or that is a link is refused, as ssh does")
+    @Test(
+        "an admin-token file that group or others may read, another user owns, or that is a link is refused, as ssh does"
+    )
     func tokenFileRefusals() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-token-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-token-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/admin-token"
@@ -105,7 +117,9 @@ struct PlatformUnitTests {
         try (secret + "\n").write(toFile: path, atomically: false, encoding: .utf8)
         for mode in [0o644, 0o640, 0o604, 0o660, 0o666] {
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
-            let error = #expect(throws: AdminTokenFile.Refusal.self) { try AdminCredentials.load(configured: nil, dataDirectory: folder) }
+            let error = #expect(throws: AdminTokenFile.Refusal.self) {
+                try AdminCredentials.load(configured: nil, dataDirectory: folder)
+            }
             #expect(error?.description.contains("too open") == true, "\(String(mode, radix: 8))")
             #expect(error?.description.contains(secret) == false)
             #expect(try String(contentsOfFile: path, encoding: .utf8) == secret + "\n")  // left as it was
@@ -114,7 +128,9 @@ struct PlatformUnitTests {
         #expect(try AdminCredentials.load(configured: nil, dataDirectory: folder).token == secret)
         if geteuid() == 0 {
             try FileManager.default.setAttributes([.ownerAccountID: 65534], ofItemAtPath: path)
-            let error = #expect(throws: AdminTokenFile.Refusal.self) { try AdminCredentials.load(configured: nil, dataDirectory: folder) }
+            let error = #expect(throws: AdminTokenFile.Refusal.self) {
+                try AdminCredentials.load(configured: nil, dataDirectory: folder)
+            }
             #expect(error?.description.contains("owned by user 65534") == true)
             try FileManager.default.setAttributes([.ownerAccountID: 0], ofItemAtPath: path)
         }
@@ -122,12 +138,16 @@ struct PlatformUnitTests {
         let target = folder + "/elsewhere"
         try FileManager.default.moveItem(atPath: path, toPath: target)
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
-        let error = #expect(throws: AdminTokenFile.Refusal.self) { try AdminCredentials.load(configured: nil, dataDirectory: folder) }
+        let error = #expect(throws: AdminTokenFile.Refusal.self) {
+            try AdminCredentials.load(configured: nil, dataDirectory: folder)
+        }
         #expect(error?.description.contains("symbolic link") == true)
         // A token too short to be one is refused rather than trusted or silently replaced.
         try FileManager.default.removeItem(atPath: path)
         #expect(try AdminTokenFile.create(path: path, token: "short"))
-        #expect(throws: AdminTokenFile.Refusal.self) { try AdminCredentials.load(configured: nil, dataDirectory: folder) }
+        #expect(throws: AdminTokenFile.Refusal.self) {
+            try AdminCredentials.load(configured: nil, dataDirectory: folder)
+        }
         // Creating never replaces a file that appeared meanwhile.
         #expect(try AdminTokenFile.create(path: path, token: secret) == false)
     }
@@ -140,7 +160,9 @@ struct PlatformUnitTests {
         #expect(await readiness.report().status == "ready")
         readiness.add(ClosureReadinessCheck(name: "optional", target: "there", isRequired: false) { throw Down() })
         #expect(await readiness.report().status == "ready")
-        readiness.add(ClosureReadinessCheck(name: "hangs", target: "nowhere") { try await Task.sleep(for: .seconds(3600)) })
+        readiness.add(
+            ClosureReadinessCheck(name: "hangs", target: "nowhere") { try await Task.sleep(for: .seconds(3600)) }
+        )
         let start = ContinuousClock.now
         let report = await readiness.report()
         #expect(ContinuousClock.now - start < .seconds(30))

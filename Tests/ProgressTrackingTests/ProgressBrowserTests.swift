@@ -1,13 +1,16 @@
 import Foundation
 import Platform
 import ProgressTracking
-import Testing
 import TestSupport
+import Testing
 
 /// The progress page in a real headless Chromium, driven over WebDriver, against `mastery serve`.
 @Suite(
     "Progress page in a browser",
-    .enabled(if: TestServers.shouldRun(tools: "chromium", "chromedriver"), "needs chromium and chromium-driver: run scripts/test")
+    .enabled(
+        if: TestServers.shouldRun(tools: "chromium", "chromedriver"),
+        "needs chromium and chromium-driver: run scripts/test"
+    )
 )
 struct ProgressBrowserTests {
     @Test("the page shows cards, bars and the chart; Start updates the file; a stale click shows the refusal")
@@ -66,7 +69,8 @@ struct ProgressBrowserTests {
     /// Every status on the page is a shape the stylesheet draws beside the text (a `::before` with no character
     /// of its own, a laid-out box and a visible border or fill), and no status or checklist text holds an emoji,
     /// so the page reads the same in a browser without an emoji font.
-    func expectDrawnGlyphs(_ browser: WebDriverSession, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectDrawnGlyphs(_ browser: WebDriverSession, sourceLocation: SourceLocation = #_sourceLocation) async throws
+    {
         let report = try await browser.executeScript(
             """
             const emoji = /[\\u2B1C\\u2705\\u23ED\\u2610\\u2611\\uFE0F]|\\uD83D\\uDFE1/u;

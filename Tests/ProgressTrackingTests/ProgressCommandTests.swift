@@ -486,14 +486,20 @@ final class ProgressSandbox {
     /// runner, unless `environment` sets them).
     func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         try MasteryCommand.launch(
-            ["progress"] + arguments, in: directory, unsetting: ["MASTERY_PROGRESS_FILE"], environment: environment
+            ["progress"] + arguments,
+            in: directory,
+            unsetting: ["MASTERY_PROGRESS_FILE"],
+            environment: environment
         )
     }
 
     /// Runs `mastery progress <arguments>` to its end.
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         try await MasteryCommand.run(
-            ["progress"] + arguments, in: directory, unsetting: ["MASTERY_PROGRESS_FILE"], environment: environment
+            ["progress"] + arguments,
+            in: directory,
+            unsetting: ["MASTERY_PROGRESS_FILE"],
+            environment: environment
         )
     }
 

@@ -7,8 +7,8 @@ import Logging
 import MasteryServer
 import Platform
 import ProgressTracking
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -69,7 +69,10 @@ struct ProgressConfigurationTests {
 struct ProgressHTTPTests {
     let adminToken = "test-admin-token-0123456789"
 
-    func server(_ path: String, systems: [any MasterySystem.Type] = [ProgressSystem.self]) async throws
+    func server(
+        _ path: String,
+        systems: [any MasterySystem.Type] = [ProgressSystem.self]
+    ) async throws
         -> MasteryServer.Assembly
     {
         try await TestApplication.make(flags: ["adminToken": adminToken, "progressFile": path], systems: systems).0
@@ -112,7 +115,12 @@ struct ProgressHTTPTests {
             var headers = auth
             headers[.contentType] = "application/json"
             let body = ByteBuffer(string: #"{"story":"The cache stampede at 3am","skills":["caching strategies"]}"#)
-            try await client.execute(uri: "/v1/progress/projects/01/complete", method: .post, headers: headers, body: body) {
+            try await client.execute(
+                uri: "/v1/progress/projects/01/complete",
+                method: .post,
+                headers: headers,
+                body: body
+            ) {
                 response in
                 #expect(response.status == .ok)
                 let snapshot = try report(response).snapshot
@@ -148,14 +156,27 @@ struct ProgressHTTPTests {
                 ("/v1/progress/projects/1/start", auth, nil, .conflict, "/problems/conflict", "01"),
                 ("/v1/progress/projects/3/complete", auth, nil, .conflict, "/problems/conflict", "never started"),
                 ("/v1/progress/projects/99/start", auth, nil, .notFound, "/problems/not-found", "99"),
-                ("/v1/progress/projects/abc/start", auth, nil, .badRequest, "/problems/bad-request", "not a project number"),
-                ("/v1/progress/projects/0/skip", auth, nil, .badRequest, "/problems/bad-request", "not a project number"),
-                ("/v1/progress/projects/1/complete", json, ByteBuffer(string: "{"), .badRequest, "/problems/malformed-json", "JSON"),
                 (
-                    "/v1/progress/projects/1/complete", json, ByteBuffer(string: #"{"repository":"ftp://x"}"#), .badRequest,
+                    "/v1/progress/projects/abc/start", auth, nil, .badRequest, "/problems/bad-request",
+                    "not a project number"
+                ),
+                (
+                    "/v1/progress/projects/0/skip", auth, nil, .badRequest, "/problems/bad-request",
+                    "not a project number"
+                ),
+                (
+                    "/v1/progress/projects/1/complete", json, ByteBuffer(string: "{"), .badRequest,
+                    "/problems/malformed-json", "JSON"
+                ),
+                (
+                    "/v1/progress/projects/1/complete", json, ByteBuffer(string: #"{"repository":"ftp://x"}"#),
+                    .badRequest,
                     "/problems/bad-request", "ftp://x"
                 ),
-                ("/v1/progress/projects/1/start", auth, ByteBuffer(string: "{}"), .badRequest, "/problems/bad-request", "no body"),
+                (
+                    "/v1/progress/projects/1/start", auth, ByteBuffer(string: "{}"), .badRequest,
+                    "/problems/bad-request", "no body"
+                ),
             ]
             for (uri, headers, body, status, type, detail) in cases {
                 try await client.execute(uri: uri, method: .post, headers: headers, body: body) { response in
@@ -188,16 +209,23 @@ struct ProgressHTTPTests {
                 ([:], .unauthorized),
                 ([.authorization: "Bearer not-the-admin-token-at-all"], .unauthorized),
                 ([.cookie: cookie], .forbidden),
-                ([.cookie: cookie, .csrfToken: assembly.credentials.csrfToken(for: session), .origin: "http://evil.example"], .forbidden),
+                (
+                    [
+                        .cookie: cookie, .csrfToken: assembly.credentials.csrfToken(for: session),
+                        .origin: "http://evil.example",
+                    ], .forbidden
+                ),
             ]
             for (headers, status) in cases {
-                try await client.execute(uri: "/v1/progress/projects/1/start", method: .post, headers: headers) { response in
+                try await client.execute(uri: "/v1/progress/projects/1/start", method: .post, headers: headers) {
+                    response in
                     #expect(response.status == status)
                 }
             }
             #expect(try bytes(path) == before)
             let headers: HTTPFields = [.cookie: cookie, .csrfToken: assembly.credentials.csrfToken(for: session)]
-            try await client.execute(uri: "/v1/progress/projects/1/start", method: .post, headers: headers) { response in
+            try await client.execute(uri: "/v1/progress/projects/1/start", method: .post, headers: headers) {
+                response in
                 #expect(response.status == .ok)
             }
             #expect(try bytes(path) != before)
@@ -212,14 +240,16 @@ struct ProgressHTTPTests {
             try document.start(ProjectNumber(1), on: today).complete(ProjectNumber(1), on: today)
                 .reflect(month: 1, [.keyLearnings: "Back-pressure matters"], on: today)
         }
-        try await server(path, systems: [ProgressSystem.self, RateLimitingStandIn.self]).application.test(.router) { client in
+        try await server(path, systems: [ProgressSystem.self, RateLimitingStandIn.self]).application.test(.router) {
+            client in
             try await client.execute(uri: "/systems/progress", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
                 let html = String(buffer: response.body)
                 #expect(html.components(separatedBy: #"<article class="card""#).count - 1 == 40)
                 #expect(html.contains(#"data-project="01" data-status="completed""#))
-                #expect(html.components(separatedBy: #"role="progressbar""#).count - 1 == 1 + 5 + 1)  // overall, sections, skills
+                // Overall, sections, skills.
+                #expect(html.components(separatedBy: #"role="progressbar""#).count - 1 == 1 + 5 + 1)
                 #expect(html.contains(#"id="overall-progress""#))
                 #expect(html.contains("Overall: 1/40 (3%)"))
                 #expect(html.contains(#"<svg id="burnup""#))
@@ -232,7 +262,10 @@ struct ProgressHTTPTests {
                 #expect(html.contains("not built yet"))
                 #expect(html.contains(#"data-action="start" data-project="02""#))
                 #expect(html.contains(#"id="skills""#) && html.contains("CAP theorem"))
-                #expect(html.contains(#"id="milestones""#) && html.contains(#"<li class="milestone check" data-checked="false">Month 3: Can discuss"#))
+                #expect(
+                    html.contains(#"id="milestones""#)
+                        && html.contains(#"<li class="milestone check" data-checked="false">Month 3: Can discuss"#)
+                )
                 // Statuses and checkboxes are drawn by the kit's stylesheet beside their text: no emoji in the page.
                 #expect(html.contains(#"<span class="status" data-glyph="done">Completed</span>"#))
                 #expect(html.contains(#"<span class="status" data-glyph="todo">Not Started</span>"#))
@@ -262,35 +295,59 @@ struct ProgressHTTPTests {
                 let html = String(buffer: response.body)
                 #expect(!html.contains("<script>alert"))
                 #expect(!html.contains("<img src=x"))
-                #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=&#39;boom()&#39;&gt; &amp; more"))
+                #expect(
+                    html.contains(
+                        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=&#39;boom()&#39;&gt; &amp; more"
+                    )
+                )
             }
         }
     }
 
     @Test("the file: a configured one must exist; else ./PROGRESS.md; else a copy in the data folder")
     func fileResolution() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-resolve-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mastery-resolve-\(UUID().uuidString)"
+        ).path
         let work = (folder as NSString).appendingPathComponent("work")
         let data = (folder as NSString).appendingPathComponent("data")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let today = try CalendarDate(year: 2025, month: 5, day: 1)
         #expect(throws: ConfigurationError.self) {
-            try ProgressSystem.resolveFile(configured: "\(folder)/missing.md", dataDirectory: data, workingDirectory: work, today: today)
+            try ProgressSystem.resolveFile(
+                configured: "\(folder)/missing.md",
+                dataDirectory: data,
+                workingDirectory: work,
+                today: today
+            )
         }
         // Nothing anywhere: the data folder gets a copy of the template, started today.
-        let created = try ProgressSystem.resolveFile(configured: nil, dataDirectory: data, workingDirectory: work, today: today)
+        let created = try ProgressSystem.resolveFile(
+            configured: nil,
+            dataDirectory: data,
+            workingDirectory: work,
+            today: today
+        )
         #expect(created == "\(data)/PROGRESS.md")
         #expect(try ProgressFileStore(path: created).read().snapshot().startDate == today)
         // ./PROGRESS.md wins over the data folder's copy.
         let local = "\(work)/PROGRESS.md"
         try ProgressFileStore(path: local).create(.new(startingOn: try CalendarDate(year: 2024, month: 1, day: 1)))
-        #expect(try ProgressSystem.resolveFile(configured: nil, dataDirectory: data, workingDirectory: work, today: today) == local)
+        #expect(
+            try ProgressSystem.resolveFile(configured: nil, dataDirectory: data, workingDirectory: work, today: today)
+                == local
+        )
         // A file that is not a progress file stops the server, naming the key.
         let broken = "\(folder)/broken.md"
         try Data("# nothing here\n".utf8).write(to: URL(fileURLWithPath: broken))
         #expect(throws: ConfigurationError.self) {
-            try ProgressSystem.resolveFile(configured: broken, dataDirectory: data, workingDirectory: work, today: today)
+            try ProgressSystem.resolveFile(
+                configured: broken,
+                dataDirectory: data,
+                workingDirectory: work,
+                today: today
+            )
         }
     }
 

@@ -77,7 +77,10 @@ import Testing
         let forced = try document.complete(Fixture.project(2), on: day1, force: true)
         #expect(forced.text.contains("| 02 | Job Queue with DLQ | ✅ | 2025-11-20 | 2025-11-20 | |"))
         let textStart = try ProgressDocument(
-            text: document.text.replacingOccurrences(of: "| 06 | Event Sourcing & CQRS | ‚¨ú | - |", with: "| 06 | Event Sourcing & CQRS | ‚¨ú | soon |")
+            text: document.text.replacingOccurrences(
+                of: "| 06 | Event Sourcing & CQRS | ‚¨ú | - |",
+                with: "| 06 | Event Sourcing & CQRS | ‚¨ú | soon |"
+            )
         ).complete(Fixture.project(6), on: day1, force: true)
         #expect(textStart.text.contains("| 06 | Event Sourcing & CQRS | ✅ | soon | 2025-11-20 | |"))
         let started = try document.start(Fixture.project(2), on: day2)

@@ -154,7 +154,10 @@ import Testing
         #expect(hourly.decisions[0].allowed && hourly.decisions[0].remaining == 2)  // the GCRA was not consumed
         #expect(hourly.retryAfter == hourly.decisions[1].retryAfter)
         // Two checks on one key and policy see each other.
-        let twice = store.decide([RateLimitCheck(policy: perSecond, key: "v"), RateLimitCheck(policy: perSecond, key: "v"), RateLimitCheck(policy: perSecond, key: "v")])
+        let twice = store.decide([
+            RateLimitCheck(policy: perSecond, key: "v"), RateLimitCheck(policy: perSecond, key: "v"),
+            RateLimitCheck(policy: perSecond, key: "v"),
+        ])
         #expect(!twice.allowed)
         #expect(store.decide(RateLimitCheck(policy: perSecond, key: "v", cost: 2)).allowed)
     }
@@ -177,7 +180,13 @@ import Testing
 
     @Test("two threads on one key on a frozen clock admit exactly the burst")
     func concurrentExactness() async throws {
-        let policy = try RateLimitPolicy(name: "race", algorithm: .tokenBucket, limit: 1, window: .seconds(3600), burst: 5000)
+        let policy = try RateLimitPolicy(
+            name: "race",
+            algorithm: .tokenBucket,
+            limit: 1,
+            window: .seconds(3600),
+            burst: 5000
+        )
         let store = store()
         let admitted = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<4 {

@@ -62,7 +62,9 @@ struct ClientAddressResolverTests {
         #expect(resolver.clientAddress(peer: "203.0.113.9", headers: xff("1.2.3.4")) == "203.0.113.9")
         #expect(resolver.clientAddress(peer: "::ffff:203.0.113.9", headers: xff("1.2.3.4")) == "203.0.113.9")
         let forwardedResolver = ClientAddressResolver(trustedProxies: try ranges("10.0.0.0/8"), header: .forwarded)
-        #expect(forwardedResolver.clientAddress(peer: "203.0.113.9", headers: forwarded("for=1.2.3.4")) == "203.0.113.9")
+        #expect(
+            forwardedResolver.clientAddress(peer: "203.0.113.9", headers: forwarded("for=1.2.3.4")) == "203.0.113.9"
+        )
         // No trusted proxies at all: headers are never read.
         #expect(ClientAddressResolver().clientAddress(peer: "10.0.0.1", headers: xff("1.2.3.4")) == "10.0.0.1")
         #expect(ClientAddressResolver().clientAddress(peer: nil, headers: xff("1.2.3.4")) == nil)
@@ -73,9 +75,14 @@ struct ClientAddressResolverTests {
     func xForwardedFor() throws {
         let resolver = ClientAddressResolver(trustedProxies: try ranges("10.0.0.0/8", "2001:db8:ffff::/48"))
         // The client forged "6.6.6.6"; the first proxy appended the real peer 198.51.100.7.
-        #expect(resolver.clientAddress(peer: "10.0.0.2", headers: xff("6.6.6.6, 198.51.100.7, 10.0.0.1")) == "198.51.100.7")
+        #expect(
+            resolver.clientAddress(peer: "10.0.0.2", headers: xff("6.6.6.6, 198.51.100.7, 10.0.0.1")) == "198.51.100.7"
+        )
         // Split over several fields, with odd spacing and empty elements: one list, in order.
-        #expect(resolver.clientAddress(peer: "10.0.0.2", headers: xff("6.6.6.6 ,, 198.51.100.7", "\t10.0.0.1")) == "198.51.100.7")
+        #expect(
+            resolver.clientAddress(peer: "10.0.0.2", headers: xff("6.6.6.6 ,, 198.51.100.7", "\t10.0.0.1"))
+                == "198.51.100.7"
+        )
         // Ports and bracketed IPv6, as some proxies write them.
         #expect(resolver.clientAddress(peer: "10.0.0.2", headers: xff("198.51.100.7:5123")) == "198.51.100.7")
         #expect(resolver.clientAddress(peer: "10.0.0.2", headers: xff("[2001:DB8::7]:443")) == "2001:db8::7")
@@ -96,12 +103,29 @@ struct ClientAddressResolverTests {
     @Test("Forwarded (RFC 7239): for= of each element, quoted IPv6 with ports, unknown and obfuscated nodes")
     func forwardedHeader() throws {
         let resolver = ClientAddressResolver(trustedProxies: try ranges("10.0.0.0/8"), header: .forwarded)
-        #expect(resolver.clientAddress(peer: "10.0.0.2", headers: forwarded("for=192.0.2.60;proto=http;by=203.0.113.43")) == "192.0.2.60")
-        #expect(resolver.clientAddress(peer: "10.0.0.2", headers: forwarded(#"for="[2001:db8:cafe::17]:4711""#)) == "2001:db8:cafe::17")
-        #expect(resolver.clientAddress(peer: "10.0.0.2", headers: forwarded(#"For="192.0.2.43:47011", for=10.0.0.1"#)) == "192.0.2.43")
-        #expect(resolver.clientAddress(peer: "10.0.0.2", headers: forwarded("for=6.6.6.6", "for=198.51.100.7;proto=https, for=10.1.1.1")) == "198.51.100.7")
+        #expect(
+            resolver.clientAddress(peer: "10.0.0.2", headers: forwarded("for=192.0.2.60;proto=http;by=203.0.113.43"))
+                == "192.0.2.60"
+        )
+        #expect(
+            resolver.clientAddress(peer: "10.0.0.2", headers: forwarded(#"for="[2001:db8:cafe::17]:4711""#))
+                == "2001:db8:cafe::17"
+        )
+        #expect(
+            resolver.clientAddress(peer: "10.0.0.2", headers: forwarded(#"For="192.0.2.43:47011", for=10.0.0.1"#))
+                == "192.0.2.43"
+        )
+        #expect(
+            resolver.clientAddress(
+                peer: "10.0.0.2",
+                headers: forwarded("for=6.6.6.6", "for=198.51.100.7;proto=https, for=10.1.1.1")
+            ) == "198.51.100.7"
+        )
         // A comma or semicolon inside a quoted value does not split.
-        #expect(resolver.clientAddress(peer: "10.0.0.2", headers: forwarded(#"by="a,b;c";for=198.51.100.7"#)) == "198.51.100.7")
+        #expect(
+            resolver.clientAddress(peer: "10.0.0.2", headers: forwarded(#"by="a,b;c";for=198.51.100.7"#))
+                == "198.51.100.7"
+        )
         #expect(resolver.clientAddress(peer: "10.0.0.2", headers: forwarded("for=unknown")) == nil)
         #expect(resolver.clientAddress(peer: "10.0.0.2", headers: forwarded("for=_hidden")) == nil)
         #expect(resolver.clientAddress(peer: "10.0.0.2", headers: forwarded("proto=https")) == nil)

@@ -1,5 +1,5 @@
-import RateLimiting
 import Foundation
+import RateLimiting
 import Testing
 
 @Suite struct PolicyValidationTests {
@@ -17,20 +17,90 @@ import Testing
 
     @Test("nonsensical policies are rejected with the field named")
     func nonsense() {
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .gcra, limit: 0, window: .seconds(1)) }, mentioning: "limit")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .gcra, limit: -5, window: .seconds(1)) }, mentioning: "limit")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .fixedWindow, limit: 5, window: .zero) }, mentioning: "window")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .fixedWindow, limit: 5, window: .seconds(-1)) }, mentioning: "window")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .gcra, limit: 5, window: .seconds(1), burst: 0) }, mentioning: "burst")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .fixedWindow, limit: 5, window: .seconds(1), burst: 3) }, mentioning: "burst")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .gcra, limit: 1_000_000_000, window: .seconds(1)) }, mentioning: "microsecond")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .gcra, limit: 1, window: .seconds(86_400 * 365), burst: 1_000_000_000) }, mentioning: "2^53")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .slidingWindowLog, limit: 1_000_000, window: .seconds(1)) }, mentioning: "sliding_window_log")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .gcra, limit: 5, window: .seconds(1), onStoreFailure: .localFallback(fraction: 0)) }, mentioning: "localFraction")
-        rejects({ try RateLimitPolicy(name: "a", algorithm: .gcra, limit: 5, window: .seconds(1), onStoreFailure: .localFallback(fraction: .nan)) }, mentioning: "localFraction")
+        rejects(
+            { try RateLimitPolicy(name: "a", algorithm: .gcra, limit: 0, window: .seconds(1)) },
+            mentioning: "limit"
+        )
+        rejects(
+            { try RateLimitPolicy(name: "a", algorithm: .gcra, limit: -5, window: .seconds(1)) },
+            mentioning: "limit"
+        )
+        rejects(
+            { try RateLimitPolicy(name: "a", algorithm: .fixedWindow, limit: 5, window: .zero) },
+            mentioning: "window"
+        )
+        rejects(
+            { try RateLimitPolicy(name: "a", algorithm: .fixedWindow, limit: 5, window: .seconds(-1)) },
+            mentioning: "window"
+        )
+        rejects(
+            { try RateLimitPolicy(name: "a", algorithm: .gcra, limit: 5, window: .seconds(1), burst: 0) },
+            mentioning: "burst"
+        )
+        rejects(
+            { try RateLimitPolicy(name: "a", algorithm: .fixedWindow, limit: 5, window: .seconds(1), burst: 3) },
+            mentioning: "burst"
+        )
+        rejects(
+            { try RateLimitPolicy(name: "a", algorithm: .gcra, limit: 1_000_000_000, window: .seconds(1)) },
+            mentioning: "microsecond"
+        )
+        rejects(
+            {
+                try RateLimitPolicy(
+                    name: "a",
+                    algorithm: .gcra,
+                    limit: 1,
+                    window: .seconds(86_400 * 365),
+                    burst: 1_000_000_000
+                )
+            },
+            mentioning: "2^53"
+        )
+        rejects(
+            { try RateLimitPolicy(name: "a", algorithm: .slidingWindowLog, limit: 1_000_000, window: .seconds(1)) },
+            mentioning: "sliding_window_log"
+        )
+        rejects(
+            {
+                try RateLimitPolicy(
+                    name: "a",
+                    algorithm: .gcra,
+                    limit: 5,
+                    window: .seconds(1),
+                    onStoreFailure: .localFallback(fraction: 0)
+                )
+            },
+            mentioning: "localFraction"
+        )
+        rejects(
+            {
+                try RateLimitPolicy(
+                    name: "a",
+                    algorithm: .gcra,
+                    limit: 5,
+                    window: .seconds(1),
+                    onStoreFailure: .localFallback(fraction: .nan)
+                )
+            },
+            mentioning: "localFraction"
+        )
         rejects({ try RateLimitPolicy(name: "", algorithm: .gcra, limit: 5, window: .seconds(1)) }, mentioning: "name")
-        rejects({ try RateLimitPolicy(name: "bad name\u{0}\"", algorithm: .gcra, limit: 5, window: .seconds(1)) }, mentioning: "bad name\\0")
-        rejects({ try RateLimitPolicy(name: String(repeating: "x", count: 65), algorithm: .gcra, limit: 5, window: .seconds(1)) }, mentioning: "name")
+        rejects(
+            { try RateLimitPolicy(name: "bad name\u{0}\"", algorithm: .gcra, limit: 5, window: .seconds(1)) },
+            mentioning: "bad name\\0"
+        )
+        rejects(
+            {
+                try RateLimitPolicy(
+                    name: String(repeating: "x", count: 65),
+                    algorithm: .gcra,
+                    limit: 5,
+                    window: .seconds(1)
+                )
+            },
+            mentioning: "name"
+        )
     }
 
     @Test("keys: empty and over-long keys are rejected, never truncated")
@@ -59,7 +129,14 @@ import Testing
 @Suite struct PolicyJSONTests {
     @Test("a policy round-trips through JSON, and decoding validates")
     func roundTrip() throws {
-        let policy = try RateLimitPolicy(name: "api", algorithm: .tokenBucket, limit: 10, window: .milliseconds(1500), burst: 20, onStoreFailure: .localFallback(fraction: 0.5))
+        let policy = try RateLimitPolicy(
+            name: "api",
+            algorithm: .tokenBucket,
+            limit: 10,
+            window: .milliseconds(1500),
+            burst: 20,
+            onStoreFailure: .localFallback(fraction: 0.5)
+        )
         let data = try JSONEncoder().encode(policy)
         #expect(try JSONDecoder().decode(RateLimitPolicy.self, from: data) == policy)
         for bad in [
@@ -70,10 +147,15 @@ import Testing
             #"{"name":"a","algorithm":"gcra","limit":1,"window":1,"onStoreFailure":"local"}"#,
             #"{"name":"a","algorithm":"gcra","limit":1,"window":1,"onStoreFailure":"maybe"}"#,
         ] {
-            #expect(throws: RateLimitError.self, "\(bad)") { try JSONDecoder().decode(RateLimitPolicy.self, from: Data(bad.utf8)) }
+            #expect(throws: RateLimitError.self, "\(bad)") {
+                try JSONDecoder().decode(RateLimitPolicy.self, from: Data(bad.utf8))
+            }
         }
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(RateLimitPolicy.self, from: Data(#"{"name":"a","algorithm":"gcra","limit":1e30,"window":1}"#.utf8))
+            try JSONDecoder().decode(
+                RateLimitPolicy.self,
+                from: Data(#"{"name":"a","algorithm":"gcra","limit":1e30,"window":1}"#.utf8)
+            )
         }
     }
 }

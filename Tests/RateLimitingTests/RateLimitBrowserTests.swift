@@ -155,7 +155,8 @@ struct RateLimitFallbackBrowserTests {
     func fallbackState() async throws {
         let redis = try await OwnRedisServer.start()
         do {
-            try await ServeProcess.withRunning(arguments: ["--redis-url", "redis://127.0.0.1:\(redis.port)"]) { server in
+            try await ServeProcess.withRunning(arguments: ["--redis-url", "redis://127.0.0.1:\(redis.port)"]) {
+                server in
                 try await withWebDriver { browser in
                     try await browser.signIn(to: server)
                     try await Self.exercise(browser, port: server.port, redis: redis)

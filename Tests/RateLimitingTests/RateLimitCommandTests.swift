@@ -308,7 +308,9 @@ final class RateLimitCLI {
 
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         try await MasteryCommand.run(
-            ["ratelimit"] + arguments + target, in: directory, unsetting: ["MASTERY_ADMIN_TOKEN", "MASTERY_DATA_DIR"],
+            ["ratelimit"] + arguments + target,
+            in: directory,
+            unsetting: ["MASTERY_ADMIN_TOKEN", "MASTERY_DATA_DIR"],
             environment: environment
         )
     }

@@ -66,7 +66,11 @@ struct RateLimitMiddlewareTests {
         limiter: RateLimiter? = nil
     ) -> RateLimitMiddleware<MasteryRequestContext> {
         RateLimitMiddleware(
-            limiter: limiter ?? self.limiter(), policies: policies, names: names, key: key, cost: cost,
+            limiter: limiter ?? self.limiter(),
+            policies: policies,
+            names: names,
+            key: key,
+            cost: cost,
             missingKey: missingKey
         )
     }
@@ -75,7 +79,9 @@ struct RateLimitMiddlewareTests {
         try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
     }
 
-    @Test("admitted: exact RateLimit-Policy and RateLimit; rejected: 429, Retry-After, problem+json; then admitted again")
+    @Test(
+        "admitted: exact RateLimit-Policy and RateLimit; rejected: 429, Retry-After, problem+json; then admitted again"
+    )
     func admitAndReject() async throws {
         let app = application(middleware(RateLimitPolicySet([demo])))
         try await app.test(.router) { client in
@@ -88,7 +94,10 @@ struct RateLimitMiddlewareTests {
             for remaining in [3, 2, 1, 0] {
                 try await client.execute(uri: "/limited", method: .get) { response in
                     #expect(response.status == .ok)
-                    #expect(response.headers[RateLimitHeaders.limitField] == "\"demo\";r=\(remaining);t=\(10 - 2 * remaining)")
+                    #expect(
+                        response.headers[RateLimitHeaders.limitField]
+                            == "\"demo\";r=\(remaining);t=\(10 - 2 * remaining)"
+                    )
                 }
             }
             try await client.execute(uri: "/limited", method: .get) { response in
@@ -149,10 +158,21 @@ struct RateLimitMiddlewareTests {
 
     @Test("several policies: all must admit, a rejection consumes none, fields list each")
     func severalPolicies() async throws {
-        let perSecond = try RateLimitPolicy(name: "per-second", algorithm: .fixedWindow, limit: 100, window: .seconds(1))
+        let perSecond = try RateLimitPolicy(
+            name: "per-second",
+            algorithm: .fixedWindow,
+            limit: 100,
+            window: .seconds(1)
+        )
         let tight = try RateLimitPolicy(name: "tight", algorithm: .tokenBucket, limit: 2, window: .seconds(60))
         let limiter = limiter()
-        let app = application(middleware(RateLimitPolicySet([perSecond, tight]), names: ["per-second", "tight", "per-second"], limiter: limiter))
+        let app = application(
+            middleware(
+                RateLimitPolicySet([perSecond, tight]),
+                names: ["per-second", "tight", "per-second"],
+                limiter: limiter
+            )
+        )
         try await app.test(.router) { client in
             for _ in 0..<2 {
                 try await client.execute(uri: "/limited", method: .get) { #expect($0.status == .ok) }
@@ -211,7 +231,8 @@ struct RateLimitMiddlewareTests {
                     #expect(response.headers[RateLimitHeaders.limitField] == nil)
                 }
             }
-            try await client.execute(uri: "/limited", method: .get, headers: [HTTPField.Name("X-API-Key")!: "k1"]) { response in
+            try await client.execute(uri: "/limited", method: .get, headers: [HTTPField.Name("X-API-Key")!: "k1"]) {
+                response in
                 #expect(response.headers[RateLimitHeaders.limitField] == #""demo";r=4;t=2"#)
             }
         }
@@ -256,25 +277,34 @@ struct RateLimitMiddlewareTests {
         let peer = HTTPField.Name("X-Test-Peer")!
         let resolver = ClientAddressResolver(trustedProxies: [IPAddressRange("10.0.0.0/8")!])
         // Router tests have no TCP peer: the test names one in X-Test-Peer.
-        let byIP = RateLimitKeyExtractor<MasteryRequestContext>.clientIP(resolver) { request, _ in request.headers[peer] }
+        let byIP = RateLimitKeyExtractor<MasteryRequestContext>.clientIP(resolver) { request, _ in request.headers[peer]
+        }
         let limiter = limiter()
-        let app = application(middleware(RateLimitPolicySet([policy]), names: ["one"], key: .combined([.route, byIP]), limiter: limiter))
+        let app = application(
+            middleware(RateLimitPolicySet([policy]), names: ["one"], key: .combined([.route, byIP]), limiter: limiter)
+        )
         try await app.test(.router) { client in
-            try await client.execute(uri: "/limited/things/1", method: .get, headers: [peer: "203.0.113.5"]) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/limited/things/1", method: .get, headers: [peer: "203.0.113.5"]) {
+                #expect($0.status == .ok)
+            }
             // Same route pattern, other id: the same bucket.
             try await client.execute(uri: "/limited/things/2", method: .get, headers: [peer: "203.0.113.5"]) {
                 #expect($0.status == .tooManyRequests)
             }
             // Another method is another route.
-            try await client.execute(uri: "/limited/things/2", method: .post, headers: [peer: "203.0.113.5"]) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/limited/things/2", method: .post, headers: [peer: "203.0.113.5"]) {
+                #expect($0.status == .ok)
+            }
             // A spoofed X-Forwarded-For from an untrusted peer changes nothing.
             try await client.execute(
-                uri: "/limited/things/3", method: .get,
+                uri: "/limited/things/3",
+                method: .get,
                 headers: [peer: "203.0.113.5", HTTPField.Name("X-Forwarded-For")!: "198.51.100.1"]
             ) { #expect($0.status == .tooManyRequests) }
             // Through a trusted proxy, the forwarded client is another bucket.
             try await client.execute(
-                uri: "/limited/things/3", method: .get,
+                uri: "/limited/things/3",
+                method: .get,
                 headers: [peer: "10.0.0.1", HTTPField.Name("X-Forwarded-For")!: "198.51.100.1"]
             ) { #expect($0.status == .ok) }
         }
@@ -285,7 +315,13 @@ struct RateLimitMiddlewareTests {
     @Test("key extractors in isolation: digests, escaping, principal")
     func extractorKeys() throws {
         let request = Request(
-            head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: "/", headerFields: [HTTPField.Name("X-API-Key")!: "secret-1"]),
+            head: HTTPRequest(
+                method: .get,
+                scheme: "http",
+                authority: "x",
+                path: "/",
+                headerFields: [HTTPField.Name("X-API-Key")!: "secret-1"]
+            ),
             body: .init(buffer: .init())
         )
         let context = PlainContext(source: LoggerSource(logger: logger))
@@ -294,19 +330,35 @@ struct RateLimitMiddlewareTests {
         #expect(!apiKey.contains("secret"))
         #expect(apiKey.dropFirst(7).allSatisfy { $0.isHexDigit && !$0.isUppercase })
         let other = Request(
-            head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: "/", headerFields: [HTTPField.Name("X-API-Key")!: "secret-2"]),
+            head: HTTPRequest(
+                method: .get,
+                scheme: "http",
+                authority: "x",
+                path: "/",
+                headerFields: [HTTPField.Name("X-API-Key")!: "secret-2"]
+            ),
             body: .init(buffer: .init())
         )
         #expect(RateLimitKeyExtractor<PlainContext>.apiKey().key(for: other, context: context) != apiKey)
         func combined(_ a: String, _ b: String) -> String? {
-            RateLimitKeyExtractor<PlainContext>.combined([.constant(a), .constant(b)]).key(for: request, context: context)
+            RateLimitKeyExtractor<PlainContext>.combined([.constant(a), .constant(b)]).key(
+                for: request,
+                context: context
+            )
         }
         #expect(combined("a|b", "c") == "a%7Cb|c")
         #expect(combined("a", "b|c") == "a|b%7Cc")
         #expect(combined("100%", "x") == "100%25|x")
-        #expect(RateLimitKeyExtractor<PlainContext>.combined([.constant("a"), .user { _, _ in nil }]).key(for: request, context: context) == nil)
+        #expect(
+            RateLimitKeyExtractor<PlainContext>.combined([.constant("a"), .user { _, _ in nil }]).key(
+                for: request,
+                context: context
+            ) == nil
+        )
         #expect(RateLimitKeyExtractor<PlainContext>.user { _, _ in "" }.key(for: request, context: context) == nil)
-        #expect(RateLimitKeyExtractor<PlainContext>.user { _, _ in "ada" }.key(for: request, context: context) == "user:ada")
+        #expect(
+            RateLimitKeyExtractor<PlainContext>.user { _, _ in "ada" }.key(for: request, context: context) == "user:ada"
+        )
     }
 }
 

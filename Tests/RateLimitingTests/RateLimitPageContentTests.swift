@@ -150,7 +150,9 @@ import Testing
             try RateLimitPolicy(name: "p\(1000 + index)", algorithm: .fixedWindow, limit: 1, window: .seconds(1))
         }
         let html = content(.success(policies), limiter: limiter)
-        #expect(html.components(separatedBy: #"<tr class="rl-policy""#).count - 1 == RateLimitPageContent.policyRowLimit)
+        #expect(
+            html.components(separatedBy: #"<tr class="rl-policy""#).count - 1 == RateLimitPageContent.policyRowLimit
+        )
         #expect(html.contains(#"id="rl-policies-more""#) && html.contains("Showing the first 100 of 101 policies"))
         #expect(html.contains(#"<a href="/v1/ratelimit/policies"><code>GET /v1/ratelimit/policies</code></a>"#))
     }
@@ -165,7 +167,10 @@ import Testing
         #expect(html.contains(#"data-stats="/v2/limits/stats" data-demo="/v2/limits/demo""#))
         #expect(html.contains(#"<code>PUT /v2/limits/policies/{name}</code>"#))
         #expect(!html.contains("/v1/ratelimit") && !html.contains("/systems/ratelimit"))
-        #expect(moved.assets == PageAssets(stylesheets: ["/elsewhere/limits/page.css"], scripts: ["/elsewhere/limits/page.js"]))
+        #expect(
+            moved.assets
+                == PageAssets(stylesheets: ["/elsewhere/limits/page.css"], scripts: ["/elsewhere/limits/page.js"])
+        )
     }
 
     @Test("windows and failure modes read naturally")

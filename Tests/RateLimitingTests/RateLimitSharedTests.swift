@@ -3,8 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// The shared guarantee, with real processes: two `mastery serve` instances on one Redis, hammered at once
 /// through both, admit exactly the capacity (GCRA, token bucket, sliding log) or stay within the documented
@@ -32,7 +32,13 @@ struct RateLimitSharedTests {
         return try await [first, second].map(Instance.init)
     }
 
-    func send(_ client: HTTPClient, _ method: HTTPMethod, _ url: String, json: String? = nil, token: String? = nil) async throws -> (status: Int, body: String) {
+    func send(
+        _ client: HTTPClient,
+        _ method: HTTPMethod,
+        _ url: String,
+        json: String? = nil,
+        token: String? = nil
+    ) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -63,7 +69,13 @@ struct RateLimitSharedTests {
             ("shared-fixed", #"{"algorithm":"fixed_window","limit":40,"window":86400}"#, false, 86_400),
         ]
         for policy in policies {
-            let put = try await send(client, .PUT, instances[0].base + "/v1/ratelimit/policies/\(policy.name)", json: policy.json, token: Self.token)
+            let put = try await send(
+                client,
+                .PUT,
+                instances[0].base + "/v1/ratelimit/policies/\(policy.name)",
+                json: policy.json,
+                token: Self.token
+            )
             #expect(put.status == 200, "\(put.body)")
             // The change reaches the other instance through Redis pub/sub: generously within 30 s.
             try await waitUntil(timeout: .seconds(30), interval: .milliseconds(20)) {
@@ -82,7 +94,9 @@ struct RateLimitSharedTests {
                             var allowed = 0
                             for _ in 0..<(perInstance / concurrency) {
                                 let answer = try await send(
-                                    client, .POST, instance.base + "/v1/ratelimit/check",
+                                    client,
+                                    .POST,
+                                    instance.base + "/v1/ratelimit/check",
                                     json: #"{"descriptors":[{"policy":"\#(policy.name)","key":"hammered"}]}"#
                                 )
                                 #expect(answer.status == 200, "\(answer.body)")

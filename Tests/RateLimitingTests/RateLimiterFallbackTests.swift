@@ -29,25 +29,38 @@ final class ScriptedStore: RateLimitStore {
     let logger = Logger(label: "test")
 
     func policy(_ name: String, _ mode: RateLimitFailureMode, limit: Int = 10) throws -> RateLimitPolicy {
-        try RateLimitPolicy(name: name, algorithm: .fixedWindow, limit: limit, window: .seconds(3600), onStoreFailure: mode)
+        try RateLimitPolicy(
+            name: name,
+            algorithm: .fixedWindow,
+            limit: limit,
+            window: .seconds(3600),
+            onStoreFailure: mode
+        )
     }
 
     @Test("a failing store: open admits, closed rejects, local decides at the fraction")
     func failureModes() async throws {
         let store = ScriptedStore()
         let limiter = RateLimiter(
-            store: store, localStore: InMemoryRateLimitStore(clock: ManualRateLimitClock()),
-            configuration: .init(decisionTimeout: .seconds(60), recoveryProbeInterval: .seconds(3600)), logger: logger
+            store: store,
+            localStore: InMemoryRateLimitStore(clock: ManualRateLimitClock()),
+            configuration: .init(decisionTimeout: .seconds(60), recoveryProbeInterval: .seconds(3600)),
+            logger: logger
         )
         let open = try await limiter.check([RateLimitCheck(policy: policy("open", .open), key: "k")])
         #expect(open.allowed && open.source == .failOpen)
         #expect(limiter.isUsingFallback)
-        let closed = try await limiter.check([RateLimitCheck(policy: policy("open", .open), key: "k"), RateLimitCheck(policy: policy("closed", .closed), key: "k")])
+        let closed = try await limiter.check([
+            RateLimitCheck(policy: policy("open", .open), key: "k"),
+            RateLimitCheck(policy: policy("closed", .closed), key: "k"),
+        ])
         #expect(!closed.allowed && closed.source == .failClosed)
         #expect(closed.retryAfter != nil)
         let local = try policy("local", .localFallback(fraction: 0.3))
         var admitted = 0
-        for _ in 0..<10 where try await limiter.check([RateLimitCheck(policy: local, key: "k")]).allowed { admitted += 1 }
+        for _ in 0..<10 where try await limiter.check([RateLimitCheck(policy: local, key: "k")]).allowed {
+            admitted += 1
+        }
         #expect(admitted == 3)
         // While failing, only probes reach the store: one call at the switch, none since (probe interval 1 h).
         #expect(store.calls.load(ordering: .relaxed) == 1)
@@ -65,7 +78,9 @@ final class ScriptedStore: RateLimitStore {
         let b = try policy("b", .open, limit: 5)
         for _ in 0..<3 { _ = try await limiter.check([RateLimitCheck(policy: a, key: "k")]) }
         // Two policies on one request: b admits, a rejects, so the request (and b's count) is denied.
-        let both = try limiter.checkImmediately([RateLimitCheck(policy: b, key: "k"), RateLimitCheck(policy: a, key: "k")])
+        let both = try limiter.checkImmediately([
+            RateLimitCheck(policy: b, key: "k"), RateLimitCheck(policy: a, key: "k"),
+        ])
         #expect(both?.allowed == false)
         let stats = limiter.statistics.snapshot()
         #expect(stats.allowed == 2 && stats.denied == 2 && stats.fallbackDecisions == 0)
@@ -86,14 +101,20 @@ final class ScriptedStore: RateLimitStore {
         let memory = RateLimiter(store: InMemoryRateLimitStore(clock: ManualRateLimitClock()), logger: logger)
         let result = try memory.checkImmediately([RateLimitCheck(policy: policy("a", .open), key: "k")])
         #expect(result?.allowed == true && result?.source == .store)
-        #expect(throws: RateLimitError.self) { try memory.checkImmediately([RateLimitCheck(policy: policy("a", .open), key: "")]) }
+        #expect(throws: RateLimitError.self) {
+            try memory.checkImmediately([RateLimitCheck(policy: policy("a", .open), key: "")])
+        }
     }
 
     @Test("a store that never answers: no decision waits much past the timeout")
     func hangingStore() async throws {
         let store = ScriptedStore()
         store.behaviour.withLock { $0 = .hang }
-        let limiter = RateLimiter(store: store, configuration: .init(decisionTimeout: .milliseconds(50), recoveryProbeInterval: .zero), logger: logger)
+        let limiter = RateLimiter(
+            store: store,
+            configuration: .init(decisionTimeout: .milliseconds(50), recoveryProbeInterval: .zero),
+            logger: logger
+        )
         let started = ContinuousClock.now
         for _ in 0..<5 {
             let result = try await limiter.check([RateLimitCheck(policy: policy("open", .open), key: "k")])
@@ -107,7 +128,11 @@ final class ScriptedStore: RateLimitStore {
     func recovery() async throws {
         let store = ScriptedStore()
         // A generous deadline: only the store's answers (not the machine's pace) decide this test.
-        let limiter = RateLimiter(store: store, configuration: .init(decisionTimeout: .seconds(60), recoveryProbeInterval: .zero), logger: logger)
+        let limiter = RateLimiter(
+            store: store,
+            configuration: .init(decisionTimeout: .seconds(60), recoveryProbeInterval: .zero),
+            logger: logger
+        )
         let open = try policy("open", .open, limit: 1)
         _ = try await limiter.check([RateLimitCheck(policy: open, key: "k")])
         #expect(limiter.isUsingFallback)
@@ -123,7 +148,9 @@ final class ScriptedStore: RateLimitStore {
         let limiter = RateLimiter(store: InMemoryRateLimitStore(), logger: logger)
         await #expect(throws: RateLimitError.self) { try await limiter.check([]) }
         await #expect(throws: RateLimitError.self) {
-            try await limiter.check([RateLimitCheck(policy: policy("p", .open), key: String(repeating: "k", count: 513))])
+            try await limiter.check([
+                RateLimitCheck(policy: policy("p", .open), key: String(repeating: "k", count: 513))
+            ])
         }
         #expect(limiter.statistics.snapshot().allowed == 0)
     }

@@ -169,8 +169,18 @@ struct RedisRateLimitStoreConformanceTests {
 
     @Test("weighted sliding-window logs: costs up to the limit, many entries, duplicates and 16 descriptors")
     func weightedLogs() async throws {
-        let large = try RateLimitPolicy(name: "swl-large", algorithm: .slidingWindowLog, limit: 100_000, window: .seconds(2))
-        let many = try RateLimitPolicy(name: "swl-many", algorithm: .slidingWindowLog, limit: 300, window: .milliseconds(900))
+        let large = try RateLimitPolicy(
+            name: "swl-large",
+            algorithm: .slidingWindowLog,
+            limit: 100_000,
+            window: .seconds(2)
+        )
+        let many = try RateLimitPolicy(
+            name: "swl-many",
+            algorithm: .slidingWindowLog,
+            limit: 300,
+            window: .milliseconds(900)
+        )
         var random = SeededGenerator(state: 11)
         var steps: [Step] = []
         for _ in 0..<500 {
@@ -194,7 +204,9 @@ struct RedisRateLimitStoreConformanceTests {
             steps.append(.request(checks))
         }
         let hostile = (0..<16).map { RateLimitCheck(policy: large, key: "h\($0 % 5)", cost: 100_000 / (1 + $0 % 5)) }
-        steps += [.request(hostile), .advance(microseconds: 2_000_001), .request(hostile), .request(Array(hostile.prefix(5)))]
+        steps += [
+            .request(hostile), .advance(microseconds: 2_000_001), .request(hostile), .request(Array(hostile.prefix(5))),
+        ]
         let counts = try await compare(steps)
         #expect(counts.admitted > 50 && counts.rejected > 50, "\(counts)")
     }

@@ -128,8 +128,11 @@ struct RedisRateLimitStoreTests {
                 for caller in 0..<300 {
                     group.addTask {
                         let cost = caller % 7 + 1
-                        let result = try await store.check([RateLimitCheck(policy: policy, key: "caller-\(caller)", cost: cost)])
-                        return result.allowed && result.decisions[0].key == "caller-\(caller)" && result.remaining == 10 - cost ? 0 : 1
+                        let result = try await store.check([
+                            RateLimitCheck(policy: policy, key: "caller-\(caller)", cost: cost)
+                        ])
+                        return result.allowed && result.decisions[0].key == "caller-\(caller)"
+                            && result.remaining == 10 - cost ? 0 : 1
                     }
                 }
                 return try await group.reduce(0, +)

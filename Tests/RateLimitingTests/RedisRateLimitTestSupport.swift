@@ -20,7 +20,9 @@ enum RedisRateLimitTesting {
     }
 
     /// A throwaway SQLite database with the policy table migrated, closed afterwards.
-    static func withPolicyDatabase<Result: Sendable>(_ body: (SQLiteStorage) async throws -> Result) async throws -> Result {
+    static func withPolicyDatabase<Result: Sendable>(
+        _ body: (SQLiteStorage) async throws -> Result
+    ) async throws -> Result {
         try await TestSQLite.withTemporaryPath { path in
             let storage = try SQLiteStorage(path: path)
             try await storage.migrate([SQLiteRateLimitPolicyStore.migrations], logger: quietLogger)

@@ -1,9 +1,9 @@
+import Benchmarking
 import Foundation
 import Logging
 import TestSupport
 import Testing
 
-import Benchmarking
 @testable import RedisBenchmark
 
 @Suite(

@@ -23,7 +23,9 @@ struct RedisClientSentinelTests {
         }
     }
 
-    @Test("the pool finds the primary through the sentinels and, after SENTINEL FAILOVER, new commands reach the new one")
+    @Test(
+        "the pool finds the primary through the sentinels and, after SENTINEL FAILOVER, new commands reach the new one"
+    )
     func followsFailover() async throws {
         try await SentinelTestCluster.with { cluster in
             try await cluster.waitUntilReady()

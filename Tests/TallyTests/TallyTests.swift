@@ -1,7 +1,7 @@
 import APIDocumentation
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Logging
 import MasteryServer
@@ -10,8 +10,8 @@ import OpenAPIKit
 import Platform
 import Storage
 import Tally
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Tally: the store, the API mounted alone, and hostile input")
 struct TallyTests {
@@ -42,16 +42,29 @@ struct TallyTests {
 
     @Test("the API under /v1/tally: reads are open, increments need the admin token, errors are problems")
     func api() async throws {
-        let (assembly, _) = try await TestApplication.make(flags: ["adminToken": Self.adminToken], systems: [TallySystem.self])
+        let (assembly, _) = try await TestApplication.make(
+            flags: ["adminToken": Self.adminToken],
+            systems: [TallySystem.self]
+        )
         try await assembly.application.test(.router) { client in
             let auth: HTTPFields = [.authorization: "Bearer \(Self.adminToken)", .contentType: "application/json"]
             try await client.execute(uri: "/v1/tally/visits/increment", method: .post, body: .init(string: "{}")) {
                 #expect($0.status == .unauthorized)
             }
-            try await client.execute(uri: "/v1/tally/visits/increment", method: .post, headers: auth, body: .init(string: #"{"by":41}"#)) {
+            try await client.execute(
+                uri: "/v1/tally/visits/increment",
+                method: .post,
+                headers: auth,
+                body: .init(string: #"{"by":41}"#)
+            ) {
                 #expect($0.status == .ok)
             }
-            try await client.execute(uri: "/v1/tally/visits/increment", method: .post, headers: auth, body: .init(string: "{}")) {
+            try await client.execute(
+                uri: "/v1/tally/visits/increment",
+                method: .post,
+                headers: auth,
+                body: .init(string: "{}")
+            ) {
                 let counter = try jsonObject($0)
                 #expect(counter["value"] as? Int == 42)
             }
@@ -64,10 +77,20 @@ struct TallyTests {
                 let detail = try problem(response)["detail"] as? String
                 #expect(detail == "there is no counter named missing.")
             }
-            try await client.execute(uri: "/v1/tally/visits/increment", method: .post, headers: auth, body: .init(string: #"{"by":0}"#)) {
+            try await client.execute(
+                uri: "/v1/tally/visits/increment",
+                method: .post,
+                headers: auth,
+                body: .init(string: #"{"by":0}"#)
+            ) {
                 #expect($0.status == .badRequest)
             }
-            try await client.execute(uri: "/v1/tally/visits/increment", method: .post, headers: auth, body: .init(string: "{")) {
+            try await client.execute(
+                uri: "/v1/tally/visits/increment",
+                method: .post,
+                headers: auth,
+                body: .init(string: "{")
+            ) {
                 #expect($0.status == .badRequest)
             }
             try await client.execute(uri: "/v1/tally?limit=0", method: .get) { #expect($0.status == .badRequest) }
@@ -92,7 +115,12 @@ struct TallyTests {
             let battery = HostileBattery(
                 // pages: the page lists the counters the battery's payloads created (as text, or the battery fails)
                 routes: [
-                    .init("POST", "/v1/tally/battery/increment", body: #"{"by":1}"#, parameterized: "/v1/tally/{}/increment"),
+                    .init(
+                        "POST",
+                        "/v1/tally/battery/increment",
+                        body: #"{"by":1}"#,
+                        parameterized: "/v1/tally/{}/increment"
+                    ),
                     .init("GET", "/v1/tally/battery", parameterized: "/v1/tally/{}"),
                 ],
                 pages: ["/systems/tally"],
@@ -118,7 +146,10 @@ struct TallyTests {
 
     @Test(
         "the document passes openapi-spec-validator as OpenAPI 3.1",
-        .enabled(if: TestServers.shouldRun(tools: OpenAPISpecValidator.toolName), "needs openapi-spec-validator: run scripts/test")
+        .enabled(
+            if: TestServers.shouldRun(tools: OpenAPISpecValidator.toolName),
+            "needs openapi-spec-validator: run scripts/test"
+        )
     )
     func documentValidates() async throws {
         let json = try TallyOpenAPI.document.prefixed(with: TallySystem.descriptor.apiPath).jsonText()

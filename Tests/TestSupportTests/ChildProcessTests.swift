@@ -92,7 +92,9 @@ struct ChildProcessTests {
 
     @Test("standard output and standard error can share one appended log")
     func sharedLog() async throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("mastery-shared-\(UUID().uuidString).log")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mastery-shared-\(UUID().uuidString).log"
+        )
         defer { try? FileManager.default.removeItem(at: log) }
         try "before\n".write(to: log, atomically: true, encoding: .utf8)
         let process = try ChildProcess(

@@ -1,6 +1,6 @@
 import Foundation
-import Platform
 public import Logging
+import Platform
 
 /// `mastery bench http`: requests/s and latency of our server's `/health` beside nginx serving a static
 /// response of the same size on the same machine.

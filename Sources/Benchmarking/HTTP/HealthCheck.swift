@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 public import Foundation
-public import Platform
 import NIOCore
 import NIOHTTP1  // HTTPResponseStatus; comes with AsyncHTTPClient
+public import Platform
 
 /// Waits until a freshly started server answers `GET` with 200.
 public enum HealthCheck {

@@ -1,6 +1,6 @@
 import Foundation
-public import Platform
 public import Logging
+public import Platform
 
 /// nginx on 127.0.0.1, answering `GET /health` with a fixed body: the peer of `mastery bench http`.
 ///

@@ -23,7 +23,11 @@ extension ChildProcess {
                 name: name
             )
         } catch {
-            throw BenchmarkError(code: .processFailed, message: "could not start \(name) (\(executable))", underlying: error)
+            throw BenchmarkError(
+                code: .processFailed,
+                message: "could not start \(name) (\(executable))",
+                underlying: error
+            )
         }
         let result: Result
         do {

@@ -1,6 +1,6 @@
 public import Foundation
-import Platform
 public import Logging
+import Platform
 
 /// Runs the HTTP load generator wrk (`wrk -t T -c C -d Ds --latency -s <script> URL`) and parses its result.
 ///

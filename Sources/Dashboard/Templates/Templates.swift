@@ -32,7 +32,7 @@ enum Templates {
         <body>
         <header class="top">
           <a class="brand" href="/">Mastery</a>
-          <nav><a href="/">Systems</a> <a href="/ready">/ready</a> <a href="/metrics">/metrics</a></nav>
+          <nav><a href="/">Systems</a> <a href="/docs">API</a> <a href="/ready">/ready</a> <a href="/metrics">/metrics</a></nav>
           <span id="readiness" class="pill" data-state="loading">checking…</span>
           {{^signedIn}}<a id="sign-in" class="pill muted" href="/dashboard/login">sign in</a>{{/signedIn}}
         </header>

@@ -19,7 +19,8 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         let names = ConfigurationKeyNames(key)
-        var text = "invalid configuration \(names.flag) (\(names.environment), \"\(key)\" in the config file): expected \(expected)"
+        var text =
+            "invalid configuration \(names.flag) (\(names.environment), \"\(key)\" in the config file): expected \(expected)"
         if let reason { text += "; \(reason)" }
         return text
     }

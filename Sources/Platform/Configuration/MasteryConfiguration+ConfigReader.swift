@@ -1,7 +1,6 @@
 public import Configuration
 import Foundation
 
-
 extension MasteryConfiguration {
     /// A key that `mastery serve` reads, with its documentation for `--help` and the docs.
     public struct Key: Sendable {
@@ -17,28 +16,96 @@ extension MasteryConfiguration {
 
     /// Every key `mastery serve` reads, in the order `--help` lists them.
     public static let keys: [Key] = [
-        Key(name: "host", help: "address to listen on (default 127.0.0.1; non-loopback needs adminToken)", isSecret: false),
+        Key(
+            name: "host",
+            help: "address to listen on (default 127.0.0.1; non-loopback needs adminToken)",
+            isSecret: false
+        ),
         Key(name: "port", help: "TCP port, 0-65535, 0 picks a free one (default 8080)", isSecret: false),
         Key(name: "dataDir", help: "folder for embedded state (default ./.mastery)", isSecret: false),
-        Key(name: "progressFile", help: "the progress file to track (default ./PROGRESS.md if present, else <dataDir>/PROGRESS.md)", isSecret: false),
-        Key(name: "postgresURL", help: "postgres://user:password@host:port/db: switches the PostgreSQL tier on", isSecret: true),
+        Key(
+            name: "progressFile",
+            help: "the progress file to track (default ./PROGRESS.md if present, else <dataDir>/PROGRESS.md)",
+            isSecret: false
+        ),
+        Key(
+            name: "postgresURL",
+            help: "postgres://user:password@host:port/db: switches the PostgreSQL tier on",
+            isSecret: true
+        ),
         Key(name: "redisURL", help: "redis://[:password@]host:port[/db]: switches the Redis tier on", isSecret: true),
-        Key(name: "redisSentinels", help: "host:port[,host:port…] of Redis Sentinels: the pool follows failovers", isSecret: false),
-        Key(name: "redisSentinelPrimary", help: "the primary's name in the sentinels' configuration (default mymaster)", isSecret: false),
+        Key(
+            name: "redisSentinels",
+            help: "host:port[,host:port…] of Redis Sentinels: the pool follows failovers",
+            isSecret: false
+        ),
+        Key(
+            name: "redisSentinelPrimary",
+            help: "the primary's name in the sentinels' configuration (default mymaster)",
+            isSecret: false
+        ),
         Key(name: "redisSentinelPassword", help: "the sentinels' own password, if they have one", isSecret: true),
-        Key(name: "redisMaxConnections", help: "connections the Redis pool may open, 1-10000 (default 16)", isSecret: false),
-        Key(name: "redisCommandTimeout", help: "seconds a Redis command may take, 0.01-3600 (default 5)", isSecret: false),
-        Key(name: "allowedHosts", help: "comma-separated host names served besides IPs and localhost (.example.com for subdomains)", isSecret: false),
-        Key(name: "allowedOrigins", help: "comma-separated origins (https://name) allowed to change state from the dashboard", isSecret: false),
-        Key(name: "adminToken", help: "bearer token for state-changing requests, at least 16 characters", isSecret: true),
-        Key(name: "logLevel", help: "trace, debug, info, notice, warning, error or critical (default info)", isSecret: false),
-        Key(name: "logFormat", help: "auto, json or text (default auto: JSON lines unless stderr is a terminal)", isSecret: false),
-        Key(name: "maxBodySize", help: "largest request body in bytes, 1 to 1073741824 (default 1048576)", isSecret: false),
-        Key(name: "idleTimeout", help: "seconds before an idle connection is closed, 0.1-3600 (default 60)", isSecret: false),
-        Key(name: "requestHeadTimeout", help: "seconds to receive a request head, 0.1-600 (default 10)", isSecret: false),
+        Key(
+            name: "redisMaxConnections",
+            help: "connections the Redis pool may open, 1-10000 (default 16)",
+            isSecret: false
+        ),
+        Key(
+            name: "redisCommandTimeout",
+            help: "seconds a Redis command may take, 0.01-3600 (default 5)",
+            isSecret: false
+        ),
+        Key(
+            name: "allowedHosts",
+            help: "comma-separated host names served besides IPs and localhost (.example.com for subdomains)",
+            isSecret: false
+        ),
+        Key(
+            name: "allowedOrigins",
+            help: "comma-separated origins (https://name) allowed to change state from the dashboard",
+            isSecret: false
+        ),
+        Key(
+            name: "adminToken",
+            help: "bearer token for state-changing requests, at least 16 characters",
+            isSecret: true
+        ),
+        Key(
+            name: "logLevel",
+            help: "trace, debug, info, notice, warning, error or critical (default info)",
+            isSecret: false
+        ),
+        Key(
+            name: "logFormat",
+            help: "auto, json or text (default auto: JSON lines unless stderr is a terminal)",
+            isSecret: false
+        ),
+        Key(
+            name: "maxBodySize",
+            help: "largest request body in bytes, 1 to 1073741824 (default 1048576)",
+            isSecret: false
+        ),
+        Key(
+            name: "idleTimeout",
+            help: "seconds before an idle connection is closed, 0.1-3600 (default 60)",
+            isSecret: false
+        ),
+        Key(
+            name: "requestHeadTimeout",
+            help: "seconds to receive a request head, 0.1-600 (default 10)",
+            isSecret: false
+        ),
         Key(name: "maxConnections", help: "connections served at once, 1-1000000 (default 1024)", isSecret: false),
-        Key(name: "shutdownGracePeriod", help: "seconds to finish in-flight work on SIGTERM, 0-3600 (default 30)", isSecret: false),
-        Key(name: "drainDelay", help: "seconds /ready answers 503 before the listener closes, 0-600 (default 0)", isSecret: false),
+        Key(
+            name: "shutdownGracePeriod",
+            help: "seconds to finish in-flight work on SIGTERM, 0-3600 (default 30)",
+            isSecret: false
+        ),
+        Key(
+            name: "drainDelay",
+            help: "seconds /ready answers 503 before the listener closes, 0-600 (default 0)",
+            isSecret: false
+        ),
     ]
 
     /// Reads the configuration; absent keys take their defaults, present but invalid ones are errors.
@@ -56,10 +123,18 @@ extension MasteryConfiguration {
             self.host = host
         }
         if let port = try reader.validatedInt("port", in: 0...65535) { self.port = port }
-        if let dataDirectory = try reader.validatedString("dataDir", expected: "a folder path", validate: { !$0.isEmpty }) {
+        if let dataDirectory = try reader.validatedString(
+            "dataDir",
+            expected: "a folder path",
+            validate: { !$0.isEmpty }
+        ) {
             self.dataDirectory = dataDirectory
         }
-        self.progressFile = try reader.validatedString("progressFile", expected: "a file path", validate: { !$0.isEmpty })
+        self.progressFile = try reader.validatedString(
+            "progressFile",
+            expected: "a file path",
+            validate: { !$0.isEmpty }
+        )
         self.postgresURL = try reader.validatedString(
             "postgresURL",
             expected: "a postgres:// or postgresql:// URL",
@@ -102,7 +177,8 @@ extension MasteryConfiguration {
         }
         if let hosts = try reader.validatedString(
             "allowedHosts",
-            expected: "a comma-separated list of host names (at most 64), such as mastery.example.com,.internal.example, or *",
+            expected:
+                "a comma-separated list of host names (at most 64), such as mastery.example.com,.internal.example, or *",
             validate: { Self.parseHostList($0) != nil }
         ) {
             self.allowedHosts = Self.parseHostList(hosts) ?? []
@@ -193,7 +269,9 @@ extension MasteryConfiguration {
     static func isValidHost(_ host: String) -> Bool {
         !host.isEmpty && host.utf8.count <= 253
             && host.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || ".-:[]".unicodeScalars.contains(scalar))
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || ".-:[]".unicodeScalars.contains(scalar))
             }
     }
 }

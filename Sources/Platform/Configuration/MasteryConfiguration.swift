@@ -1,4 +1,3 @@
-
 /// Everything `mastery serve` needs to start: where to listen, where state lives, which shared tiers are on.
 ///
 /// Read it from flags, the environment and a JSON file with ``init(reader:)``; every key is documented there.

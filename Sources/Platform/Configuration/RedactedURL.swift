@@ -15,7 +15,8 @@ public enum RedactedURL {
         let credentials = authority[..<at]
         let user = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         let hasPassword = credentials.contains(":")
-        return url[..<schemeEnd.upperBound] + user + (hasPassword ? ":***" : "") + authority[at...] + rest[authorityEnd...]
+        return url[..<schemeEnd.upperBound] + user + (hasPassword ? ":***" : "") + authority[at...]
+            + rest[authorityEnd...]
     }
 
     /// Whether `url` starts with one of the schemes followed by `://` and something after it.

@@ -49,9 +49,13 @@ public struct AdminAuthMiddleware: RouterMiddleware {
             if parts.count == 2, parts[0].lowercased() == "bearer", credentials.verify(token: String(parts[1])) {
                 return .adminToken
             }
-            throw ProblemDetails.unauthorized("The bearer token is not the admin token.", headers: [.wwwAuthenticate: "Bearer"])
+            throw ProblemDetails.unauthorized(
+                "The bearer token is not the admin token.",
+                headers: [.wwwAuthenticate: "Bearer"]
+            )
         }
-        guard let session = request.cookies[AdminCredentials.sessionCookie]?.value, credentials.verify(session: session) else {
+        guard let session = request.cookies[AdminCredentials.sessionCookie]?.value, credentials.verify(session: session)
+        else {
             throw ProblemDetails.unauthorized(
                 "This request changes state: send Authorization: Bearer <admin token>, or use the dashboard.",
                 headers: [.wwwAuthenticate: "Bearer"]
@@ -63,7 +67,9 @@ public struct AdminAuthMiddleware: RouterMiddleware {
         if let origin = request.headers[.origin], !hostPolicy.allows(origin: origin) {
             throw ProblemDetails.forbidden("Requests from that origin cannot change state (see allowedOrigins).")
         }
-        guard let presented = request.headers[.csrfToken], ConstantTime.equals(presented, credentials.csrfToken(for: session)) else {
+        guard let presented = request.headers[.csrfToken],
+            ConstantTime.equals(presented, credentials.csrfToken(for: session))
+        else {
             throw ProblemDetails.forbidden("The X-CSRF-Token header is missing or does not match the session.")
         }
         return .dashboardSession

@@ -1,5 +1,5 @@
-public import Hummingbird
 public import Foundation
+public import Hummingbird
 import NIOCore
 
 /// Enforces `maxBodySize`: a declared `Content-Length` over the limit is refused with `413` before a byte of the
@@ -23,7 +23,10 @@ public struct BodyLimitMiddleware: RouterMiddleware {
         context.maxBodySize = limit
         if let declared = request.headers[.contentLength] {
             guard let length = Int(declared), length >= 0 else {
-                throw ProblemDetails.badRequest("Content-Length must be a non-negative integer.", headers: [.connection: "close"])
+                throw ProblemDetails.badRequest(
+                    "Content-Length must be a non-negative integer.",
+                    headers: [.connection: "close"]
+                )
             }
             if length > limit {
                 throw ProblemDetails.bodyTooLarge(

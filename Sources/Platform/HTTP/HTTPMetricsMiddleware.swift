@@ -79,6 +79,8 @@ public struct HTTPMetricsMiddleware: RouterMiddleware {
             timer.recordNanoseconds(Int64((ContinuousClock.now - start) / .nanoseconds(1)))
         }
 
-        static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"]
+        static let knownMethods: Set<String> = [
+            "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+        ]
     }
 }

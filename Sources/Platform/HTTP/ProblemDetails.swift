@@ -1,6 +1,6 @@
+public import Foundation
 public import HTTPTypes
 public import Hummingbird
-public import Foundation
 
 /// An RFC 9457 problem: the body of every error response our code produces (`application/problem+json`).
 ///
@@ -75,24 +75,100 @@ extension ProblemDetails {
         }
 
         /// A problem of this kind.
-        public func callAsFunction(_ detail: String, status: HTTPResponse.Status? = nil, headers: HTTPFields = [:]) -> ProblemDetails {
-            ProblemDetails(type: "/problems/\(slug)", title: title, status: status ?? self.status, detail: detail, headers: headers)
+        public func callAsFunction(
+            _ detail: String,
+            status: HTTPResponse.Status? = nil,
+            headers: HTTPFields = [:]
+        ) -> ProblemDetails {
+            ProblemDetails(
+                type: "/problems/\(slug)",
+                title: title,
+                status: status ?? self.status,
+                detail: detail,
+                headers: headers
+            )
         }
     }
 
-    public static let badRequest = Kind(slug: "bad-request", title: "Bad Request", status: .badRequest, summary: "The request is malformed.")
-    public static let malformedJSON = Kind(slug: "malformed-json", title: "Malformed JSON", status: .badRequest, summary: "The body is not valid JSON, or not the JSON the endpoint expects.")
-    public static let invalidParameter = Kind(slug: "invalid-parameter", title: "Invalid Parameter", status: .badRequest, summary: "A path or query parameter has an invalid value.")
-    public static let unsupportedMediaType = Kind(slug: "unsupported-media-type", title: "Unsupported Media Type", status: .unsupportedMediaType, summary: "The body's Content-Type is not one the endpoint accepts.")
-    public static let bodyTooLarge = Kind(slug: "body-too-large", title: "Content Too Large", status: .contentTooLarge, summary: "The body is larger than the configured maxBodySize.")
-    public static let notFound = Kind(slug: "not-found", title: "Not Found", status: .notFound, summary: "No route or resource matches the request.")
-    public static let methodNotAllowed = Kind(slug: "method-not-allowed", title: "Method Not Allowed", status: .methodNotAllowed, summary: "The path exists but not with this method; see the Allow header.")
-    public static let unauthorized = Kind(slug: "unauthorized", title: "Unauthorized", status: .unauthorized, summary: "The request needs the admin bearer token or a dashboard session with its CSRF token.")
-    public static let forbidden = Kind(slug: "forbidden", title: "Forbidden", status: .forbidden, summary: "The request is not allowed (for example a cross-origin form post).")
-    public static let unknownHost = Kind(slug: "unknown-host", title: "Misdirected Request", status: .misdirectedRequest, summary: "The Host header names a host this server does not serve (see allowedHosts): the defence against DNS rebinding.")
-    public static let conflict = Kind(slug: "conflict", title: "Conflict", status: .conflict, summary: "The request conflicts with the current state.")
-    public static let unavailable = Kind(slug: "unavailable", title: "Service Unavailable", status: .serviceUnavailable, summary: "A backend the request needs is down, or the server is shutting down.")
-    public static let internalError = Kind(slug: "internal", title: "Internal Server Error", status: .internalServerError, summary: "An unexpected error; the server log has the details under the request ID.")
+    public static let badRequest = Kind(
+        slug: "bad-request",
+        title: "Bad Request",
+        status: .badRequest,
+        summary: "The request is malformed."
+    )
+    public static let malformedJSON = Kind(
+        slug: "malformed-json",
+        title: "Malformed JSON",
+        status: .badRequest,
+        summary: "The body is not valid JSON, or not the JSON the endpoint expects."
+    )
+    public static let invalidParameter = Kind(
+        slug: "invalid-parameter",
+        title: "Invalid Parameter",
+        status: .badRequest,
+        summary: "A path or query parameter has an invalid value."
+    )
+    public static let unsupportedMediaType = Kind(
+        slug: "unsupported-media-type",
+        title: "Unsupported Media Type",
+        status: .unsupportedMediaType,
+        summary: "The body's Content-Type is not one the endpoint accepts."
+    )
+    public static let bodyTooLarge = Kind(
+        slug: "body-too-large",
+        title: "Content Too Large",
+        status: .contentTooLarge,
+        summary: "The body is larger than the configured maxBodySize."
+    )
+    public static let notFound = Kind(
+        slug: "not-found",
+        title: "Not Found",
+        status: .notFound,
+        summary: "No route or resource matches the request."
+    )
+    public static let methodNotAllowed = Kind(
+        slug: "method-not-allowed",
+        title: "Method Not Allowed",
+        status: .methodNotAllowed,
+        summary: "The path exists but not with this method; see the Allow header."
+    )
+    public static let unauthorized = Kind(
+        slug: "unauthorized",
+        title: "Unauthorized",
+        status: .unauthorized,
+        summary: "The request needs the admin bearer token or a dashboard session with its CSRF token."
+    )
+    public static let forbidden = Kind(
+        slug: "forbidden",
+        title: "Forbidden",
+        status: .forbidden,
+        summary: "The request is not allowed (for example a cross-origin form post)."
+    )
+    public static let unknownHost = Kind(
+        slug: "unknown-host",
+        title: "Misdirected Request",
+        status: .misdirectedRequest,
+        summary:
+            "The Host header names a host this server does not serve (see allowedHosts): the defence against DNS rebinding."
+    )
+    public static let conflict = Kind(
+        slug: "conflict",
+        title: "Conflict",
+        status: .conflict,
+        summary: "The request conflicts with the current state."
+    )
+    public static let unavailable = Kind(
+        slug: "unavailable",
+        title: "Service Unavailable",
+        status: .serviceUnavailable,
+        summary: "A backend the request needs is down, or the server is shutting down."
+    )
+    public static let internalError = Kind(
+        slug: "internal",
+        title: "Internal Server Error",
+        status: .internalServerError,
+        summary: "An unexpected error; the server log has the details under the request ID."
+    )
 
     /// Every kind Platform produces (systems add their own).
     public static let platformKinds: [Kind] = [

@@ -1,8 +1,8 @@
+public import Foundation
 import HTTPTypes
 public import Hummingbird
-import NIOCore
-public import Foundation
 import Logging
+import NIOCore
 
 /// Turns every error into an RFC 9457 problem response: our ``ProblemDetails`` as they are, Hummingbird's
 /// `HTTPError`s with their status, decoding errors as `400 malformed-json`, anything else as a `500` whose
@@ -118,7 +118,9 @@ public struct ProblemMiddleware: RouterMiddleware {
 
     /// A path safe to echo in a message: at most 200 characters, control characters replaced.
     static func printable(_ path: String) -> String {
-        let cleaned = String(String.UnicodeScalarView(path.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+        let cleaned = String(
+            String.UnicodeScalarView(path.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 })
+        )
         return cleaned.count > 200 ? String(cleaned.prefix(200)) + "…" : cleaned
     }
 }
@@ -140,7 +142,8 @@ extension ProblemDetails {
         } catch {
             let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
             return malformedJSON(
-                "The body is not valid JSON" + (reason.map { ": " + ProblemMiddleware.printable(String($0.prefix(200))) } ?? ".")
+                "The body is not valid JSON"
+                    + (reason.map { ": " + ProblemMiddleware.printable(String($0.prefix(200))) } ?? ".")
             )
         }
     }

@@ -37,7 +37,8 @@ public final class RouteTable: Sendable {
         for (position, segment) in pattern.enumerated() {
             if segment == "**" { return true }
             guard index < path.count else { return false }
-            let isCapture = segment.hasPrefix(":") || (segment.hasPrefix("{") && segment.hasSuffix("}")) || segment == "*"
+            let isCapture =
+                segment.hasPrefix(":") || (segment.hasPrefix("{") && segment.hasSuffix("}")) || segment == "*"
             if !isCapture && segment != path[index] { return false }
             index += 1
             if position == pattern.count - 1 { return index == path.count }

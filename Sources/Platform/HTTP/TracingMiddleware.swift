@@ -1,7 +1,7 @@
 public import HTTPTypes
 public import Hummingbird
-public import Tracing
 import Logging
+public import Tracing
 
 /// Starts a server span per request with an injected tracer: the W3C `traceparent` of the request becomes its
 /// parent, the span's context is current while the request is handled (so outgoing calls and logs carry it), and

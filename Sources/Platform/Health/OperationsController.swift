@@ -1,5 +1,5 @@
-public import Hummingbird
 import Foundation
+public import Hummingbird
 
 /// The operational endpoints every Mastery server has: `/health` (liveness), `/ready` (readiness, JSON),
 /// `/metrics` (Prometheus text) and `/problems/{slug}` (what each problem `type` means).
@@ -9,7 +9,11 @@ public struct OperationsController: Sendable {
     let problemKinds: [ProblemDetails.Kind]
 
     /// Creates the controller.
-    public init(readiness: Readiness, metrics: MetricsRegistry, problemKinds: [ProblemDetails.Kind] = ProblemDetails.platformKinds) {
+    public init(
+        readiness: Readiness,
+        metrics: MetricsRegistry,
+        problemKinds: [ProblemDetails.Kind] = ProblemDetails.platformKinds
+    ) {
         self.readiness = readiness
         self.metrics = metrics
         self.problemKinds = problemKinds
@@ -45,7 +49,10 @@ public struct OperationsController: Sendable {
                 "type": "/problems/\(kind.slug)", "title": kind.title, "status": Int(kind.status.code),
                 "description": kind.summary,
             ]
-            let body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            let body = try JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
             return Self.json(String(decoding: body, as: UTF8.self))
         }
     }

@@ -70,12 +70,16 @@ public final class Readiness: Sendable {
                         failure = String(describing: error)
                     }
                     let elapsed = ContinuousClock.now - start
-                    let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                    let milliseconds =
+                        Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
                     return (
                         index,
                         Backend(
-                            name: check.name, target: check.target, required: check.isRequired,
-                            state: failure == nil ? "up" : "down", latencyMs: (milliseconds * 100).rounded() / 100,
+                            name: check.name,
+                            target: check.target,
+                            required: check.isRequired,
+                            state: failure == nil ? "up" : "down",
+                            latencyMs: (milliseconds * 100).rounded() / 100,
                             error: failure
                         )
                     )
@@ -153,7 +157,8 @@ private final class DeadlineRace<T: Sendable>: Sendable {
     }
 
     func finish(_ result: Result<T, any Error>) {
-        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+        let (continuation, tasks) = state.withLock {
+            state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
             guard !state.finished else { return (nil, []) }
             state.finished = true
             defer { state.continuation = nil }

@@ -19,7 +19,12 @@ public struct ClosureReadinessCheck: ReadinessCheck {
     let body: @Sendable () async throws -> Void
 
     /// Creates a check.
-    public init(name: String, target: String, isRequired: Bool = true, check: @escaping @Sendable () async throws -> Void) {
+    public init(
+        name: String,
+        target: String,
+        isRequired: Bool = true,
+        check: @escaping @Sendable () async throws -> Void
+    ) {
         self.name = name
         self.target = target
         self.isRequired = isRequired

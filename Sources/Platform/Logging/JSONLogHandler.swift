@@ -1,5 +1,5 @@
-public import Logging
 import Foundation
+public import Logging
 
 /// A swift-log handler that writes one JSON object per line: `ts`, `level`, `label`, `msg`, `source`, then the
 /// metadata keys (`request.id`, `trace_id`, …).
@@ -75,7 +75,9 @@ public struct JSONLogHandler: LogHandler {
         case .stringConvertible(let convertible): return quote(convertible.description)
         case .array(let array): return "[" + array.map(encode).joined(separator: ",") + "]"
         case .dictionary(let dictionary):
-            return "{" + dictionary.keys.sorted().map { quote($0) + ":" + encode(dictionary[$0]!) }.joined(separator: ",") + "}"
+            return "{"
+                + dictionary.keys.sorted().map { quote($0) + ":" + encode(dictionary[$0]!) }.joined(separator: ",")
+                + "}"
         }
     }
 
@@ -107,8 +109,13 @@ public struct JSONLogHandler: LogHandler {
         gmtime_r(&seconds, &parts)
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), min(999, Int((now - whole) * 1000))
+            Int(parts.tm_year) + 1900,
+            Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday),
+            Int(parts.tm_hour),
+            Int(parts.tm_min),
+            Int(parts.tm_sec),
+            min(999, Int((now - whole) * 1000))
         )
     }
 }

@@ -1,5 +1,5 @@
-public import Logging
 import Foundation
+public import Logging
 
 /// Sets up swift-log for the `mastery` process (called once, by the executable; never by libraries or tests).
 public enum LoggingBootstrap {

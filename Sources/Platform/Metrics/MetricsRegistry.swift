@@ -40,7 +40,8 @@ public final class MetricsRegistry: Sendable {
     public static func sanitize(_ name: String) -> String {
         var result = String.UnicodeScalarView()
         for (index, scalar) in name.unicodeScalars.enumerated() {
-            let isLetter = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_" || scalar == ":"
+            let isLetter =
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_" || scalar == ":"
             let isDigit = ("0"..."9").contains(scalar)
             result.append(isLetter || (isDigit && index > 0) ? scalar : "_")
         }

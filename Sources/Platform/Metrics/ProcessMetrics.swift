@@ -30,12 +30,54 @@ public struct ProcessMetrics: Sendable {
 
     /// Registers the gauges in `registry`.
     public init(registry: PrometheusCollectorRegistry) {
-        residentMemory = registry.makeGauge(descriptor: .init(namespace: "process", metricName: "resident_memory", unitName: "bytes", helpText: "Resident memory size in bytes."))
-        virtualMemory = registry.makeGauge(descriptor: .init(namespace: "process", metricName: "virtual_memory", unitName: "bytes", helpText: "Virtual memory size in bytes."))
-        cpuSeconds = registry.makeGauge(descriptor: .init(namespace: "process", metricName: "cpu", unitName: "seconds_total", helpText: "Total user and system CPU time spent in seconds."))
-        openFileDescriptors = registry.makeGauge(descriptor: .init(namespace: "process", metricName: "open", unitName: "fds", helpText: "Number of open file descriptors."))
-        maxFileDescriptors = registry.makeGauge(descriptor: .init(namespace: "process", metricName: "max", unitName: "fds", helpText: "Maximum number of open file descriptors."))
-        startTime = registry.makeGauge(descriptor: .init(namespace: "process", metricName: "start_time", unitName: "seconds", helpText: "Start time of the process since unix epoch in seconds."))
+        residentMemory = registry.makeGauge(
+            descriptor: .init(
+                namespace: "process",
+                metricName: "resident_memory",
+                unitName: "bytes",
+                helpText: "Resident memory size in bytes."
+            )
+        )
+        virtualMemory = registry.makeGauge(
+            descriptor: .init(
+                namespace: "process",
+                metricName: "virtual_memory",
+                unitName: "bytes",
+                helpText: "Virtual memory size in bytes."
+            )
+        )
+        cpuSeconds = registry.makeGauge(
+            descriptor: .init(
+                namespace: "process",
+                metricName: "cpu",
+                unitName: "seconds_total",
+                helpText: "Total user and system CPU time spent in seconds."
+            )
+        )
+        openFileDescriptors = registry.makeGauge(
+            descriptor: .init(
+                namespace: "process",
+                metricName: "open",
+                unitName: "fds",
+                helpText: "Number of open file descriptors."
+            )
+        )
+        maxFileDescriptors = registry.makeGauge(
+            descriptor: .init(
+                namespace: "process",
+                metricName: "max",
+                unitName: "fds",
+                helpText: "Maximum number of open file descriptors."
+            )
+        )
+        startTime = registry.makeGauge(
+            descriptor: .init(
+                namespace: "process",
+                metricName: "start_time",
+                unitName: "seconds",
+                helpText: "Start time of the process since unix epoch in seconds."
+            )
+        )
     }
 
     /// Reads `/proc` and updates the gauges; a reading that fails leaves the previous values.
@@ -74,7 +116,9 @@ public struct ProcessMetrics: Sendable {
 
     /// The fields we need from `/proc/self/stat`. The command name (field 2) may contain spaces and parentheses,
     /// so fields are counted from the last `)`.
-    static func parseStat(_ stat: String) -> (utime: Double, stime: Double, startTicks: Double, vsize: Double, rss: Double)? {
+    static func parseStat(
+        _ stat: String
+    ) -> (utime: Double, stime: Double, startTicks: Double, vsize: Double, rss: Double)? {
         guard let close = stat.lastIndex(of: ")") else { return nil }
         let rest = stat[stat.index(after: close)...].split(separator: " ")
         // rest[0] is field 3 (state); field n is rest[n - 3].

@@ -375,4 +375,3 @@ private func posixKill(_ pid: pid_t, _ signal: Int32) -> Int32 {
     Darwin.kill(pid, signal)
     #endif
 }
-

@@ -36,4 +36,3 @@ public struct ChildProcessError: Error, Sendable, CustomStringConvertible {
         underlying.map { "\(message): \($0)" } ?? message
     }
 }
-

@@ -36,7 +36,8 @@ public struct AdminCredentials: Sendable {
             if let existing = try AdminTokenFile.read(path: path) {
                 guard existing.utf8.count >= 16 else {
                     throw AdminTokenFile.Refusal(
-                        description: "\(path) holds a token shorter than 16 characters; delete the file to generate a new one"
+                        description:
+                            "\(path) holds a token shorter than 16 characters; delete the file to generate a new one"
                     )
                 }
                 return AdminCredentials(token: existing, isConfigured: false)
@@ -52,7 +53,9 @@ public struct AdminCredentials: Sendable {
             }
             // Another process created it first: read theirs.
         }
-        throw AdminTokenFile.Refusal(description: "\(path) keeps appearing and disappearing; cannot settle on an admin token")
+        throw AdminTokenFile.Refusal(
+            description: "\(path) keeps appearing and disappearing; cannot settle on an admin token"
+        )
     }
 
     /// Whether `presented` is the admin token (constant time).
@@ -69,7 +72,9 @@ public struct AdminCredentials: Sendable {
     /// Whether a session cookie value is authentic and unexpired.
     public func verify(session: String, now: Date = Date()) -> Bool {
         let parts = session.split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, let expiry = Int(parts[0]), expiry > Int(now.timeIntervalSince1970) else { return false }
+        guard parts.count == 2, let expiry = Int(parts[0]), expiry > Int(now.timeIntervalSince1970) else {
+            return false
+        }
         return ConstantTime.equals(String(parts[1]), signature("session|\(expiry)"))
     }
 
@@ -79,6 +84,7 @@ public struct AdminCredentials: Sendable {
     }
 
     func signature(_ message: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key).map { String(format: "%02x", $0) }
+            .joined()
     }
 }

@@ -33,7 +33,15 @@ public struct TraceContextTracer: Tracer {
         file fileID: String,
         line: UInt
     ) -> any Tracing.Span {
-        startSpan(operationName, context: context(), ofKind: kind, at: instant(), function: function, file: fileID, line: line)
+        startSpan(
+            operationName,
+            context: context(),
+            ofKind: kind,
+            at: instant(),
+            function: function,
+            file: fileID,
+            line: line
+        )
     }
 
     public func forceFlush() {}

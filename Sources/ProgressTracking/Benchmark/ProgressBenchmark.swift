@@ -72,7 +72,11 @@ public struct ProgressBenchmark: Sendable {
             LatencyProbe.record(clock.now - before, in: &histogram)
         }
         let seconds = (clock.now - began).microseconds / 1_000_000
-        report.addFigure("file updates/s (lock, re-read, fsync, rename)", value: Double(configuration.fileUpdates) / seconds, unit: "updates/s")
+        report.addFigure(
+            "file updates/s (lock, re-read, fsync, rename)",
+            value: Double(configuration.fileUpdates) / seconds,
+            unit: "updates/s"
+        )
         let percentiles = LatencyProbe.Result.percentiles(of: histogram)
         report.addFigure("file update p50", value: percentiles.p50, unit: "us")
         report.addFigure("file update p99", value: percentiles.p99, unit: "us")

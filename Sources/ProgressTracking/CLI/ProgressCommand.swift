@@ -1,5 +1,5 @@
-import CLIKit
 import ArgumentParser
+import CLIKit
 import Foundation
 import ProgressTracking
 

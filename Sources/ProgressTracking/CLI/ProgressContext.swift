@@ -21,7 +21,7 @@ struct ProgressContext {
         _ body: (ProgressContext) throws -> String
     ) throws {
         let path = options.path()
-        try CommandOutput.run {
+        try CommandOutput.runSynchronously {
             do {
                 let context = ProgressContext(store: ProgressFileStore(path: path), today: try options.day(now: Date()))
                 if requiresFile { try context.requireFile() }

@@ -1,5 +1,5 @@
-import CLIKit
 import ArgumentParser
+import CLIKit
 import ProgressTracking
 
 // The verbs that change the rest of the file: checklists, reflections, blog posts, insights, repair.

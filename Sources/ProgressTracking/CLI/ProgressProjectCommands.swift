@@ -1,5 +1,5 @@
-import CLIKit
 import ArgumentParser
+import CLIKit
 import ProgressTracking
 
 // The verbs that change one project's row: start, complete, skip, reopen, note.

@@ -3,7 +3,6 @@ import CLIKit
 import Foundation
 import ProgressTracking
 
-
 /// `mastery progress show [--json]`: the progress at a glance, or as one JSON object.
 struct ProgressShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -134,7 +134,9 @@ public struct ProgressController: Sendable {
         }
         context.logger.info(
             "Progress updated",
-            metadata: ["progress.verb": .string(verb.rawValue), "progress.project": .string(ProjectNumber.printable(text))]
+            metadata: [
+                "progress.verb": .string(verb.rawValue), "progress.project": .string(ProjectNumber.printable(text)),
+            ]
         )
         return try Response.json(try report(document, context: context))
     }

@@ -110,7 +110,11 @@ public struct ProgressSystem: MasterySystem {
         do {
             _ = try ProgressFileStore(path: path).read().snapshot()
         } catch let error as ProgressError {
-            throw ConfigurationError(key: "progressFile", expected: "a progress file (PROGRESS.md)", reason: "\(path): \(error)")
+            throw ConfigurationError(
+                key: "progressFile",
+                expected: "a progress file (PROGRESS.md)",
+                reason: "\(path): \(error)"
+            )
         }
         return path
     }

@@ -9,7 +9,8 @@ public struct RateLimitBenchmarkCommand: AsyncParsableCommand {
 
     public static let configuration = CommandConfiguration(
         commandName: "ratelimit",
-        abstract: "Benchmark the rate limiter: in-memory decisions/s, memory per key, Redis decisions/s beside redis-benchmark, the middleware's cost.",
+        abstract:
+            "Benchmark the rate limiter: in-memory decisions/s, memory per key, Redis decisions/s beside redis-benchmark, the middleware's cost.",
         discussion: """
             In-memory: each algorithm decides on one OS thread per core through the store's synchronous path; the \
             memory figure is the resident growth for --memory-keys live keys, then the growth while further \
@@ -92,8 +93,13 @@ public struct RateLimitBenchmarkCommand: AsyncParsableCommand {
                 http.rounds = httpRounds
                 http.duration = .seconds(max(1, duration))
                 let executable =
-                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-                try await RateLimitHTTPBenchmark(configuration: http).run(executable: executable, into: &report, logger: logger)
+                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                    ?? CommandLine.arguments[0]
+                try await RateLimitHTTPBenchmark(configuration: http).run(
+                    executable: executable,
+                    into: &report,
+                    logger: logger
+                )
             }
             return report
         }

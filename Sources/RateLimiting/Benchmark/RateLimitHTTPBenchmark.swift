@@ -1,5 +1,5 @@
-public import Benchmarking
 import AsyncHTTPClient
+public import Benchmarking
 import Foundation
 public import Logging
 import NIOCore
@@ -51,12 +51,18 @@ public struct RateLimitHTTPBenchmark: Sendable {
     /// - Throws: ``BenchmarkError`` when wrk is missing, the server fails, or a measurement fails.
     public func run(executable: String, into report: inout BenchmarkReport, logger: Logger) async throws {
         let wrk = try Wrk(
-            configuration: .init(threads: configuration.threads, connections: configuration.connections, duration: configuration.duration),
+            configuration: .init(
+                threads: configuration.threads,
+                connections: configuration.connections,
+                duration: configuration.duration
+            ),
             locator: locator
         )
         let token = UUID().uuidString + UUID().uuidString
         let settings = configuration
-        let rounds: [PeerComparison.Round<Measurement>] = try await TemporaryDirectory.with(prefix: "mastery-bench-ratelimit") { directory in
+        let rounds: [PeerComparison.Round<Measurement>] = try await TemporaryDirectory.with(
+            prefix: "mastery-bench-ratelimit"
+        ) { directory in
             let data = directory.appendingPathComponent("data")
             try? FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
             let port = try freePort()
@@ -65,13 +71,18 @@ public struct RateLimitHTTPBenchmark: Sendable {
                 name: "mastery server",
                 executable: executable,
                 arguments: [
-                    "serve", "--port", "\(port)", "--host", "127.0.0.1", "--data-dir", data.path, "--log-level", "error",
+                    "serve", "--port", "\(port)", "--host", "127.0.0.1", "--data-dir", data.path, "--log-level",
+                    "error",
                     "--admin-token", token,
                 ],
                 logFile: directory.appendingPathComponent("server.log"),
                 grace: .seconds(10)
             ) { child in
-                _ = try await HealthCheck.waitForOK(url: base + "/health", child: child, timeout: settings.startupTimeout)
+                _ = try await HealthCheck.waitForOK(
+                    url: base + "/health",
+                    child: child,
+                    timeout: settings.startupTimeout
+                )
                 try await Self.raiseDemoPolicy(base: base, token: token)
                 logger.info("Warming up")
                 var warmup = wrk
@@ -86,7 +97,10 @@ public struct RateLimitHTTPBenchmark: Sendable {
                     let cpu = result.requests > 0 ? Double(ticks) * 10_000 / Double(result.requests) : 0
                     logger.info(
                         "wrk run",
-                        metadata: ["bench.side": "\(side)", "bench.requests_per_s": "\(Int(result.requestsPerSecond))", "bench.server_cpu_us": "\(cpu)"]
+                        metadata: [
+                            "bench.side": "\(side)", "bench.requests_per_s": "\(Int(result.requestsPerSecond))",
+                            "bench.server_cpu_us": "\(cpu)",
+                        ]
                     )
                     return Measurement(wrk: result, serverCPUMicroseconds: cpu)
                 }
@@ -98,17 +112,39 @@ public struct RateLimitHTTPBenchmark: Sendable {
             }
         }
         let median = PeerComparison.Spread.median(of:)
-        report.addFigure("HTTP with middleware requests/s", value: median(rounds.map(\.ours.wrk.requestsPerSecond)), unit: "req/s")
-        report.addFigure("HTTP without middleware requests/s", value: median(rounds.map(\.peer.wrk.requestsPerSecond)), unit: "req/s")
-        report.addFigure("HTTP with middleware wrk p99 latency", value: median(rounds.map(\.ours.wrk.latency.p99)), unit: "us")
-        report.addFigure("HTTP without middleware wrk p99 latency", value: median(rounds.map(\.peer.wrk.latency.p99)), unit: "us")
+        report.addFigure(
+            "HTTP with middleware requests/s",
+            value: median(rounds.map(\.ours.wrk.requestsPerSecond)),
+            unit: "req/s"
+        )
+        report.addFigure(
+            "HTTP without middleware requests/s",
+            value: median(rounds.map(\.peer.wrk.requestsPerSecond)),
+            unit: "req/s"
+        )
+        report.addFigure(
+            "HTTP with middleware wrk p99 latency",
+            value: median(rounds.map(\.ours.wrk.latency.p99)),
+            unit: "us"
+        )
+        report.addFigure(
+            "HTTP without middleware wrk p99 latency",
+            value: median(rounds.map(\.peer.wrk.latency.p99)),
+            unit: "us"
+        )
         report.addFigure(
             "HTTP errors and non-2xx (both sides)",
             value: Double(rounds.map { $0.ours.wrk.errors.total + $0.peer.wrk.errors.total }.reduce(0, +)),
             unit: "count"
         )
-        let ratios = rounds.map { $0.peer.wrk.requestsPerSecond > 0 ? $0.ours.wrk.requestsPerSecond / $0.peer.wrk.requestsPerSecond : 0 }
-        report.addFigure("HTTP middleware overhead (median of rounds)", value: median(ratios.map { (1 - $0) * 100 }), unit: "%")
+        let ratios = rounds.map {
+            $0.peer.wrk.requestsPerSecond > 0 ? $0.ours.wrk.requestsPerSecond / $0.peer.wrk.requestsPerSecond : 0
+        }
+        report.addFigure(
+            "HTTP middleware overhead (median of rounds)",
+            value: median(ratios.map { (1 - $0) * 100 }),
+            unit: "%"
+        )
         let ours = median(rounds.map(\.ours.serverCPUMicroseconds))
         let theirs = median(rounds.map(\.peer.serverCPUMicroseconds))
         report.addFigure("HTTP server CPU per request with middleware", value: ours, unit: "us")
@@ -116,7 +152,11 @@ public struct RateLimitHTTPBenchmark: Sendable {
         report.addFigure("HTTP middleware CPU overhead", value: theirs > 0 ? (ours / theirs - 1) * 100 : 0, unit: "%")
         report.addRatio(
             "HTTP requests/s with middleware",
-            spread: try PeerComparison.Spread(rounds: rounds, direction: .higherIsBetter, metric: \.wrk.requestsPerSecond),
+            spread: try PeerComparison.Spread(
+                rounds: rounds,
+                direction: .higherIsBetter,
+                metric: \.wrk.requestsPerSecond
+            ),
             against: "the same route without it"
         )
     }
@@ -146,10 +186,15 @@ public struct RateLimitHTTPBenchmark: Sendable {
         request.method = .PUT
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"name":"demo","algorithm":"gcra","limit":1000000,"window":1,"burst":1000000000}"#))
+        request.body = .bytes(
+            ByteBuffer(string: #"{"name":"demo","algorithm":"gcra","limit":1000000,"window":1,"burst":1000000000}"#)
+        )
         let response = try await client.execute(request, timeout: .seconds(10))
         guard response.status == .ok else {
-            throw BenchmarkError(code: .processFailed, message: "raising the demo policy answered \(response.status.code)")
+            throw BenchmarkError(
+                code: .processFailed,
+                message: "raising the demo policy answered \(response.status.code)"
+            )
         }
     }
 }

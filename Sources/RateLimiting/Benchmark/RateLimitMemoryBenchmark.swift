@@ -1,11 +1,12 @@
 public import Benchmarking
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Logging
 import RateLimiting
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The in-memory half of `mastery bench ratelimit`: decisions per second on every core through
 /// ``InMemoryRateLimitStore/decide(_:)-(RateLimitCheck)`` (the synchronous path a middleware uses), and the
@@ -42,10 +43,14 @@ public struct RateLimitMemoryBenchmark: Sendable {
     /// - Throws: ``BenchmarkError`` for impossible settings.
     public func run(into report: inout BenchmarkReport, logger: Logger) throws {
         let settings = configuration
-        guard settings.decisionsPerThread >= 1_000, settings.threads >= 1, settings.keyCounts.allSatisfy({ $0 >= 1 }), !settings.keyCounts.isEmpty, settings.rounds >= 1,
-              settings.memoryKeys >= 1_000, settings.churnGenerations >= 0
+        guard settings.decisionsPerThread >= 1_000, settings.threads >= 1, settings.keyCounts.allSatisfy({ $0 >= 1 }),
+            !settings.keyCounts.isEmpty, settings.rounds >= 1,
+            settings.memoryKeys >= 1_000, settings.churnGenerations >= 0
         else {
-            throw BenchmarkError(code: .invalidArgument, message: "decisions ≥ 1000, threads ≥ 1, keys ≥ 1, rounds ≥ 1, memory keys ≥ 1000")
+            throw BenchmarkError(
+                code: .invalidArgument,
+                message: "decisions ≥ 1000, threads ≥ 1, keys ≥ 1, rounds ≥ 1, memory keys ≥ 1000"
+            )
         }
         report.addFigure("threads", value: Double(settings.threads), unit: "threads")
         for keyCount in settings.keyCounts {
@@ -57,7 +62,8 @@ public struct RateLimitMemoryBenchmark: Sendable {
     }
 
     /// Decisions/s and CPU per decision of one algorithm over `keys` keys, median of the rounds.
-    func measure(_ algorithm: RateLimitAlgorithm, keys: Int, into report: inout BenchmarkReport, logger: Logger) throws {
+    func measure(_ algorithm: RateLimitAlgorithm, keys: Int, into report: inout BenchmarkReport, logger: Logger) throws
+    {
         let settings = configuration
         do {
             // Generous limits so most decisions admit and state changes on every decision (the costly path).
@@ -67,15 +73,34 @@ public struct RateLimitMemoryBenchmark: Sendable {
             var costs: [Double] = []
             for round in 1...settings.rounds {
                 let store = InMemoryRateLimitStore()
-                let (rate, cost) = Self.decisionsPerSecond(store: store, checks: checks, threads: settings.threads, perThread: settings.decisionsPerThread)
-                logger.info("Round done", metadata: ["bench.algorithm": "\(algorithm)", "bench.round": "\(round)", "bench.decisions_per_s": "\(Int(rate))"])
+                let (rate, cost) = Self.decisionsPerSecond(
+                    store: store,
+                    checks: checks,
+                    threads: settings.threads,
+                    perThread: settings.decisionsPerThread
+                )
+                logger.info(
+                    "Round done",
+                    metadata: [
+                        "bench.algorithm": "\(algorithm)", "bench.round": "\(round)",
+                        "bench.decisions_per_s": "\(Int(rate))",
+                    ]
+                )
                 rates.append(rate)
                 costs.append(cost)
             }
             rates.sort()
             costs.sort()
-            report.addFigure("in-memory \(algorithm), \(keys) keys: decisions/s", value: rates[rates.count / 2], unit: "decisions/s")
-            report.addFigure("in-memory \(algorithm), \(keys) keys: CPU per decision", value: costs[costs.count / 2], unit: "ns")
+            report.addFigure(
+                "in-memory \(algorithm), \(keys) keys: decisions/s",
+                value: rates[rates.count / 2],
+                unit: "decisions/s"
+            )
+            report.addFigure(
+                "in-memory \(algorithm), \(keys) keys: CPU per decision",
+                value: costs[costs.count / 2],
+                unit: "ns"
+            )
         }
     }
 
@@ -113,10 +138,21 @@ public struct RateLimitMemoryBenchmark: Sendable {
     /// Swift stores such strings inline, while a longer name is a shared heap object whose reference count every
     /// decision's copy of the policy touches (from both cores at once).
     static func policy(_ algorithm: RateLimitAlgorithm) throws -> RateLimitPolicy {
-        let name = "bench-" + ["gcra": "gcra", "token_bucket": "tb", "sliding_window_log": "log", "sliding_window_counter": "swc", "fixed_window": "fw"][algorithm.rawValue, default: "x"]
+        let name =
+            "bench-"
+            + [
+                "gcra": "gcra", "token_bucket": "tb", "sliding_window_log": "log", "sliding_window_counter": "swc",
+                "fixed_window": "fw",
+            ][algorithm.rawValue, default: "x"]
         switch algorithm {
         case .gcra, .tokenBucket:
-            return try RateLimitPolicy(name: name, algorithm: algorithm, limit: 1_000_000, window: .seconds(1), burst: 1_000_000_000)
+            return try RateLimitPolicy(
+                name: name,
+                algorithm: algorithm,
+                limit: 1_000_000,
+                window: .seconds(1),
+                burst: 1_000_000_000
+            )
         case .slidingWindowLog:
             return try RateLimitPolicy(name: name, algorithm: algorithm, limit: 100, window: .milliseconds(50))
         case .fixedWindow, .slidingWindowCounter:
@@ -127,7 +163,12 @@ public struct RateLimitMemoryBenchmark: Sendable {
     /// Runs `perThread` decisions on each of `threads` OS threads at once and returns decisions per second.
     /// - Returns: Decisions per second (wall clock), and the CPU time per decision (immune to other processes
     ///   taking the cores, so comparable across noisy runs).
-    static func decisionsPerSecond(store: InMemoryRateLimitStore, checks: [RateLimitCheck], threads: Int, perThread: Int) -> (rate: Double, cpuNanoseconds: Double) {
+    static func decisionsPerSecond(
+        store: InMemoryRateLimitStore,
+        checks: [RateLimitCheck],
+        threads: Int,
+        perThread: Int
+    ) -> (rate: Double, cpuNanoseconds: Double) {
         let start = DispatchSemaphore(value: 0)
         let done = DispatchGroup()
         let admitted = Tally()
@@ -188,7 +229,12 @@ public struct RateLimitMemoryBenchmark: Sendable {
 private final class Tally: Sendable {
     private let total = Mutex((admitted: 0, cpu: Int64(0)))
 
-    func add(_ count: Int, cpuNanoseconds: Int64) { total.withLock { $0.admitted += count; $0.cpu += cpuNanoseconds } }
+    func add(_ count: Int, cpuNanoseconds: Int64) {
+        total.withLock {
+            $0.admitted += count
+            $0.cpu += cpuNanoseconds
+        }
+    }
 
     var cpuNanoseconds: Int64 { total.withLock { $0.cpu } }
 }

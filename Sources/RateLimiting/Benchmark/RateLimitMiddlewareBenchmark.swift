@@ -40,7 +40,13 @@ public struct RateLimitMiddlewareBenchmark: Sendable {
         guard settings.requests >= 1_000, settings.rounds >= 1 else {
             throw BenchmarkError(code: .invalidArgument, message: "middleware requests ≥ 1000 and rounds ≥ 1")
         }
-        let policy = try RateLimitPolicy(name: "demo", algorithm: .gcra, limit: 1_000_000, window: .seconds(1), burst: 1_000_000_000)
+        let policy = try RateLimitPolicy(
+            name: "demo",
+            algorithm: .gcra,
+            limit: 1_000_000,
+            window: .seconds(1),
+            burst: 1_000_000_000
+        )
         let limiter = RateLimiter(store: InMemoryRateLimitStore(), logger: logger)
         let middleware = RateLimitMiddleware<MasteryRequestContext>(
             limiter: limiter,
@@ -78,7 +84,10 @@ public struct RateLimitMiddlewareBenchmark: Sendable {
             for _ in 0..<settings.requests {
                 let response = try await middleware.handle(request, context: context, next: handler)
                 guard response.status == .ok else {
-                    throw BenchmarkError(code: .processFailed, message: "the middleware answered \(response.status.code)")
+                    throw BenchmarkError(
+                        code: .processFailed,
+                        message: "the middleware answered \(response.status.code)"
+                    )
                 }
                 fields &+= response.headers.count
             }
@@ -88,7 +97,8 @@ public struct RateLimitMiddlewareBenchmark: Sendable {
             logger.info(
                 "Middleware round",
                 metadata: [
-                    "bench.round": "\(round)", "bench.direct_ns": "\(direct.last!)", "bench.middleware_ns": "\(through.last!)",
+                    "bench.round": "\(round)", "bench.direct_ns": "\(direct.last!)",
+                    "bench.middleware_ns": "\(through.last!)",
                     "bench.fields": "\(fields)",
                 ]
             )
@@ -105,7 +115,10 @@ public struct RateLimitMiddlewareBenchmark: Sendable {
                         for _ in 0..<settings.requests {
                             let response = try await middleware.handle(request, context: context, next: handler)
                             guard response.status == .ok else {
-                                throw BenchmarkError(code: .processFailed, message: "the middleware answered \(response.status.code)")
+                                throw BenchmarkError(
+                                    code: .processFailed,
+                                    message: "the middleware answered \(response.status.code)"
+                                )
                             }
                         }
                     }
@@ -119,7 +132,11 @@ public struct RateLimitMiddlewareBenchmark: Sendable {
         report.addFigure("Middleware in-process time per request", value: median(through), unit: "ns")
         report.addFigure("Handler alone in-process time per request", value: median(direct), unit: "ns")
         report.addFigure("Middleware in-process cost per request", value: median(through) - median(direct), unit: "ns")
-        report.addFigure("Middleware in-process core time per request, \(tasks) tasks on one key", value: median(shared), unit: "ns")
+        report.addFigure(
+            "Middleware in-process core time per request, \(tasks) tasks on one key",
+            value: median(shared),
+            unit: "ns"
+        )
         try? await channel.close()
     }
 

@@ -80,7 +80,8 @@ public struct RateLimitRedisBenchmark: Sendable {
     ) async throws
         -> BenchmarkReport
     {
-        try await BenchmarkRedisServer.withClient(port: port, connections: configuration.clients, logger: logger) { client in
+        try await BenchmarkRedisServer.withClient(port: port, connections: configuration.clients, logger: logger) {
+            client in
             let store = RedisRateLimitStore(client: client, keyPrefix: "bench")
             let policy = try Self.policy()
             try await client.loadScript(RedisRateLimitStore.script)

@@ -57,7 +57,9 @@ struct RateLimitCheckCommand: AsyncParsableCommand {
             throw CommandFailure(error)
         }
         if let cost, cost < 0 || cost > RateLimitCheck.maximumCost {
-            throw CommandFailure(.dataError, "--cost must be between 0 and \(RateLimitCheck.maximumCost), not \(cost)"
+            throw CommandFailure(
+                .dataError,
+                "--cost must be between 0 and \(RateLimitCheck.maximumCost), not \(cost)"
             )
         }
         return RateLimitAPI.CheckRequest(

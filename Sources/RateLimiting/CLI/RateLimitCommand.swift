@@ -57,7 +57,9 @@ struct RateLimitTargetOptions: ParsableArguments {
         if connection.server != nil, redis != nil {
             throw ValidationError("--server and --redis are alternatives: give one")
         }
-        guard (1...100_000).contains(maxPolicies) else { throw ValidationError("--max-policies must be between 1 and 100000") }
+        guard (1...100_000).contains(maxPolicies) else {
+            throw ValidationError("--max-policies must be between 1 and 100000")
+        }
     }
 
     /// Runs `body` with the backend the options name, closes it, and prints what `body` returns (CLIKit's

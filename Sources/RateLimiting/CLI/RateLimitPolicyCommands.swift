@@ -169,7 +169,8 @@ struct RateLimitPolicyPutCommand: AsyncParsableCommand {
         try await target.run { backend in
             let stored = try await backend.put(try policy())
             return (
-                target.json ? try JSONOutput.encode(stored) : "stored \(RateLimitPoliciesCommand.summary(stored))", .success
+                target.json ? try JSONOutput.encode(stored) : "stored \(RateLimitPoliciesCommand.summary(stored))",
+                .success
             )
         }
     }

@@ -36,7 +36,9 @@ struct RateLimitRedisBackend: RateLimitBackend {
         do {
             connection = try await RedisConnection.connect(configuration: configuration, logger: logger)
         } catch {
-            throw CommandFailure(.unavailable, "cannot reach Redis at \(RedactedURL.redact(url)) (\(error))"
+            throw CommandFailure(
+                .unavailable,
+                "cannot reach Redis at \(RedactedURL.redact(url)) (\(error))"
             )
         }
         return Self(

@@ -228,7 +228,8 @@ extension StrictKeys {
         throw DecodingError.dataCorruptedError(
             forKey: key,
             in: container,
-            debugDescription: rounded == value ? "\(shown) is too large for an integer" : "must be an integer, not \(shown)"
+            debugDescription: rounded == value
+                ? "\(shown) is too large for an integer" : "must be an integer, not \(shown)"
         )
     }
 }

@@ -45,7 +45,12 @@ public struct RateLimitController: Sendable {
     ///   - registry: The policies.
     ///   - storeName: `memory` or `redis`, reported by `/stats`.
     ///   - clientAddress: How the demo route finds the client's address behind trusted proxies.
-    public init(limiter: RateLimiter, registry: RateLimitPolicyRegistry, storeName: String, clientAddress: ClientAddressResolver) {
+    public init(
+        limiter: RateLimiter,
+        registry: RateLimitPolicyRegistry,
+        storeName: String,
+        clientAddress: ClientAddressResolver
+    ) {
         self.limiter = limiter
         self.registry = registry
         self.storeName = storeName
@@ -100,7 +105,9 @@ public struct RateLimitController: Sendable {
                 top = value
             }
             let stats = RateLimitAPI.Stats(
-                limiter.statistics.snapshot(top: top), usingFallback: limiter.isUsingFallback, store: storeName
+                limiter.statistics.snapshot(top: top),
+                usingFallback: limiter.isUsingFallback,
+                store: storeName
             )
             return try Response.json(stats)
         }
@@ -255,13 +262,17 @@ public struct RateLimitController: Sendable {
             name = try container.decodeIfPresent(String.self, forKey: StrictKeys.AnyKey(stringValue: "name"))
             isEmpty = container.allKeys.isEmpty
             // Integers that overflow or have a fraction: named here, at their field.
-            for field in ["limit", "burst"] { _ = try StrictKeys.integer(container, StrictKeys.AnyKey(stringValue: field)) }
+            for field in ["limit", "burst"] {
+                _ = try StrictKeys.integer(container, StrictKeys.AnyKey(stringValue: field))
+            }
         }
     }
 
     static func validate(cost: Int, field: String) throws {
         guard (0...RateLimitCheck.maximumCost).contains(cost) else {
-            throw ProblemDetails.badRequest("\(field) must be between 0 and \(RateLimitCheck.maximumCost), not \(cost).")
+            throw ProblemDetails.badRequest(
+                "\(field) must be between 0 and \(RateLimitCheck.maximumCost), not \(cost)."
+            )
         }
     }
 

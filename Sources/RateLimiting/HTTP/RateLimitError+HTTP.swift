@@ -7,14 +7,16 @@ extension ProblemDetails {
         slug: "rate-limited",
         title: "Too Many Requests",
         status: .tooManyRequests,
-        summary: "A rate limit rejected the request: Retry-After says when to try again, RateLimit what is left of each policy."
+        summary:
+            "A rate limit rejected the request: Retry-After says when to try again, RateLimit what is left of each policy."
     )
     /// `400 /problems/invalid-policy`: a rate-limit policy that makes no sense.
     public static let invalidPolicy = Kind(
         slug: "invalid-policy",
         title: "Invalid Rate-Limit Policy",
         status: .badRequest,
-        summary: "The rate-limit policy makes no sense: a zero or negative limit, a window out of range, an unknown algorithm, numbers that overflow, or a bad name."
+        summary:
+            "The rate-limit policy makes no sense: a zero or negative limit, a window out of range, an unknown algorithm, numbers that overflow, or a bad name."
     )
 
     /// `409 /problems/too-many-policies`: a new policy past `ratelimit.maxPolicies`.
@@ -22,14 +24,16 @@ extension ProblemDetails {
         slug: "too-many-policies",
         title: "Too Many Rate-Limit Policies",
         status: .conflict,
-        summary: "The maximum number of rate-limit policies (ratelimit.maxPolicies) is stored already: delete one, replace one, or raise the maximum."
+        summary:
+            "The maximum number of rate-limit policies (ratelimit.maxPolicies) is stored already: delete one, replace one, or raise the maximum."
     )
     /// `409 /problems/policy-in-use`: deleting a policy a route's middleware applies.
     public static let policyInUse = Kind(
         slug: "policy-in-use",
         title: "Rate-Limit Policy In Use",
         status: .conflict,
-        summary: "A route's rate-limit middleware applies the policy: deleting it would remove that limit. Add ?force=true to delete it anyway."
+        summary:
+            "A route's rate-limit middleware applies the policy: deleting it would remove that limit. Add ?force=true to delete it anyway."
     )
 
     /// The problem types the rate limiter adds to Platform's.
@@ -64,7 +68,8 @@ extension RateLimitError: ProblemDetailsConvertible {
         if result.source == .failClosed {
             detail = "Requests under \(names) are refused while the rate-limit store is unavailable."
         } else if let retryAfter = result.retryAfter {
-            detail = "Too many requests under \(names); retry after \(RateLimitHeaders.retryAfterSeconds(retryAfter)) s."
+            detail =
+                "Too many requests under \(names); retry after \(RateLimitHeaders.retryAfterSeconds(retryAfter)) s."
         } else {
             detail = "The request costs more than \(names) can ever admit at once."
         }

@@ -34,10 +34,11 @@ public struct RateLimitKeyExtractor<Context: RequestContext>: Sendable {
         Self { request, _ in
             guard let value = request.headers[header], !value.isEmpty else { return nil }
             let digest = SHA256.hash(data: Array(value.utf8))
-            return "apikey:" + digest.prefix(16).map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined()
+            return "apikey:"
+                + digest.prefix(16).map { byte in
+                    let hex = String(byte, radix: 16)
+                    return byte < 16 ? "0" + hex : hex
+                }.joined()
         }
     }
 

@@ -59,10 +59,19 @@ public struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     ) {
         var unique: [String] = []
         for name in names where !unique.contains(name) { unique.append(name) }
-        precondition((1...RateLimitCheck.maximumChecks).contains(unique.count), "1 to \(RateLimitCheck.maximumChecks) policy names")
-        precondition((0...RateLimitCheck.maximumCost).contains(cost), "cost must be between 0 and \(RateLimitCheck.maximumCost)")
+        precondition(
+            (1...RateLimitCheck.maximumChecks).contains(unique.count),
+            "1 to \(RateLimitCheck.maximumChecks) policy names"
+        )
+        precondition(
+            (0...RateLimitCheck.maximumCost).contains(cost),
+            "cost must be between 0 and \(RateLimitCheck.maximumCost)"
+        )
         if case .shared(let shared) = missingKey {
-            precondition((try? RateLimitCheck.validate(key: shared)) != nil, "the shared key must be 1 to \(RateLimitCheck.maximumKeyLength) bytes")
+            precondition(
+                (try? RateLimitCheck.validate(key: shared)) != nil,
+                "the shared key must be 1 to \(RateLimitCheck.maximumKeyLength) bytes"
+            )
         }
         self.limiter = limiter
         self.policies = policies

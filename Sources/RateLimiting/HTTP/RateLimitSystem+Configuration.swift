@@ -86,9 +86,13 @@ extension RateLimitSystem {
             if let interval = try reader.validatedDuration("recoveryProbeInterval", in: 0.01...3600) {
                 recoveryProbeInterval = interval
             }
-            let expectation = "a comma-separated list of IP addresses and CIDR blocks, such as 10.0.0.0/8, ::1 (at most 256)"
+            let expectation =
+                "a comma-separated list of IP addresses and CIDR blocks, such as 10.0.0.0/8, ::1 (at most 256)"
             if let text = reader.string(forKey: "trustedProxies") {
-                trustedProxies = try Self.parseProxies(text.split(separator: ",").map(String.init), expected: expectation)
+                trustedProxies = try Self.parseProxies(
+                    text.split(separator: ",").map(String.init),
+                    expected: expectation
+                )
             } else if let list = reader.stringArray(forKey: "trustedProxies") {
                 trustedProxies = try Self.parseProxies(list, expected: expectation)
             } else if reader.hasValue(forKey: "trustedProxies") {
@@ -105,7 +109,9 @@ extension RateLimitSystem {
                 expected: "1 to 64 printable ASCII characters without spaces, '{' or '}'",
                 validate: { prefix in
                     (1...64).contains(prefix.utf8.count)
-                        && prefix.utf8.allSatisfy { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "}") }
+                        && prefix.utf8.allSatisfy {
+                            (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "}")
+                        }
                 }
             ) {
                 keyPrefix = prefix
@@ -123,7 +129,8 @@ extension RateLimitSystem {
                     throw ConfigurationError(
                         key: "trustedProxies",
                         expected: expected,
-                        reason: "\(RateLimitPolicy.quoted(entry)) is not an address or a CIDR block with a zero host part"
+                        reason:
+                            "\(RateLimitPolicy.quoted(entry)) is not an address or a CIDR block with a zero host part"
                     )
                 }
                 return range

@@ -69,9 +69,16 @@ public struct RateLimitSystem: MasterySystem {
             var subscriber: RedisSubscriber? = nil
             if redis.configuration.sentinel == nil {
                 do {
-                    subscriber = try RedisSubscriber(configuration: .init(connection: redis.configuration.connection), logger: logger)
+                    subscriber = try RedisSubscriber(
+                        configuration: .init(connection: redis.configuration.connection),
+                        logger: logger
+                    )
                 } catch {
-                    throw ConfigurationError(key: "redisURL", expected: "a usable Redis configuration", reason: "\(error)")
+                    throw ConfigurationError(
+                        key: "redisURL",
+                        expected: "a usable Redis configuration",
+                        reason: "\(error)"
+                    )
                 }
             }
             if let subscriber { services.append(subscriber) }
@@ -105,7 +112,9 @@ public struct RateLimitSystem: MasterySystem {
         )
         services.append(registry)
         services.append(RateLimitSweeper(store: limiter.localStore, logger: logger))
-        services.append(RateLimitPolicySeeder(registry: registry, policy: RateLimitController.demoPolicy, logger: logger))
+        services.append(
+            RateLimitPolicySeeder(registry: registry, policy: RateLimitController.demoPolicy, logger: logger)
+        )
         self.configuration = configuration
         self.store = kind
         self.limiter = limiter
@@ -136,7 +145,9 @@ public struct RateLimitSystem: MasterySystem {
             "Rate limiter",
             metadata: [
                 "ratelimit.store": .string(kind.rawValue),
-                "ratelimit.trusted_proxies": .string(configuration.trustedProxies.map(\.description).joined(separator: ",")),
+                "ratelimit.trusted_proxies": .string(
+                    configuration.trustedProxies.map(\.description).joined(separator: ",")
+                ),
             ]
         )
     }
@@ -153,7 +164,9 @@ public struct RateLimitSystem: MasterySystem {
     public var readinessChecks: [any ReadinessCheck] {
         [
             ClosureReadinessCheck(name: "ratelimit-policies", target: store.rawValue) { [registry] in
-                guard registry.isLoaded else { throw RateLimitError(.storeUnavailable, "the policies are not loaded yet") }
+                guard registry.isLoaded else {
+                    throw RateLimitError(.storeUnavailable, "the policies are not loaded yet")
+                }
             }
         ]
     }

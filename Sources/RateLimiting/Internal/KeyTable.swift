@@ -21,7 +21,10 @@ struct KeyTable: Sendable {
         while size * 3 < capacity * 4 { size <<= 1 }
         hashes = Array(repeating: 0, count: size)
         keys = Array(repeating: Key(policy: "", key: ""), count: size)
-        entries = Array(repeating: InMemoryRateLimitStore.Entry(state: .gcra(theoreticalArrival: 0), expiresAt: 0), count: size)
+        entries = Array(
+            repeating: InMemoryRateLimitStore.Entry(state: .gcra(theoreticalArrival: 0), expiresAt: 0),
+            count: size
+        )
     }
 
     /// The hash the table stores for a policy and key (never 0).

@@ -12,7 +12,12 @@ final class RateLimitMetrics: Sendable {
 
     init(factory: any MetricsFactory) {
         self.factory = factory
-        storeDuration = Timer(label: "ratelimit_store_duration_seconds", dimensions: [], preferredDisplayUnit: .seconds, factory: factory)
+        storeDuration = Timer(
+            label: "ratelimit_store_duration_seconds",
+            dimensions: [],
+            preferredDisplayUnit: .seconds,
+            factory: factory
+        )
         fallbackActive = Gauge(label: "ratelimit_store_fallback_active", dimensions: [], factory: factory)
         fallbackSwitches = Counter(label: "ratelimit_store_fallback_switches_total", dimensions: [], factory: factory)
         recoveries = Counter(label: "ratelimit_store_recoveries_total", dimensions: [], factory: factory)

@@ -61,7 +61,9 @@ enum RateLimitState: Sendable {
             return fixedWindow(stored: stored, policy: policy, cost: cost, now: now)
         case .slidingWindowCounter:
             var stored: (Int64, Int64, Int64)? = nil
-            if case .slidingWindowCounter(let window, let current, let previous) = state { stored = (window, current, previous) }
+            if case .slidingWindowCounter(let window, let current, let previous) = state {
+                stored = (window, current, previous)
+            }
             return slidingWindowCounter(stored: stored, policy: policy, cost: cost, now: now)
         case .slidingWindowLog:
             var log: TimestampLog? = nil
@@ -116,19 +118,40 @@ enum RateLimitState: Sendable {
         }
         guard cost <= capacity else {
             let ttl = tat - now
-            return Evaluation(allowed: false, limit: capacity, remaining: remaining(ttl: ttl), resetAfter: ttl,
-                              retryAfter: nil, update: .none, expiresAt: tat)
+            return Evaluation(
+                allowed: false,
+                limit: capacity,
+                remaining: remaining(ttl: ttl),
+                resetAfter: ttl,
+                retryAfter: nil,
+                update: .none,
+                expiresAt: tat
+            )
         }
         let newTat = tat + interval * Int64(cost)
         let difference = now - (newTat - tolerance)
         if difference < 0 {
             let ttl = tat - now
-            return Evaluation(allowed: false, limit: capacity, remaining: remaining(ttl: ttl), resetAfter: ttl,
-                              retryAfter: -difference, update: .none, expiresAt: tat)
+            return Evaluation(
+                allowed: false,
+                limit: capacity,
+                remaining: remaining(ttl: ttl),
+                resetAfter: ttl,
+                retryAfter: -difference,
+                update: .none,
+                expiresAt: tat
+            )
         }
         let ttl = newTat - now
-        return Evaluation(allowed: true, limit: capacity, remaining: remaining(ttl: ttl), resetAfter: ttl,
-                          retryAfter: nil, update: .replace(.gcra(theoreticalArrival: newTat)), expiresAt: newTat)
+        return Evaluation(
+            allowed: true,
+            limit: capacity,
+            remaining: remaining(ttl: ttl),
+            resetAfter: ttl,
+            retryAfter: nil,
+            update: .replace(.gcra(theoreticalArrival: newTat)),
+            expiresAt: newTat
+        )
     }
 
     static func tokenBucket(stored: (Double, Int64)?, policy: RateLimitPolicy, cost: Int, now: Int64) -> Evaluation {
@@ -150,10 +173,15 @@ enum RateLimitState: Sendable {
             retry = max(1, timeToRefill(Double(cost) - tokens))
         }
         let reset = timeToRefill(capacity - tokens)
-        return Evaluation(allowed: allowed, limit: policy.capacity, remaining: Int((tokens + tokenEpsilon).rounded(.down)),
-                          resetAfter: reset, retryAfter: retry,
-                          update: allowed ? .replace(.tokenBucket(tokens: tokens, updated: now)) : .none,
-                          expiresAt: now + reset)
+        return Evaluation(
+            allowed: allowed,
+            limit: policy.capacity,
+            remaining: Int((tokens + tokenEpsilon).rounded(.down)),
+            resetAfter: reset,
+            retryAfter: retry,
+            update: allowed ? .replace(.tokenBucket(tokens: tokens, updated: now)) : .none,
+            expiresAt: now + reset
+        )
     }
 
     static func fixedWindow(stored: (Int64, Int64)?, policy: RateLimitPolicy, cost: Int, now: Int64) -> Evaluation {
@@ -165,13 +193,23 @@ enum RateLimitState: Sendable {
         let limit = Int64(policy.limit)
         let allowed = count + Int64(cost) <= limit
         if allowed { count += Int64(cost) }
-        return Evaluation(allowed: allowed, limit: policy.limit, remaining: Int(max(0, limit - count)),
-                          resetAfter: end - now, retryAfter: allowed || cost > policy.limit ? nil : end - now,
-                          update: allowed ? .replace(.fixedWindow(window: index, count: count)) : .none,
-                          expiresAt: end)
+        return Evaluation(
+            allowed: allowed,
+            limit: policy.limit,
+            remaining: Int(max(0, limit - count)),
+            resetAfter: end - now,
+            retryAfter: allowed || cost > policy.limit ? nil : end - now,
+            update: allowed ? .replace(.fixedWindow(window: index, count: count)) : .none,
+            expiresAt: end
+        )
     }
 
-    static func slidingWindowCounter(stored: (Int64, Int64, Int64)?, policy: RateLimitPolicy, cost: Int, now: Int64) -> Evaluation {
+    static func slidingWindowCounter(
+        stored: (Int64, Int64, Int64)?,
+        policy: RateLimitPolicy,
+        cost: Int,
+        now: Int64
+    ) -> Evaluation {
         let width = policy.windowMicroseconds
         let index = now / width
         let start = index * width
@@ -209,10 +247,16 @@ enum RateLimitState: Sendable {
         let after = Double(previous) * weight + Double(current)
         let remaining = max(0, Int((limit - after + tokenEpsilon).rounded(.down)))
         let reset: Int64 = current > 0 ? start + 2 * width - now : (previous > 0 ? start + width - now : 0)
-        return Evaluation(allowed: allowed, limit: policy.limit, remaining: remaining, resetAfter: reset,
-                          retryAfter: retry,
-                          update: allowed ? .replace(.slidingWindowCounter(window: index, current: current, previous: previous)) : .none,
-                          expiresAt: start + 2 * width)
+        return Evaluation(
+            allowed: allowed,
+            limit: policy.limit,
+            remaining: remaining,
+            resetAfter: reset,
+            retryAfter: retry,
+            update: allowed
+                ? .replace(.slidingWindowCounter(window: index, current: current, previous: previous)) : .none,
+            expiresAt: start + 2 * width
+        )
     }
 
     static func slidingWindowLog(log: TimestampLog?, policy: RateLimitPolicy, cost: Int, now: Int64) -> Evaluation {
@@ -229,9 +273,14 @@ enum RateLimitState: Sendable {
         let used = allowed ? live + cost : live
         var newest = log?.newest(after: cutoff)
         if allowed, cost > 0 { newest = now }
-        return Evaluation(allowed: allowed, limit: policy.limit, remaining: max(0, policy.limit - used),
-                          resetAfter: newest.map { $0 + width - now } ?? 0, retryAfter: retry,
-                          update: allowed && cost > 0 ? .appendLog(count: cost, at: now, droppingThrough: cutoff) : .none,
-                          expiresAt: (newest ?? now) + width)
+        return Evaluation(
+            allowed: allowed,
+            limit: policy.limit,
+            remaining: max(0, policy.limit - used),
+            resetAfter: newest.map { $0 + width - now } ?? 0,
+            retryAfter: retry,
+            update: allowed && cost > 0 ? .appendLog(count: cost, at: now, droppingThrough: cutoff) : .none,
+            expiresAt: (newest ?? now) + width
+        )
     }
 }

@@ -98,7 +98,9 @@ public final class InMemoryRateLimitStore: RateLimitStore {
             return RateLimitResult(allowed: decision.allowed, decisions: [decision])
         }
         let now = clock.nowMicroseconds
-        let keys = checks.map { Located(hash: KeyTable.hash(policy: $0.policy, key: $0.key), policy: $0.policy.name, key: $0.key) }
+        let keys = checks.map {
+            Located(hash: KeyTable.hash(policy: $0.policy, key: $0.key), policy: $0.policy.name, key: $0.key)
+        }
         // Lock every shard involved, in ascending order (so two requests never wait on each other in a cycle).
         var indices = Array(Set(keys.map { shardIndex($0.hash) }))
         indices.sort()
@@ -143,7 +145,12 @@ public final class InMemoryRateLimitStore: RateLimitStore {
                 var evaluation = evaluations[offset]
                 if evaluation.allowed {
                     // Nothing was consumed: report the key's state as it is.
-                    evaluation = RateLimitState.evaluate(stored(key, now: now)?.state, policy: check.policy, cost: 0, now: now)
+                    evaluation = RateLimitState.evaluate(
+                        stored(key, now: now)?.state,
+                        policy: check.policy,
+                        cost: 0,
+                        now: now
+                    )
                 }
                 decisions.append(decision(check, evaluation))
             }
@@ -198,11 +205,21 @@ public final class InMemoryRateLimitStore: RateLimitStore {
     }
 
     /// Decides one check against the shard's entry and commits it when admitted; the caller holds the lock.
-    private static func decideLocked(in shard: Shard, _ hash: Int, check: RateLimitCheck, now: Int64) -> RateLimitState.Evaluation {
+    private static func decideLocked(
+        in shard: Shard,
+        _ hash: Int,
+        check: RateLimitCheck,
+        now: Int64
+    ) -> RateLimitState.Evaluation {
         guard let slot = shard.table.find(hash, policy: check.policy.name, key: check.key) else {
             let evaluation = RateLimitState.evaluate(nil, policy: check.policy, cost: check.cost, now: now)
             if evaluation.allowed, let state = RateLimitState.initial(for: evaluation.update) {
-                shard.table.insert(hash, policy: check.policy.name, key: check.key, Entry(state: state, expiresAt: evaluation.expiresAt))
+                shard.table.insert(
+                    hash,
+                    policy: check.policy.name,
+                    key: check.key,
+                    Entry(state: state, expiresAt: evaluation.expiresAt)
+                )
             }
             return evaluation
         }
@@ -217,10 +234,14 @@ public final class InMemoryRateLimitStore: RateLimitStore {
             shard.table[slot] = Entry(state: state, expiresAt: evaluation.expiresAt)
         case .appendLog:
             if live == nil {
-                shard.table[slot] = Entry(state: RateLimitState.initial(for: evaluation.update)!, expiresAt: evaluation.expiresAt)
+                shard.table[slot] = Entry(
+                    state: RateLimitState.initial(for: evaluation.update)!,
+                    expiresAt: evaluation.expiresAt
+                )
             } else {
                 var updated = shard.table[slot]
-                shard.table[slot] = Entry(state: .gcra(theoreticalArrival: 0), expiresAt: 0)  // keeps the log's buffer unique
+                // Keeps the log's buffer unique.
+                shard.table[slot] = Entry(state: .gcra(theoreticalArrival: 0), expiresAt: 0)
                 updated.state.apply(evaluation.update)
                 updated.expiresAt = evaluation.expiresAt
                 shard.table[slot] = updated

@@ -1,5 +1,5 @@
-public import ServiceLifecycle
 public import Logging
+public import ServiceLifecycle
 
 /// Frees the in-memory store's expired keys every `interval`, for the server's lifetime.
 public struct RateLimitSweeper: Service {

@@ -93,7 +93,11 @@ public struct SQLiteRateLimitPolicyStore: RateLimitPolicyStore {
         do {
             stored = try await storage.pool.write { db in
                 let exists =
-                    try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ratelimit_policies WHERE name = ?)", arguments: [policy.name])
+                    try Bool.fetchOne(
+                        db,
+                        sql: "SELECT EXISTS (SELECT 1 FROM ratelimit_policies WHERE name = ?)",
+                        arguments: [policy.name]
+                    )
                     ?? false
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ratelimit_policies") ?? 0
                 guard exists || count < maximumCount else { return false }
@@ -107,7 +111,11 @@ public struct SQLiteRateLimitPolicyStore: RateLimitPolicyStore {
                 return true
             }
         } catch {
-            throw RateLimitError.sqlite(error, "storing policy \(RateLimitPolicy.quoted(policy.name))", path: storage.path)
+            throw RateLimitError.sqlite(
+                error,
+                "storing policy \(RateLimitPolicy.quoted(policy.name))",
+                path: storage.path
+            )
         }
         guard stored else { throw RateLimitError.policyLimitReached(maximumCount) }
     }

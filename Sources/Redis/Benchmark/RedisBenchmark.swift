@@ -63,10 +63,16 @@ public struct RedisBenchmark: Sendable {
         }
     }
 
-    private func measure(port: Int, tool: RedisBenchmarkTool, logFile: URL, logger: Logger) async throws
+    private func measure(
+        port: Int,
+        tool: RedisBenchmarkTool,
+        logFile: URL,
+        logger: Logger
+    ) async throws
         -> BenchmarkReport
     {
-        try await BenchmarkRedisServer.withClient(port: port, connections: configuration.clients, logger: logger) { client in
+        try await BenchmarkRedisServer.withClient(port: port, connections: configuration.clients, logger: logger) {
+            client in
             var report = BenchmarkReport(benchmark: "redis")
             let comparison = PeerComparison(rounds: configuration.rounds)
             for test in ["SET", "GET"] {

@@ -18,7 +18,9 @@ public struct TallyBenchmarkCommand: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
-        guard increments >= callers, callers >= 1 else { throw ValidationError("--increments must be at least --callers") }
+        guard increments >= callers, callers >= 1 else {
+            throw ValidationError("--increments must be at least --callers")
+        }
     }
 
     public func run() async throws {

@@ -13,7 +13,9 @@ struct TallyCommand: AsyncParsableCommand {
     )
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a counter (exit status 66 when there is none).")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a counter (exit status 66 when there is none)."
+        )
 
         @Argument(help: "The counter's name.") var name: String
         @OptionGroup var server: ServerOptions
@@ -23,7 +25,9 @@ struct TallyCommand: AsyncParsableCommand {
                 try await server.client().using { client in
                     try TallyStore.validate(name: name)
                     let counter = try client.decode(TallyCounter.self, await client.send(.GET, "/v1/tally/\(name)"))
-                    return (server.json ? try JSONOutput.encode(counter) : "\(counter.name): \(counter.value)", .success)
+                    return (
+                        server.json ? try JSONOutput.encode(counter) : "\(counter.name): \(counter.value)", .success
+                    )
                 }
             }
         }
@@ -43,7 +47,9 @@ struct TallyCommand: AsyncParsableCommand {
                     let body = try JSONEncoder().encode(["by": by])
                     let answer = try await client.send(.POST, "/v1/tally/\(name)/increment", body: body, write: true)
                     let counter = try client.decode(TallyCounter.self, answer)
-                    return (server.json ? try JSONOutput.encode(counter) : "\(counter.name): \(counter.value)", .success)
+                    return (
+                        server.json ? try JSONOutput.encode(counter) : "\(counter.name): \(counter.value)", .success
+                    )
                 }
             }
         }

@@ -19,7 +19,10 @@ public enum TallyOpenAPI {
         )
         builder.schema(
             "TallyCounterList",
-            .object(properties: ["counters": .array(items: .component("TallyCounter"))], additionalProperties: .a(false))
+            .object(
+                properties: ["counters": .array(items: .component("TallyCounter"))],
+                additionalProperties: .a(false)
+            )
         )
         let name = OpenAPI.Parameter.path(name: "name", schema: .string, description: "The counter's name.")
         builder.add(
@@ -27,7 +30,13 @@ public enum TallyOpenAPI {
             "/",
             parameters: [
                 .parameter(.query(name: "after", required: false, schema: .string, description: "The last name seen.")),
-                .parameter(.query(name: "limit", required: false, schema: .integer(maximum: (1000, exclusive: false), minimum: (1, exclusive: false)))),
+                .parameter(
+                    .query(
+                        name: "limit",
+                        required: false,
+                        schema: .integer(maximum: (1000, exclusive: false), minimum: (1, exclusive: false))
+                    )
+                ),
             ],
             OpenAPI.Operation(
                 summary: "The counters by name, a page at a time.",
@@ -54,7 +63,13 @@ public enum TallyOpenAPI {
                 operationId: "incrementCounter",
                 requestBody: .json(
                     .object(
-                        properties: ["by": .integer(required: false, maximum: (1_000_000, exclusive: false), minimum: (1, exclusive: false))],
+                        properties: [
+                            "by": .integer(
+                                required: false,
+                                maximum: (1_000_000, exclusive: false),
+                                minimum: (1, exclusive: false)
+                            )
+                        ],
                         additionalProperties: .a(false)
                     ),
                     required: false

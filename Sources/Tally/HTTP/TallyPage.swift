@@ -8,18 +8,18 @@ struct TallyPage: Sendable {
     static let template = "tally/page"
     static let templates: [String: String] = [
         template: """
-            <div id="tally" data-api="{{apiPath}}">
-            <h1>Tally</h1>
-            <p class="lede">Named counters: the worked example of adding a system.</p>
-            <table class="systems">
-            <thead><tr><th>Counter</th><th>Value</th><th></th></tr></thead>
-            <tbody>
-            {{#counters}}<tr><td>{{name}}</td><td data-value="{{name}}">{{value}}</td><td><button type="button" data-name="{{name}}">+1</button></td></tr>{{/counters}}
-            {{^counters}}<tr><td class="muted" colspan="3">No counters yet: mastery tally increment NAME.</td></tr>{{/counters}}
-            </tbody>
-            </table>
-            </div>
-            """
+        <div id="tally" data-api="{{apiPath}}">
+        <h1>Tally</h1>
+        <p class="lede">Named counters: the worked example of adding a system.</p>
+        <table class="systems">
+        <thead><tr><th>Counter</th><th>Value</th><th></th></tr></thead>
+        <tbody>
+        {{#counters}}<tr><td>{{name}}</td><td data-value="{{name}}">{{value}}</td><td><button type="button" data-name="{{name}}">+1</button></td></tr>{{/counters}}
+        {{^counters}}<tr><td class="muted" colspan="3">No counters yet: mastery tally increment NAME.</td></tr>{{/counters}}
+        </tbody>
+        </table>
+        </div>
+        """
     ]
     /// The page's script: a button posts an increment and shows the new value (`textContent` only).
     static let script = """
@@ -52,7 +52,13 @@ struct TallyPage: Sendable {
         let assets = PageAssets(stylesheets: [], scripts: [PageAssets.scriptPath(beside: routes.pagePath)])
         routes.page.get { [renderer, store] request, _ in
             let context = Context(apiPath: apiPath, counters: try await store.counters(limit: 100))
-            return renderer.page(title: "Tally", template: Self.template, context: context, assets: assets, request: request)
+            return renderer.page(
+                title: "Tally",
+                template: Self.template,
+                context: context,
+                assets: assets,
+                request: request
+            )
         }
         routes.page.get("page.js") { _, _ in StaticAsset.script(Self.script).response }
     }
