@@ -251,7 +251,7 @@ let package = Package(
             dependencies: [
                 "Platform", "Storage", "MasteryServer", hummingbird, logging, metrics, configuration, nioCore, nioPosix,
                 httpClient,
-                httpTypes, postgresNIO, hummingbirdTesting, openAPIKit,
+                httpTypes, postgresNIO, hummingbirdTesting, "APIDocumentation", openAPIKit,
             ],
             exclude: ["README.md"],
             swiftSettings: strictSettings

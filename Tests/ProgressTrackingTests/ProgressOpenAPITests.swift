@@ -107,22 +107,12 @@ struct ProgressOpenAPITests {
         )
     )
     func validates() async throws {
-        let result = try await OpenAPISpecValidator.validate(ProgressOpenAPI.json, name: "progress.json")
-        #expect(result.isValid, "\(result.output)")
-        // As the server merges it into GET /v1/openapi.json (tagged, operation IDs qualified).
-        let descriptor = ProgressSystem.descriptor
-        let merged = try MountedAPI.merged(
-            [
-                MountedAPI(
-                    slug: descriptor.slug,
-                    name: descriptor.name,
-                    prefix: descriptor.apiPath,
-                    document: ProgressOpenAPI.document
-                )
-            ],
-            info: OpenAPI.Document.Info(title: "Mastery API", version: "1.0.0")
+        // Under its prefix, and as the server merges it into GET /v1/openapi.json (tagged, operation IDs qualified).
+        let (alone, merged) = try await OpenAPISpecValidator.validate(
+            ProgressOpenAPI.document,
+            of: ProgressSystem.descriptor
         )
-        let mergedResult = try await OpenAPISpecValidator.validate(try merged.jsonText(), name: "merged.json")
-        #expect(mergedResult.isValid, "\(mergedResult.output)")
+        #expect(alone.isValid, "\(alone.output)")
+        #expect(merged.isValid, "\(merged.output)")
     }
 }

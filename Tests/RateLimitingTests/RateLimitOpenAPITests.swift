@@ -84,20 +84,12 @@ struct RateLimitOpenAPITests {
         #expect(broken != RateLimitOpenAPI.json)
         let refused = try await OpenAPISpecValidator.validate(broken, name: "broken.json")
         #expect(!refused.isValid, "\(refused.output)")
-        // As the server merges it into GET /v1/openapi.json (tagged, operation IDs qualified).
-        let descriptor = RateLimitSystem.descriptor
-        let merged = try MountedAPI.merged(
-            [
-                MountedAPI(
-                    slug: descriptor.slug,
-                    name: descriptor.name,
-                    prefix: descriptor.apiPath,
-                    document: RateLimitOpenAPI.document
-                )
-            ],
-            info: OpenAPI.Document.Info(title: "Mastery API", version: "1.0.0")
+        // Under its prefix, and as the server merges it into GET /v1/openapi.json (tagged, operation IDs qualified).
+        let (alone, merged) = try await OpenAPISpecValidator.validate(
+            RateLimitOpenAPI.document,
+            of: RateLimitSystem.descriptor
         )
-        let mergedResult = try await OpenAPISpecValidator.validate(try merged.jsonText(), name: "merged.json")
-        #expect(mergedResult.isValid, "\(mergedResult.output)")
+        #expect(alone.isValid, "\(alone.output)")
+        #expect(merged.isValid, "\(merged.output)")
     }
 }
