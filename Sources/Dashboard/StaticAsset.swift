@@ -1,6 +1,7 @@
 public import Hummingbird
 
-/// A stylesheet or script served from memory (the kit's own and each page's `page.css`/`page.js`), revalidated on
+/// A stylesheet, script or JSON document served from memory (the kit's own and each page's `page.css`/`page.js`,
+/// a system's `openapi.json`), revalidated on
 /// every load (`Cache-Control: no-cache`), so a new server version is picked up at once.
 public struct StaticAsset: Sendable {
     /// The file's text.
@@ -18,6 +19,12 @@ public struct StaticAsset: Sendable {
     /// - Parameter text: The JavaScript (a classic script, not a module).
     public static func script(_ text: String) -> StaticAsset {
         StaticAsset(text: text, contentType: "text/javascript; charset=utf-8")
+    }
+
+    /// A JSON document (`application/json`), such as a system's OpenAPI document.
+    /// - Parameter text: The JSON text.
+    public static func json(_ text: String) -> StaticAsset {
+        StaticAsset(text: text, contentType: "application/json")
     }
 
     /// The response that serves it.

@@ -57,7 +57,7 @@ struct APIDocsController: Sendable {
     /// Adds `GET /v1/openapi.json`, `GET /docs` and `GET /docs/docs.css`.
     func addRoutes(to router: Router<MasteryRequestContext>) {
         router.get("/v1/openapi.json") { _, _ in
-            Self.text(json, type: "application/json")
+            StaticAsset.json(json).response
         }
         router.get("/docs") { request, _ in
             renderer.page(
@@ -69,15 +69,7 @@ struct APIDocsController: Sendable {
             )
         }
         router.get(RouterPath(APIReferencePage.stylePath)) { _, _ in
-            Self.text(APIReferencePage.style, type: "text/css; charset=utf-8")
+            StaticAsset.stylesheet(APIReferencePage.style).response
         }
-    }
-
-    static func text(_ text: String, type: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: type, .cacheControl: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(string: text))
-        )
     }
 }

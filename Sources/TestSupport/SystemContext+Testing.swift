@@ -24,16 +24,7 @@ extension SystemContext {
         flags: [String: String] = [:]
     ) async throws -> SystemContext {
         let slug = system.descriptor.slug
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "mastery-system-\(UUID().uuidString)"
-        )
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var flags = flags
-        flags["dataDir"] = flags["dataDir"] ?? folder.path
-        let reader = try await ConfigurationSources.makeReader(commandLine: flags, environment: [:])
-        let server = try MasteryConfiguration(reader: reader)
-        var logger = Logger(label: "test.\(slug)")
-        logger.logLevel = .critical
+        let (reader, server, folder, logger) = try await TestConfiguration.make(flags: flags, label: "test.\(slug)")
         let sqlite = try SQLiteStorage(path: folder.appendingPathComponent("mastery.sqlite").path)
         if let migrations = system.migrations.sqlite { try await sqlite.migrate([migrations], logger: logger) }
         var resources = SystemResources()

@@ -19,17 +19,11 @@ public enum TestApplication {
         flags: [String: String] = [:],
         systems: [any MasterySystem.Type]
     ) async throws -> (MasteryServer.Assembly, String) {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("mastery-test-\(UUID().uuidString)").path
         var flags = flags
-        flags["dataDir"] = folder
         flags["port"] = flags["port"] ?? "0"
-        let reader = try await ConfigurationSources.makeReader(commandLine: flags, environment: [:])
-        let configuration = try MasteryConfiguration(reader: reader)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let (reader, configuration, _, logger) = try await TestConfiguration.make(flags: flags, label: "test")
         let server = MasteryServer(configuration: configuration, reader: reader, systems: systems, logger: logger)
-        return (try await server.makeApplication(), folder)
+        return (try await server.makeApplication(), configuration.dataDirectory)
     }
 }
 

@@ -74,13 +74,7 @@ public struct ProgressController: Sendable {
                 try await apply(verb, request: request, context: context)
             }
         }
-        routes.api.get("openapi.json") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json", .cacheControl: "no-cache"],
-                body: .init(byteBuffer: ByteBuffer(string: ProgressOpenAPI.json))
-            )
-        }
+        routes.api.get("openapi.json") { _, _ in StaticAsset.json(ProgressOpenAPI.json).response }
         routes.page.get { request, context in
             let document = try await blocking(context) { try store.read() }
             let page = ProgressPage(

@@ -1,3 +1,4 @@
+import Dashboard
 import Foundation
 public import Hummingbird
 import Logging
@@ -129,13 +130,7 @@ public struct RateLimitController: Sendable {
         api.get("demo/baseline") { _, _ in
             try Response.json(["status": "ok", "policy": Self.demoPolicyName])
         }
-        api.get("openapi.json") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json", .cacheControl: "no-cache"],
-                body: .init(byteBuffer: ByteBuffer(string: RateLimitOpenAPI.json))
-            )
-        }
+        api.get("openapi.json") { _, _ in StaticAsset.json(RateLimitOpenAPI.json).response }
     }
 
     // MARK: - Handlers

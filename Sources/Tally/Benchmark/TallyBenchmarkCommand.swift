@@ -34,7 +34,11 @@ public struct TallyBenchmarkCommand: AsyncParsableCommand {
                 let sequential = try await clock.measure {
                     for _ in 0..<increments { _ = try await store.increment("sequential") }
                 }
-                report.addFigure("increments/s, 1 caller", value: Double(increments) / sequential.seconds, unit: "/s")
+                report.addFigure(
+                    "increments/s, 1 caller",
+                    value: Double(increments) / sequential.microseconds * 1_000_000,
+                    unit: "/s"
+                )
                 let perCaller = increments / callers
                 let concurrent = try await clock.measure {
                     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -46,7 +50,7 @@ public struct TallyBenchmarkCommand: AsyncParsableCommand {
                 }
                 report.addFigure(
                     "increments/s, \(callers) callers",
-                    value: Double(perCaller * callers) / concurrent.seconds,
+                    value: Double(perCaller * callers) / concurrent.microseconds * 1_000_000,
                     unit: "/s"
                 )
                 guard try await store.value(of: "concurrent") == perCaller * callers else {
@@ -55,12 +59,5 @@ public struct TallyBenchmarkCommand: AsyncParsableCommand {
                 return report
             }
         }
-    }
-}
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
