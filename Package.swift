@@ -115,6 +115,21 @@ let systems: [System] = [
         ]
     ),
     system(
+        "Jobs",
+        // The model, the worker and the in-memory store need Foundation and NIO's locks; Store/ adds SQLite
+        // (Storage, GRDB) and PostgreSQL (PostgresNIO); HTTP/ mounts it.
+        dependencies: [
+            "Platform", "Dashboard", "APIDocumentation", "Storage", "StorageSchema", hummingbird, httpTypes,
+            logging, metrics, lifecycle, nioCore, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            grdb, postgresNIO, openAPIKit,
+        ],
+        benchmark: ["Storage", postgresNIO, grdb, .product(name: "Histogram", package: "hdrhistogram-swift")],
+        tests: [
+            "JobsBenchmark", "Benchmarking", "Storage", "APIDocumentation", logging, metrics, lifecycle, grdb,
+            postgresNIO, httpTypes, openAPIKit, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]
+    ),
+    system(
         "Tally",
         dependencies: [
             "Platform", "Dashboard", "APIDocumentation", "Storage", "StorageSchema", hummingbird, grdb, openAPIKit,

@@ -1,4 +1,5 @@
 import CLIKit
+import JobsCLI
 import ProgressTrackingCLI
 import RateLimitingCLI
 import TallyCLI
@@ -7,6 +8,7 @@ import TallyCLI
 /// the `mastery bench <slug>` benchmarks all come from this list. Adding a system is one line here (and its
 /// `system(…)` line in Package.swift).
 let systems: [any SystemCommands.Type] = [
+    JobsCommands.self,
     ProgressTrackingCommands.self,
     RateLimitingCommands.self,
     TallyCommands.self,
