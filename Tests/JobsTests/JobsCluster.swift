@@ -18,11 +18,11 @@ final class JobsCluster: Sendable {
     ///   - lease: The lease in seconds (short, so that a killed worker's jobs come back quickly).
     init(store: String, postgresURL: String? = nil, lease: Double = 2, poll: Double = 0.2, concurrency: Int = 8, extra: [String: String] = [:]) {
         var environment = [
-            "MASTERY_JOBS_STORE": store, "MASTERY_ADMINTOKEN": Self.token,
-            "MASTERY_JOBS_QUEUES": "demo=\(concurrency)", "MASTERY_JOBS_LEASEDURATION": String(lease),
-            "MASTERY_JOBS_POLLINTERVAL": String(poll), "MASTERY_JOBS_SHUTDOWNGRACEPERIOD": "5",
+            "MASTERY_JOBS_STORE": store, "MASTERY_ADMIN_TOKEN": Self.token,
+            "MASTERY_JOBS_QUEUES": "demo=\(concurrency)", "MASTERY_JOBS_LEASE_DURATION": String(lease),
+            "MASTERY_JOBS_POLL_INTERVAL": String(poll), "MASTERY_JOBS_SHUTDOWN_GRACE_PERIOD": "5",
         ]
-        if let postgresURL { environment["MASTERY_POSTGRESURL"] = postgresURL }
+        if let postgresURL { environment["MASTERY_POSTGRES_URL"] = postgresURL }
         self.environment = environment.merging(extra) { _, new in new }
         self.dataDirectory =
             store == "sqlite"

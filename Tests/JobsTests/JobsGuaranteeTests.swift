@@ -103,4 +103,25 @@ struct JobsGuaranteeTests {
             #expect(queue["ready"] as? Int == 4, "\(queue)")
         }
     }
+
+    @Test("SIGTERM: the worker stops claiming, and a job still running after the grace period is released uncounted", arguments: stores)
+    func gracefulShutdown(_ store: String) async throws {
+        try await withCluster(store) { cluster in
+            let stopping = try await cluster.start()
+            let ids = try await cluster.enqueueDemo(stopping, count: 1, durationMs: 60_000)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, (try await cluster.demoQueue(stopping)["running"] as? Int ?? 0) == 0 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let began = ContinuousClock.now
+            stopping.process.terminate()
+            let status = try await stopping.process.waitForExit(timeout: .seconds(60))
+            #expect(status == .exited(0), "a clean exit after the grace period")
+            #expect(ContinuousClock.now - began < .seconds(30), "the grace period is 5 s")
+            let other = try await cluster.start()
+            let (job, attempts) = try await cluster.detail(other, ids[0])
+            #expect(job["attempt"] as? Int == 0 || job["state"] as? String == "running", "released uncounted: \(job)")
+            #expect(attempts.first?["outcome"] as? String == "released", "\(attempts)")
+        }
+    }
 }

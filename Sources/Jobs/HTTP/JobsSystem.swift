@@ -25,7 +25,7 @@ public struct JobsSystem: MasterySystem {
         )
 
     /// The jobs' tables, in SQLite and PostgreSQL.
-    public static var migrations: SystemMigrations { SystemMigrations() }
+    public static var migrations: SystemMigrations { SystemMigrations(sqlite: SQLiteJobStore.migrations) }
 
     /// The configuration read at start.
     public let configuration: Configuration
@@ -44,15 +44,20 @@ public struct JobsSystem: MasterySystem {
     public init(context: SystemContext) async throws {
         let configuration = try Configuration(reader: context.configuration)
         let logger = context.logger
-        let kind = configuration.store ?? .memory
+        let kind = configuration.store ?? .sqlite
         let store: any JobStore
         let signal: any JobSignal
         var services: [any Service] = []
         switch kind {
-        case .memory, .sqlite, .postgres:
+        case .memory:
             store = InMemoryJobStore()
-            let local = LocalJobSignal()
-            signal = local
+            signal = LocalJobSignal()
+        case .sqlite:
+            // The tables are declared for the SQLite tier (``migrations``): the root has applied them already.
+            store = SQLiteJobStore(storage: try context.resources.require(SQLiteStorage.self))
+            signal = LocalJobSignal()
+        case .postgres:
+            throw ConfigurationError(key: "jobs.store", expected: "memory or sqlite", reason: "postgres is not available yet")
         }
         let registry = JobRegistry()
         if configuration.demo { DemoJob.register(in: registry) }
