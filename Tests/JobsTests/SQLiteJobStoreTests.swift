@@ -56,6 +56,11 @@ struct SQLiteJobStoreTests {
         ClaimRequest(queue: queue, limit: limit, workerID: worker, leaseDuration: .seconds(30))
     }
 
+    @Test("the shared conformance suite", arguments: JobStoreConformance.allCases)
+    func conformance(_ scenario: JobStoreConformance) async throws {
+        try await Self.withStores { store, _, _ in try await scenario.run(on: store) }
+    }
+
     @Test("a job round-trips every field, and its history follows claims, retries, releases and completion")
     func roundTrip() async throws {
         try await Self.withStores { store, _, _ in
