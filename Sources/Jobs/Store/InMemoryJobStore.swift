@@ -402,7 +402,8 @@ extension InMemoryJobStore.State {
     func dead(_ selection: JobSelection) -> [JobID] {
         switch selection {
         case .ids(let ids):
-            return ids.filter { jobs[$0]?.state == .dead }
+            var seen: Set<JobID> = []
+            return ids.filter { jobs[$0]?.state == .dead && seen.insert($0).inserted }
         case .matching(var filter):
             filter.state = .dead
             return matching(filter).map(\.id)
