@@ -31,8 +31,10 @@ extension PgQueuerPeer {
         import json
         import multiprocessing
         import os
+        import queue
         import re
         import sys
+        import threading
         import time
 
         ENTRYPOINT = "noop"
@@ -132,6 +134,7 @@ extension PgQueuerPeer {
                 results.put(("ok", uvloop.run(main())))
             except BaseException as error:  # reported to the parent, which fails the round
                 results.put(("error", repr(error)))
+                barrier.abort()  # a parent still waiting for everyone to be ready stops waiting
 
 
         def burn_down_processes(args: argparse.Namespace, deadline: float) -> tuple[float, int]:
@@ -146,11 +149,21 @@ extension PgQueuerPeer {
                 process.start()
                 CHILDREN.append(process)
             try:
-                barrier.wait(max(1.0, deadline - time.monotonic()))
+                try:
+                    barrier.wait(max(1.0, deadline - time.monotonic()))
+                except threading.BrokenBarrierError:
+                    try:
+                        status, value = results.get(timeout=5)
+                    except queue.Empty:
+                        fail(f"the consumers were not ready within {args.timeout:g} s", status=2)
+                    fail(f"a consumer failed: {value}")
                 started = time.perf_counter()
                 total = 0
                 for _ in processes:
-                    status, value = results.get(timeout=max(1.0, deadline - time.monotonic()))
+                    try:
+                        status, value = results.get(timeout=max(1.0, deadline - time.monotonic()))
+                    except queue.Empty:
+                        fail(f"the pgqueuer round did not finish within {args.timeout:g} s", status=2)
                     if status != "ok":
                         fail(f"a consumer failed: {value}")
                     total += value
@@ -182,7 +195,7 @@ extension PgQueuerPeer {
             finally:
                 await connection.close()
             if successful != args.jobs or left != 0:
-                fail(f"after the burn-down: {successful} of {args.jobs} jobs logged successful, {left} left in the queue")
+                fail(f"after the burn-down: {successful} of {args.jobs} jobs logged successful, {left} still queued")
 
 
         def main() -> None:
@@ -206,8 +219,6 @@ extension PgQueuerPeer {
             deadline = time.monotonic() + args.timeout
             # The whole run is bounded: a watchdog thread ends the process (and, through daemon=True and the killed
             # process group of the Swift side, its consumers) when the time is up.
-            import threading
-
             def watchdog() -> None:
                 time.sleep(args.timeout)
                 fail(f"the pgqueuer round did not finish within {args.timeout:g} s", status=2)
