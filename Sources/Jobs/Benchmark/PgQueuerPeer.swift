@@ -202,8 +202,9 @@ public enum PgQueuerPeer {
                 await process.stopUncancelled(grace: .seconds(2))
                 throw BenchmarkError(code: .timedOut, message: "the pgqueuer round ran for more than \(timeout)")
             }
-            let errorTail = String(process.readStandardError().suffix(2000))
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            // The end of what it said: its own message, or the last lines of a Python traceback.
+            let errorLines = process.readStandardError().split(whereSeparator: \.isNewline).suffix(4)
+            let errorTail = String(errorLines.joined(separator: "\n").suffix(1500))
             switch status {
             case .exited(0):
                 return try parse(output: process.readStandardOutput())
