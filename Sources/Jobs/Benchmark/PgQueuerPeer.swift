@@ -42,11 +42,12 @@ public enum PgQueuerPeer {
         }
     }
 
-    /// The settings the published sweep found best on this project's 2-core machine (see ``Sweep/published``):
-    /// batches of 100, two consumer processes, pgqueuer's autovacuum tuning on.
-    public static let bestBatchSize = 100
+    /// The settings the sweep of 2026-12-07 found best on this project's shared 2-core machine (100,000 jobs,
+    /// ``Sweep/published`` and repeats of the leading cells): batches of 500, four consumer processes, pgqueuer's
+    /// autovacuum tuning on. Tasks instead of processes, and the tuning off, were within the noise of it.
+    public static let bestBatchSize = 500
     /// See ``bestBatchSize``.
-    public static let bestConsumers = 2
+    public static let bestConsumers = 4
     /// See ``bestBatchSize``.
     public static let bestMode = ConsumerMode.processes
     /// See ``bestBatchSize``.
