@@ -1,4 +1,4 @@
-public import Benchmarking
+import Benchmarking
 import Foundation
 
 extension PgQueuerPeer {

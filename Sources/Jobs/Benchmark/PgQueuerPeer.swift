@@ -19,7 +19,7 @@ import Platform
 /// 4. checks in the database that `jobs` jobs are logged `successful` and none is left in the queue.
 ///
 /// The driver prints one JSON line, read into ``PgQueuerRound``.
-public enum PgQueuerPeer {
+public enum PgQueuerPeer: Sendable {
     /// How the consumers run.
     public enum ConsumerMode: String, Hashable, Sendable, CaseIterable, Codable {
         /// Each consumer is a process of its own (`multiprocessing`, spawned), with one event loop.
