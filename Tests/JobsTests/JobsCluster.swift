@@ -16,7 +16,14 @@ final class JobsCluster: Sendable {
     /// - Parameters:
     ///   - store: `postgres` (with `postgresURL`) or `sqlite` (every instance on one data folder, so one file).
     ///   - lease: The lease in seconds (short, so that a killed worker's jobs come back quickly).
-    init(store: String, postgresURL: String? = nil, lease: Double = 2, poll: Double = 0.2, concurrency: Int = 8, extra: [String: String] = [:]) {
+    init(
+        store: String,
+        postgresURL: String? = nil,
+        lease: Double = 2,
+        poll: Double = 0.2,
+        concurrency: Int = 8,
+        extra: [String: String] = [:]
+    ) {
         var environment = [
             "MASTERY_JOBS_STORE": store, "MASTERY_ADMIN_TOKEN": Self.token,
             "MASTERY_JOBS_QUEUES": "demo=\(concurrency)", "MASTERY_JOBS_LEASE_DURATION": String(lease),
@@ -60,7 +67,12 @@ final class JobsCluster: Sendable {
 
     // MARK: The API
 
-    func request(_ server: ServeProcess, _ method: String, _ path: String, body: String? = nil) async throws -> (Int, [String: Any]) {
+    func request(
+        _ server: ServeProcess,
+        _ method: String,
+        _ path: String,
+        body: String? = nil
+    ) async throws -> (Int, [String: Any]) {
         var headers = ["Authorization": "Bearer \(Self.token)"]
         if let body {
             headers["Content-Type"] = "application/json"
@@ -73,7 +85,11 @@ final class JobsCluster: Sendable {
 
     /// Enqueues demo jobs in bulks of 1,000 through `server`; returns their IDs.
     func enqueueDemo(
-        _ server: ServeProcess, count: Int, durationMs: Int = 0, failureRate: Double = 0, maxAttempts: Int? = nil,
+        _ server: ServeProcess,
+        count: Int,
+        durationMs: Int = 0,
+        failureRate: Double = 0,
+        maxAttempts: Int? = nil,
         uniqueKey: String? = nil
     ) async throws -> [Int] {
         var ids: [Int] = []
@@ -84,7 +100,12 @@ final class JobsCluster: Sendable {
             if let maxAttempts { job += #","maxAttempts":\#(maxAttempts)"# }
             if let uniqueKey { job += #","uniqueKey":"\#(uniqueKey)""# }
             job += "}"
-            let (status, object) = try await request(server, "POST", "/v1/jobs/bulk", body: #"{"jobs":[\#(Array(repeating: job, count: batch).joined(separator: ","))]}"#)
+            let (status, object) = try await request(
+                server,
+                "POST",
+                "/v1/jobs/bulk",
+                body: #"{"jobs":[\#(Array(repeating: job, count: batch).joined(separator: ","))]}"#
+            )
             guard status == 201, let jobs = object["jobs"] as? [[String: Any]] else {
                 throw ClusterError("bulk enqueue answered \(status): \(object)")
             }

@@ -12,10 +12,18 @@ struct JobsGuaranteeTests {
     static var postgresEnabled: Bool { TestServers.shouldRun(TestServers.postgresURL) }
 
     /// Runs `body` on a fresh PostgreSQL database, or on SQLite.
-    func withCluster(_ store: String, lease: Double = 2, concurrency: Int = 8, _ body: (JobsCluster) async throws -> Void) async throws {
+    func withCluster(
+        _ store: String,
+        lease: Double = 2,
+        concurrency: Int = 8,
+        _ body: (JobsCluster) async throws -> Void
+    ) async throws {
         if store == "postgres" {
             try await TestPostgres.withDatabase { url in
-                try await JobsCluster.with(JobsCluster(store: "postgres", postgresURL: url, lease: lease, concurrency: concurrency), body)
+                try await JobsCluster.with(
+                    JobsCluster(store: "postgres", postgresURL: url, lease: lease, concurrency: concurrency),
+                    body
+                )
             }
         } else {
             try await JobsCluster.with(JobsCluster(store: "sqlite", lease: lease, concurrency: concurrency), body)
@@ -24,7 +32,10 @@ struct JobsGuaranteeTests {
 
     static let stores: [String] = ["sqlite"] + (postgresEnabled ? ["postgres"] : [])
 
-    @Test("a worker killed with SIGKILL mid-run loses nothing: its jobs run again after their leases expire", arguments: stores)
+    @Test(
+        "a worker killed with SIGKILL mid-run loses nothing: its jobs run again after their leases expire",
+        arguments: stores
+    )
     func sigkill(_ store: String) async throws {
         try await withCluster(store) { cluster in
             let doomed = try await cluster.start()
@@ -34,7 +45,10 @@ struct JobsGuaranteeTests {
             while ContinuousClock.now < deadline, (try await cluster.demoQueue(doomed)["running"] as? Int ?? 0) == 0 {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect((try await cluster.demoQueue(doomed)["running"] as? Int ?? 0) > 0, "the worker held jobs when killed")
+            #expect(
+                (try await cluster.demoQueue(doomed)["running"] as? Int ?? 0) > 0,
+                "the worker held jobs when killed"
+            )
             doomed.process.kill()
             _ = try await doomed.process.waitForExit(timeout: .seconds(10))
             let survivor = try await cluster.start()
@@ -43,7 +57,10 @@ struct JobsGuaranteeTests {
             for id in ids {
                 let (job, attempts) = try await cluster.detail(survivor, id)
                 #expect(job["state"] as? String == "completed", "job \(id) was lost: \(job)")
-                #expect(attempts.filter { $0["outcome"] as? String == "succeeded" }.count == 1, "job \(id): \(attempts)")
+                #expect(
+                    attempts.filter { $0["outcome"] as? String == "succeeded" }.count == 1,
+                    "job \(id): \(attempts)"
+                )
                 expired += attempts.filter { $0["outcome"] as? String == "leaseExpired" }.count
             }
             #expect(expired > 0, "some jobs were held by the killed worker and ran again")
@@ -61,7 +78,10 @@ struct JobsGuaranteeTests {
             for id in ids {
                 let (job, attempts) = try await cluster.detail(second, id)
                 #expect(job["state"] as? String == "completed")
-                #expect(attempts.count == 1 && attempts.first?["outcome"] as? String == "succeeded", "job \(id): \(attempts)")
+                #expect(
+                    attempts.count == 1 && attempts.first?["outcome"] as? String == "succeeded",
+                    "job \(id): \(attempts)"
+                )
                 if let worker = attempts.first?["workerID"] as? String { workers.insert(worker) }
             }
             #expect(workers.count == 2, "both processes took jobs: \(workers)")
@@ -77,7 +97,10 @@ struct JobsGuaranteeTests {
             for id in ids {
                 let (job, attempts) = try await cluster.detail(server, id)
                 #expect(job["state"] as? String == "dead")
-                #expect(attempts.map { $0["outcome"] as? String } == ["failed", "failed", "failed"], "job \(id): \(attempts)")
+                #expect(
+                    attempts.map { $0["outcome"] as? String } == ["failed", "failed", "failed"],
+                    "job \(id): \(attempts)"
+                )
             }
         }
     }
@@ -104,7 +127,10 @@ struct JobsGuaranteeTests {
         }
     }
 
-    @Test("SIGTERM: the worker stops claiming, and a job still running after the grace period is released uncounted", arguments: stores)
+    @Test(
+        "SIGTERM: the worker stops claiming, and a job still running after the grace period is released uncounted",
+        arguments: stores
+    )
     func gracefulShutdown(_ store: String) async throws {
         try await withCluster(store) { cluster in
             let stopping = try await cluster.start()

@@ -29,7 +29,9 @@ public enum BenchmarkPostgresServer {
     ) async throws -> Result {
         let initdb = "\(binaries)/initdb"
         let postgres = "\(binaries)/postgres"
-        guard FileManager.default.isExecutableFile(atPath: initdb), FileManager.default.isExecutableFile(atPath: postgres) else {
+        guard FileManager.default.isExecutableFile(atPath: initdb),
+            FileManager.default.isExecutableFile(atPath: postgres)
+        else {
             throw BenchmarkError(
                 code: .toolMissing,
                 message: "PostgreSQL 15 is not installed: apt-get install postgresql-15 (or pass --postgres-url)"
@@ -43,17 +45,26 @@ public enum BenchmarkPostgresServer {
         let data = folder.appendingPathComponent("data")
         let logFile = folder.appendingPathComponent("postgres.log")
         if asRoot {
-            let chown = try ChildProcess(executable: "/bin/chown", arguments: ["-R", "postgres", folder.path], name: "chown")
+            let chown = try ChildProcess(
+                executable: "/bin/chown",
+                arguments: ["-R", "postgres", folder.path],
+                name: "chown"
+            )
             _ = try await chown.waitForExit(timeout: .seconds(10))
         }
         let setup = try ChildProcess(
             executable: wrapper.first ?? initdb,
-            arguments: Array(wrapper.dropFirst()) + (asRoot ? [initdb] : []) + ["-D", data.path, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+            arguments: Array(wrapper.dropFirst()) + (asRoot ? [initdb] : []) + [
+                "-D", data.path, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+            ],
             workingDirectory: URL(fileURLWithPath: "/"),
             name: "initdb"
         )
         guard try await setup.waitForExit(timeout: .seconds(60)) == .exited(0) else {
-            throw BenchmarkError(code: .processFailed, message: "initdb failed: \(setup.readStandardError().suffix(500))")
+            throw BenchmarkError(
+                code: .processFailed,
+                message: "initdb failed: \(setup.readStandardError().suffix(500))"
+            )
         }
         let port = try freePort()
         var arguments = ["-D", data.path, "-p", "\(port)", "-k", folder.path, "-c", "listen_addresses=127.0.0.1"]
@@ -68,7 +79,9 @@ public enum BenchmarkPostgresServer {
                 (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
             }
-            return try await body(Running(port: port, url: "postgres://postgres@127.0.0.1:\(port)/postgres", logFile: logFile))
+            return try await body(
+                Running(port: port, url: "postgres://postgres@127.0.0.1:\(port)/postgres", logFile: logFile)
+            )
         }
     }
 }

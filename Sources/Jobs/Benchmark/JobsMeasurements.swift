@@ -41,16 +41,25 @@ enum JobsMeasurements {
 
     /// Runs a worker with no-op handlers until the `bench` queue's `count` jobs are completed.
     static func burnDown(
-        _ store: any JobStore, signal: (any JobSignal)?, count: Int, concurrency: Int, logger: Logger
+        _ store: any JobStore,
+        signal: (any JobSignal)?,
+        count: Int,
+        concurrency: Int,
+        logger: Logger
     ) async throws -> BurnDown {
         let registry = JobRegistry()
         let handled = Atomic<Int>(0)
         registry.register(noop) { _, _ in handled.add(1, ordering: .relaxed) }
         let worker = try JobWorker(
-            store: store, registry: registry, signal: signal,
+            store: store,
+            registry: registry,
+            signal: signal,
             configuration: JobWorker.Configuration(
-                queues: ["bench": concurrency], pollInterval: .milliseconds(100), leaseDuration: .seconds(60),
-                rescueInterval: .seconds(30), shutdownGracePeriod: .seconds(10)
+                queues: ["bench": concurrency],
+                pollInterval: .milliseconds(100),
+                leaseDuration: .seconds(60),
+                rescueInterval: .seconds(30),
+                shutdownGracePeriod: .seconds(10)
             ),
             logger: logger
         )
@@ -75,7 +84,11 @@ enum JobsMeasurements {
                     if let bench, bench.ready == 0, bench.running == 0, bench.scheduled == 0 { break }
                 }
                 guard clock.now < deadline else {
-                    throw BenchmarkError(code: .timedOut, message: "the burn-down did not finish in time (\(handled.load(ordering: .relaxed)) of \(count) handled)")
+                    throw BenchmarkError(
+                        code: .timedOut,
+                        message:
+                            "the burn-down did not finish in time (\(handled.load(ordering: .relaxed)) of \(count) handled)"
+                    )
                 }
                 try await Task.sleep(for: .milliseconds(5))
             }
@@ -87,13 +100,20 @@ enum JobsMeasurements {
         guard completed >= count else {
             throw BenchmarkError(code: .invalidMeasurement, message: "only \(completed) of \(count) jobs completed")
         }
-        return BurnDown(jobsPerSecond: Double(count) / elapsed.secondsValue, peakResidentMiB: peak.withLock { $0 }, baselineResidentMiB: baseline)
+        return BurnDown(
+            jobsPerSecond: Double(count) / elapsed.secondsValue,
+            peakResidentMiB: peak.withLock { $0 },
+            baselineResidentMiB: baseline
+        )
     }
 
     /// Enqueues one job at a time on an idle worker (whose poll interval is long, so that only the signal wakes
     /// it) and measures enqueue to handler start; returns milliseconds.
     static func idleLatency(
-        _ store: any JobStore, signal: any JobSignal, samples: Int, logger: Logger
+        _ store: any JobStore,
+        signal: any JobSignal,
+        samples: Int,
+        logger: Logger
     ) async throws -> LatencyPercentiles {
         let registry = JobRegistry()
         let started = Locked<CheckedContinuation<ContinuousClock.Instant, Never>?>(nil)
@@ -103,7 +123,9 @@ enum JobsMeasurements {
             started.withLock { $0.take() }?.resume(returning: now)
         }
         let worker = try JobWorker(
-            store: store, registry: registry, signal: signal,
+            store: store,
+            registry: registry,
+            signal: signal,
             configuration: JobWorker.Configuration(queues: ["probe": 1], pollInterval: .seconds(30)),
             logger: logger
         )

@@ -8,5 +8,5 @@ public import Platform
 public enum JobsCommands: SystemCommands, Sendable {
     public static var system: any MasterySystem.Type { JobsSystem.self }
     public static var command: (any ParsableCommand.Type)? { JobsCommand.self }
-    public static var benchmark: (any ParsableCommand.Type)? { nil }
+    public static var benchmark: (any ParsableCommand.Type)? { JobsBenchmarkCommand.self }
 }

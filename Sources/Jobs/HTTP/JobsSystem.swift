@@ -57,7 +57,11 @@ public struct JobsSystem: MasterySystem {
             store = SQLiteJobStore(storage: try context.resources.require(SQLiteStorage.self))
             signal = LocalJobSignal()
         case .postgres:
-            throw ConfigurationError(key: "jobs.store", expected: "memory or sqlite", reason: "postgres is not available yet")
+            throw ConfigurationError(
+                key: "jobs.store",
+                expected: "memory or sqlite",
+                reason: "postgres is not available yet"
+            )
         }
         let registry = JobRegistry()
         if configuration.demo { DemoJob.register(in: registry) }
