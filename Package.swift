@@ -120,8 +120,8 @@ let systems: [System] = [
         // (Storage, GRDB) and PostgreSQL (PostgresNIO); HTTP/ mounts it.
         dependencies: [
             "Platform", "Dashboard", "APIDocumentation", "Storage", "StorageSchema", hummingbird, httpTypes,
-            logging, metrics, lifecycle, nioCore, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            grdb, postgresNIO, openAPIKit,
+            logging, metrics, lifecycle, configuration, nioCore,
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), grdb, postgresNIO, openAPIKit,
         ],
         benchmark: ["Storage", postgresNIO, grdb, .product(name: "Histogram", package: "hdrhistogram-swift")],
         tests: [

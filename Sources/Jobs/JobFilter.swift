@@ -15,7 +15,13 @@ public struct JobFilter: Hashable, Sendable {
     public var limit: Int
 
     /// Creates a filter.
-    public init(state: JobState? = nil, queue: String? = nil, kind: String? = nil, before: JobID? = nil, limit: Int = 100) {
+    public init(
+        state: JobState? = nil,
+        queue: String? = nil,
+        kind: String? = nil,
+        before: JobID? = nil,
+        limit: Int = 100
+    ) {
         self.state = state
         self.queue = queue
         self.kind = kind

@@ -43,7 +43,9 @@ public enum JobLimits: Sendable {
     /// Checks a unique or concurrency key: 1 to 255 bytes of printable text (no control characters).
     /// - Throws: `JobsError` with code `invalidRequest`.
     public static func validateKey(_ key: String, what: String) throws {
-        guard (1...255).contains(key.utf8.count), !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard (1...255).contains(key.utf8.count),
+            !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw JobsError(.invalidRequest, "\(what) is 1 to 255 bytes of text without control characters")
         }
     }

@@ -25,8 +25,16 @@ public struct JobQueueStatistics: Hashable, Sendable, Codable {
 
     /// Creates statistics (the stores do).
     public init(
-        queue: String, ready: Int = 0, scheduled: Int = 0, running: Int = 0, dead: Int = 0, completed: Int = 0,
-        cancelled: Int = 0, oldestReadyAge: Duration = .zero, paused: Bool = false, concurrencyLimit: Int? = nil
+        queue: String,
+        ready: Int = 0,
+        scheduled: Int = 0,
+        running: Int = 0,
+        dead: Int = 0,
+        completed: Int = 0,
+        cancelled: Int = 0,
+        oldestReadyAge: Duration = .zero,
+        paused: Bool = false,
+        concurrencyLimit: Int? = nil
     ) {
         self.queue = queue
         self.ready = ready
@@ -76,7 +84,15 @@ public struct JobWorkerRecord: Hashable, Sendable, Codable {
     public var running: [JobID]
 
     /// Creates a record.
-    public init(id: String, host: String, pid: Int, queues: [String], startedAt: Date, lastSeenAt: Date, running: [JobID] = []) {
+    public init(
+        id: String,
+        host: String,
+        pid: Int,
+        queues: [String],
+        startedAt: Date,
+        lastSeenAt: Date,
+        running: [JobID] = []
+    ) {
         self.id = id
         self.host = host
         self.pid = pid

@@ -47,10 +47,27 @@ public struct JobRecord: Hashable, Sendable, Codable {
 
     /// Creates a record (the stores do).
     public init(
-        id: JobID, kind: String, queue: String, payload: Data, priority: Int, state: JobState, createdAt: Date,
-        runAt: Date, attempt: Int, maxAttempts: Int, claims: Int, uniqueKey: String?, uniqueFor: Duration?,
-        concurrencyKey: String?, timeout: Duration, workerID: String?, leaseExpiresAt: Date?,
-        cancelRequested: Bool, result: Data?, lastError: String?, finishedAt: Date?
+        id: JobID,
+        kind: String,
+        queue: String,
+        payload: Data,
+        priority: Int,
+        state: JobState,
+        createdAt: Date,
+        runAt: Date,
+        attempt: Int,
+        maxAttempts: Int,
+        claims: Int,
+        uniqueKey: String?,
+        uniqueFor: Duration?,
+        concurrencyKey: String?,
+        timeout: Duration,
+        workerID: String?,
+        leaseExpiresAt: Date?,
+        cancelRequested: Bool,
+        result: Data?,
+        lastError: String?,
+        finishedAt: Date?
     ) {
         self.id = id
         self.kind = kind
@@ -78,11 +95,27 @@ public struct JobRecord: Hashable, Sendable, Codable {
     /// A new record for an enqueued job.
     public init(id: JobID, job: NewJob, createdAt: Date) {
         self.init(
-            id: id, kind: job.kind, queue: job.queue, payload: job.payload, priority: job.priority, state: .pending,
-            createdAt: createdAt, runAt: job.runAt, attempt: 0, maxAttempts: job.maxAttempts, claims: 0,
-            uniqueKey: job.uniqueKey, uniqueFor: job.uniqueFor, concurrencyKey: job.concurrencyKey,
-            timeout: job.timeout, workerID: nil, leaseExpiresAt: nil, cancelRequested: false, result: nil,
-            lastError: nil, finishedAt: nil
+            id: id,
+            kind: job.kind,
+            queue: job.queue,
+            payload: job.payload,
+            priority: job.priority,
+            state: .pending,
+            createdAt: createdAt,
+            runAt: job.runAt,
+            attempt: 0,
+            maxAttempts: job.maxAttempts,
+            claims: 0,
+            uniqueKey: job.uniqueKey,
+            uniqueFor: job.uniqueFor,
+            concurrencyKey: job.concurrencyKey,
+            timeout: job.timeout,
+            workerID: nil,
+            leaseExpiresAt: nil,
+            cancelRequested: false,
+            result: nil,
+            lastError: nil,
+            finishedAt: nil
         )
     }
 }
@@ -140,7 +173,12 @@ public struct JobAttempt: Hashable, Sendable, Codable {
 
     /// Creates an attempt (the stores do).
     public init(
-        claim: Int, attempt: Int, workerID: String, startedAt: Date, finishedAt: Date?, outcome: Outcome,
+        claim: Int,
+        attempt: Int,
+        workerID: String,
+        startedAt: Date,
+        finishedAt: Date?,
+        outcome: Outcome,
         error: String?
     ) {
         self.claim = claim

@@ -31,3 +31,13 @@ public struct JobsError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+extension JobsError {
+    /// A short description of any error for logs: a `JobsError`'s message, otherwise its type (a store's raw
+    /// error may hold SQL text or a payload).
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? JobsError { return error.message }
+        if error is CancellationError { return "cancelled" }
+        return "\(type(of: error))"
+    }
+}

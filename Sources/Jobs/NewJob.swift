@@ -55,7 +55,10 @@ public struct NewJob: Hashable, Sendable {
         try JobLimits.validateName(kind, what: "job type")
         try JobLimits.validateName(queue, what: "queue")
         guard payload.count <= JobLimits.maxPayloadBytes else {
-            throw JobsError(.invalidPayload, "the payload is \(payload.count) bytes; at most \(JobLimits.maxPayloadBytes) are allowed")
+            throw JobsError(
+                .invalidPayload,
+                "the payload is \(payload.count) bytes; at most \(JobLimits.maxPayloadBytes) are allowed"
+            )
         }
         guard JobLimits.priorities.contains(priority) else {
             throw JobsError(.invalidRequest, "priority must be between -100 and 100")

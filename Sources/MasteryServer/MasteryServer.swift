@@ -194,6 +194,10 @@ public struct MasteryServer: Sendable {
             let prefix = type(of: system).descriptor.apiPath
             routes.formUnion(system.publicWriteRoutes.map { $0.isEmpty ? prefix : prefix + "/" + $0 })
         }
+        let protectedReads = systems.reduce(into: Set<String>()) { routes, system in
+            let prefix = type(of: system).descriptor.apiPath
+            routes.formUnion(system.protectedReadRoutes.map { $0.isEmpty ? prefix : prefix + "/" + $0 })
+        }
         router.addMiddleware {
             RequestIDMiddleware()
             TracingMiddleware(tracer: tracer)
@@ -203,7 +207,12 @@ public struct MasteryServer: Sendable {
             ProblemMiddleware(routeTable: routeTable)
             HostValidationMiddleware(policy: hostPolicy)
             BodyLimitMiddleware(limit: configuration.maxBodySize)
-            AdminAuthMiddleware(credentials: credentials, hostPolicy: hostPolicy, exemptRoutes: publicWrites)
+            AdminAuthMiddleware(
+                credentials: credentials,
+                hostPolicy: hostPolicy,
+                exemptRoutes: publicWrites,
+                protectedReads: protectedReads
+            )
         }
         OperationsController(
             readiness: readiness,

@@ -6,8 +6,8 @@ public import GRDB
 ///
 /// ```swift
 /// let database = try SQLiteStorage(path: "data/mastery.sqlite")
-/// try await database.migrate([JobStore.migrations], logger: logger)
-/// let store = SQLiteJobStore(pool: database.pool)
+/// try await database.migrate([SQLiteJobStore.migrations], logger: logger)
+/// let store = SQLiteJobStore(storage: database)
 /// ```
 public struct SQLiteStorage: Sendable, CustomStringConvertible {
     /// The database file's path.

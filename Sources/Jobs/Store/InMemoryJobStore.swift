@@ -78,8 +78,13 @@ public final class InMemoryJobStore: JobStore {
                 state.jobs[job.id] = job
                 state.attempts[job.id, default: []].append(
                     JobAttempt(
-                        claim: job.claims, attempt: job.attempt, workerID: request.workerID, startedAt: now,
-                        finishedAt: nil, outcome: .running, error: nil
+                        claim: job.claims,
+                        attempt: job.attempt,
+                        workerID: request.workerID,
+                        startedAt: now,
+                        finishedAt: nil,
+                        outcome: .running,
+                        error: nil
                     )
                 )
                 claimed.append(
@@ -282,7 +287,9 @@ public final class InMemoryJobStore: JobStore {
             var statistics: [String: JobQueueStatistics] = [:]
             for settings in state.queues.values {
                 statistics[settings.queue] = JobQueueStatistics(
-                    queue: settings.queue, paused: settings.paused, concurrencyLimit: settings.concurrencyLimit
+                    queue: settings.queue,
+                    paused: settings.paused,
+                    concurrencyLimit: settings.concurrencyLimit
                 )
             }
             for job in state.jobs.values {
@@ -395,7 +402,8 @@ extension InMemoryJobStore.State {
     func dead(_ selection: JobSelection) -> [JobID] {
         switch selection {
         case .ids(let ids):
-            return ids.filter { jobs[$0]?.state == .dead }
+            var seen: Set<JobID> = []
+            return ids.filter { jobs[$0]?.state == .dead && seen.insert($0).inserted }
         case .matching(var filter):
             filter.state = .dead
             return matching(filter).map(\.id)

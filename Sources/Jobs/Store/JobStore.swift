@@ -76,10 +76,10 @@ public protocol JobStore: Sendable {
     /// Returns dead jobs to the queue with a fresh start: pending, ready at `now`, `attempt` 0, no
     /// `lastError`, no `finishedAt` (the history is kept). A replayed job with a unique key held meanwhile by
     /// another job stays dead and is left out.
-    /// - Returns: The replayed IDs.
+    /// - Returns: The replayed IDs (an ID given twice is replayed once).
     func replay(_ selection: JobSelection, at now: Date) async throws -> [JobID]
 
-    /// Deletes dead jobs and their histories.
+    /// Deletes dead jobs and their histories (an ID given twice counts once).
     /// - Returns: How many were deleted.
     func purge(_ selection: JobSelection) async throws -> Int
 

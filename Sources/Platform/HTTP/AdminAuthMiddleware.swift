@@ -11,6 +11,7 @@ public struct AdminAuthMiddleware: RouterMiddleware {
     public typealias Context = MasteryRequestContext
     let credentials: AdminCredentials
     let exemptRoutes: Set<String>
+    let protectedReads: Set<String>
     let hostPolicy: HostPolicy
 
     /// Creates the middleware.
@@ -18,10 +19,17 @@ public struct AdminAuthMiddleware: RouterMiddleware {
     ///   - credentials: The admin token and session keys.
     ///   - hostPolicy: Which origins a dashboard session may change state from.
     ///   - exemptRoutes: Route patterns (as registered) whose unsafe methods need no credentials.
-    public init(credentials: AdminCredentials, hostPolicy: HostPolicy, exemptRoutes: Set<String> = []) {
+    ///   - protectedReads: Route patterns (as registered) whose reads (GET, HEAD) need credentials too.
+    public init(
+        credentials: AdminCredentials,
+        hostPolicy: HostPolicy,
+        exemptRoutes: Set<String> = [],
+        protectedReads: Set<String> = []
+    ) {
         self.credentials = credentials
         self.hostPolicy = hostPolicy
         self.exemptRoutes = exemptRoutes
+        self.protectedReads = protectedReads
     }
 
     public func handle(
@@ -30,7 +38,14 @@ public struct AdminAuthMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         switch request.method {
-        case .get, .head, .options: return try await next(request, context)
+        case .get, .head:
+            guard let route = context.matchedRoute, protectedReads.contains(route) else {
+                return try await next(request, context)
+            }
+            var context = context
+            context.principal = try authorise(request, read: true)
+            return try await next(request, context)
+        case .options: return try await next(request, context)
         default: break
         }
         // No route: let the router answer 404 or 405 without asking for credentials first.
@@ -43,7 +58,7 @@ public struct AdminAuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    func authorise(_ request: Request) throws -> MasteryRequestContext.Principal {
+    func authorise(_ request: Request, read: Bool = false) throws -> MasteryRequestContext.Principal {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer", credentials.verify(token: String(parts[1])) {
@@ -57,7 +72,9 @@ public struct AdminAuthMiddleware: RouterMiddleware {
         guard let session = request.cookies[AdminCredentials.sessionCookie]?.value, credentials.verify(session: session)
         else {
             throw ProblemDetails.unauthorized(
-                "This request changes state: send Authorization: Bearer <admin token>, or use the dashboard.",
+                read
+                    ? "This resource is private: send Authorization: Bearer <admin token>, or use the dashboard."
+                    : "This request changes state: send Authorization: Bearer <admin token>, or use the dashboard.",
                 headers: [.wwwAuthenticate: "Bearer"]
             )
         }
@@ -67,6 +84,8 @@ public struct AdminAuthMiddleware: RouterMiddleware {
         if let origin = request.headers[.origin], !hostPolicy.allows(origin: origin) {
             throw ProblemDetails.forbidden("Requests from that origin cannot change state (see allowedOrigins).")
         }
+        // A read changes nothing: a same-origin session cookie is enough.
+        if read { return .dashboardSession }
         guard let presented = request.headers[.csrfToken],
             ConstantTime.equals(presented, credentials.csrfToken(for: session))
         else {

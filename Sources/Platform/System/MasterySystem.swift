@@ -34,6 +34,11 @@ public protocol MasterySystem: Sendable {
     /// paths relative to the API's prefix, as registered (`check` for `POST /v1/ratelimit/check`).
     var publicWriteRoutes: Set<String> { get }
 
+    /// Read-only API routes whose answers are private (job payloads, for example), which need the admin token
+    /// or a dashboard session like a write (reads need no CSRF token): paths relative to the API's prefix, as
+    /// registered.
+    var protectedReadRoutes: Set<String> { get }
+
     /// The problem types the system's routes answer with besides Platform's, so `/problems/<slug>` describes
     /// them too.
     var problemKinds: [ProblemDetails.Kind] { get }
@@ -50,6 +55,7 @@ extension MasterySystem {
     public var services: [any Service] { [] }
     public var readinessChecks: [any ReadinessCheck] { [] }
     public var publicWriteRoutes: Set<String> { [] }
+    public var protectedReadRoutes: Set<String> { [] }
     public var problemKinds: [ProblemDetails.Kind] { [] }
     public var apiDocument: OpenAPI.Document? { nil }
 }

@@ -1,0 +1,327 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Runs jobs: claims them from its queues, runs their handlers, extends their leases while they run, and ends
+/// each claim (completed, retried with back-off, dead, cancelled or released).
+///
+/// A `Service`: add it to the `ServiceGroup`. On graceful shutdown (SIGTERM) it stops claiming at once, lets
+/// running jobs finish for ``Configuration/shutdownGracePeriod``, then releases the rest (lease cleared,
+/// attempt not counted) so that another worker takes them at once.
+///
+/// Guarantees, with any ``JobStore``:
+/// - At least once: a job whose worker dies (SIGKILL, a lost network) is claimed again when its lease expires.
+/// - Fenced: a worker whose lease expired (paused, partitioned) can no longer complete, fail or extend the job;
+///   its handler is cancelled at its next heartbeat.
+/// - Each queue runs at most its configured concurrency here, and at most its global limit across workers.
+public final class JobWorker: Service, Sendable {
+    /// What runs one claimed job: its events arrive on `events`.
+    final class Execution: Sendable {
+        let claimed: ClaimedJob
+        let events: AsyncStream<ExecutionEvent>
+        let continuation: AsyncStream<ExecutionEvent>.Continuation
+
+        init(_ claimed: ClaimedJob) {
+            self.claimed = claimed
+            (events, continuation) = AsyncStream.makeStream(of: ExecutionEvent.self)
+        }
+    }
+
+    enum ExecutionEvent: Sendable {
+        case finished(Result<Data?, any Error>)
+        case timedOut
+        case cancelRequested
+        case leaseLost
+        case release
+        case graceOver
+    }
+
+    struct RunState {
+        var running: [JobID: Execution] = [:]
+        var wakeups: [String: AsyncStream<Void>.Continuation] = [:]
+        var shuttingDown = false
+        var stopped = false
+    }
+
+    let store: any JobStore
+    let registry: JobRegistry
+    let signal: (any JobSignal)?
+    /// The worker's configuration.
+    public let configuration: Configuration
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let state = Mutex(RunState())
+    let batcher: FinishBatcher
+    let eventBroadcast = Broadcast<Event>()
+    let startedAt: Date
+    let metrics: JobMetrics
+
+    /// Creates a worker.
+    /// - Parameters:
+    ///   - store: Where the jobs are.
+    ///   - registry: The handlers it runs (a job whose type has no handler here fails its attempt).
+    ///   - signal: Wakes it when jobs are enqueued (nil: polling only).
+    ///   - configuration: Queues, concurrency, leases and grace periods.
+    ///   - logger: Its logger.
+    ///   - now: The wall clock.
+    /// - Throws: `JobsError.invalidRequest` for an invalid configuration.
+    public init(
+        store: any JobStore,
+        registry: JobRegistry,
+        signal: (any JobSignal)? = nil,
+        configuration: Configuration = Configuration(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        try configuration.validate()
+        self.store = store
+        self.registry = registry
+        self.signal = signal
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "jobs.worker"] = .string(configuration.workerID)
+        self.logger = logger
+        self.now = now
+        self.batcher = FinishBatcher(store: store, now: now)
+        self.startedAt = now()
+        self.metrics = JobMetrics.shared
+    }
+
+    /// What the worker does, as it happens (a new subscription each call).
+    public func events() -> AsyncStream<Event> {
+        eventBroadcast.subscribe()
+    }
+
+    /// The IDs of the jobs running here now.
+    public var runningJobs: [JobID] {
+        state.withLock { $0.running.keys.sorted() }
+    }
+
+    /// Asks a job running here to stop (as a cancel seen at a heartbeat would); false when it does not run here.
+    @discardableResult
+    public func cancelIfRunning(_ id: JobID) -> Bool {
+        guard let execution = state.withLock({ $0.running[id] }) else { return false }
+        execution.continuation.yield(.cancelRequested)
+        return true
+    }
+
+    /// Runs until graceful shutdown (or cancellation), then drains as described above.
+    public func run() async throws {
+        let queues = configuration.queues.sorted { $0.key < $1.key }
+        var streams: [(String, Int, AsyncStream<Void>)] = []
+        state.withLock { state in
+            for (queue, concurrency) in queues {
+                let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+                continuation.yield(())
+                state.wakeups[queue] = continuation
+                streams.append((queue, concurrency, stream))
+            }
+        }
+        await recordHeartbeat()
+        logger.info(
+            "job worker started",
+            metadata: ["jobs.queues": .string(queues.map { "\($0.key)=\($0.value)" }.joined(separator: ","))]
+        )
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { background in
+                background.addTask { await self.heartbeatLoop() }
+                background.addTask { await self.maintenanceLoop() }
+                background.addTask { await self.pollLoop() }
+                if let signal = self.signal {
+                    background.addTask {
+                        for await queue in signal.subscribe() { self.wake(queue) }
+                    }
+                }
+                await withTaskGroup(of: Void.self) { loops in
+                    for (queue, concurrency, stream) in streams {
+                        loops.addTask { await self.queueLoop(queue, concurrency: concurrency, wakeups: stream) }
+                    }
+                }
+                background.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.beginShutdown()
+        }
+        state.withLock { $0.stopped = true }
+        do {
+            try await store.removeWorker(configuration.workerID)
+        } catch {
+            logger.warning("could not remove the worker's record", metadata: ["error": "\(JobsError.describe(error))"])
+        }
+        eventBroadcast.finish()
+        logger.info("job worker stopped")
+    }
+
+    /// Stops claiming, and after the grace period releases what still runs.
+    func beginShutdown() {
+        let continuations = state.withLock { state in
+            state.shuttingDown = true
+            defer { state.wakeups.removeAll() }
+            return Array(state.wakeups.values)
+        }
+        for continuation in continuations { continuation.finish() }
+        let running = state.withLock { $0.running.count }
+        logger.info("job worker stopping", metadata: ["jobs.running": "\(running)"])
+        let grace = configuration.shutdownGracePeriod
+        Task {
+            try? await Task.sleep(for: grace)
+            let executions = self.state.withLock { Array($0.running.values) }
+            if !executions.isEmpty {
+                self.logger.info(
+                    "releasing jobs still running after the grace period",
+                    metadata: ["jobs.count": "\(executions.count)"]
+                )
+            }
+            for execution in executions { execution.continuation.yield(.release) }
+        }
+    }
+
+    /// Wakes a queue's loop (a signal, a freed slot, a poll).
+    func wake(_ queue: String) {
+        _ = state.withLock { $0.wakeups[queue] }?.yield(())
+    }
+
+    func wakeAll() {
+        let continuations = state.withLock { Array($0.wakeups.values) }
+        for continuation in continuations { continuation.yield(()) }
+    }
+
+    var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    // MARK: Loops
+
+    /// Claims as many jobs as the queue has free slots, each time it is woken.
+    func queueLoop(_ queue: String, concurrency: Int, wakeups: AsyncStream<Void>) async {
+        await withDiscardingTaskGroup { group in
+            for await _ in wakeups {
+                while !isShuttingDown {
+                    let free =
+                        concurrency - state.withLock { $0.running.values.count { $0.claimed.job.queue == queue } }
+                    guard free > 0 else { break }
+                    let claimed: [ClaimedJob]
+                    do {
+                        claimed = try await store.claim(
+                            ClaimRequest(
+                                queue: queue,
+                                limit: min(free, 1_000),
+                                workerID: configuration.workerID,
+                                leaseDuration: configuration.leaseDuration
+                            ),
+                            at: now()
+                        )
+                    } catch {
+                        logger.warning(
+                            "claiming jobs failed; retrying at the next poll",
+                            metadata: ["jobs.queue": .string(queue), "error": "\(JobsError.describe(error))"]
+                        )
+                        break
+                    }
+                    for job in claimed {
+                        let execution = Execution(job)
+                        state.withLock { $0.running[job.job.id] = execution }
+                        group.addTask { await self.execute(execution) }
+                    }
+                    if claimed.count < free { break }
+                }
+            }
+        }
+    }
+
+    /// Extends the leases of running jobs and records this worker's heartbeat.
+    func heartbeatLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: configuration.heartbeatInterval)
+            } catch {
+                return
+            }
+            await heartbeat()
+        }
+    }
+
+    /// One heartbeat: extends every running job's lease in one call; a lost lease or a cancel reaches the job.
+    func heartbeat() async {
+        let executions = state.withLock { Array($0.running.values) }
+        if !executions.isEmpty {
+            do {
+                let statuses = try await store.extend(
+                    executions.map(\.claimed.lease),
+                    by: configuration.leaseDuration,
+                    at: now()
+                )
+                for (execution, status) in zip(executions, statuses) {
+                    switch status {
+                    case .lost: execution.continuation.yield(.leaseLost)
+                    case .held(_, cancelRequested: true): execution.continuation.yield(.cancelRequested)
+                    case .held: break
+                    }
+                }
+            } catch {
+                logger.warning("extending leases failed", metadata: ["error": "\(JobsError.describe(error))"])
+            }
+        }
+        await recordHeartbeat()
+    }
+
+    func recordHeartbeat() async {
+        let record = JobWorkerRecord(
+            id: configuration.workerID,
+            host: ProcessInfo.processInfo.hostName,
+            pid: Int(ProcessInfo.processInfo.processIdentifier),
+            queues: configuration.queues.keys.sorted(),
+            startedAt: startedAt,
+            lastSeenAt: now()
+        )
+        do {
+            try await store.recordWorker(record)
+        } catch {
+            logger.debug("recording the worker's heartbeat failed", metadata: ["error": "\(JobsError.describe(error))"])
+        }
+    }
+
+    /// Returns expired leases to their queues and prunes finished jobs past their retention.
+    func maintenanceLoop() async {
+        var lastPrune = Date.distantPast
+        while !Task.isCancelled, !isShuttingDown {
+            do {
+                let rescued = try await store.rescueExpiredLeases(at: now())
+                if rescued > 0 {
+                    logger.notice(
+                        "returned jobs with expired leases to their queues",
+                        metadata: ["jobs.count": "\(rescued)"]
+                    )
+                    wakeAll()
+                }
+                if now().timeIntervalSince(lastPrune) >= 60 {
+                    lastPrune = now()
+                    let pruned = try await store.prune(
+                        finishedBefore: now().addingTimeInterval(-configuration.completedRetention.seconds),
+                        deadBefore: now().addingTimeInterval(-configuration.deadRetention.seconds),
+                        limit: 10_000
+                    )
+                    if pruned > 0 { logger.debug("pruned finished jobs", metadata: ["jobs.count": "\(pruned)"]) }
+                }
+            } catch {
+                logger.warning("job maintenance failed", metadata: ["error": "\(JobsError.describe(error))"])
+            }
+            do {
+                try await Task.sleep(for: configuration.rescueInterval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Wakes every queue once per poll interval: the fallback when no signal arrives.
+    func pollLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: configuration.pollInterval)
+            } catch {
+                return
+            }
+            wakeAll()
+        }
+    }
+}

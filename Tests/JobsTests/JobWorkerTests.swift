@@ -1,0 +1,416 @@
+import Foundation
+import Jobs
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// The worker above the in-memory store: handlers, retries, the dead-letter queue, timeouts, cancels, fencing,
+/// concurrency and graceful shutdown. Waits are on the worker's events, bounded by generous deadlines.
+@Suite struct JobWorkerTests {
+    struct Note: Codable, Sendable {
+        var text: String
+    }
+
+    static let note = JobType<Note>(
+        "test.note",
+        maxAttempts: 3,
+        timeout: .seconds(30),
+        retry: .exponential(base: .milliseconds(1), maximum: .milliseconds(5))
+    )
+
+    let logger = Logger(label: "jobs.test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    func configuration(
+        _ queues: [String: Int] = ["default": 4],
+        lease: Duration = .seconds(30),
+        grace: Duration = .seconds(5)
+    ) -> JobWorker.Configuration {
+        JobWorker.Configuration(
+            queues: queues,
+            pollInterval: .milliseconds(20),
+            leaseDuration: lease,
+            rescueInterval: .milliseconds(50),
+            shutdownGracePeriod: grace,
+            cancelGracePeriod: .milliseconds(200),
+            workerID: "test-worker"
+        )
+    }
+
+    @Test func runsEveryJobOnceAndKeepsResults() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        let runs = Mutex<[String: Int]>([:])
+        registry.register(Self.note, returning: Note.self) { payload, _ in
+            runs.withLock { $0[payload.text, default: 0] += 1 }
+            return Note(text: payload.text.uppercased())
+        }
+        let signal = LocalJobSignal()
+        let queue = JobQueue(store: store, registry: registry, signal: signal)
+        let worker = try JobWorker(
+            store: store,
+            registry: registry,
+            signal: signal,
+            configuration: configuration(),
+            logger: logger
+        )
+        let events = EventLog(worker)
+        try await run(worker) {
+            _ = try await queue.enqueue(Self.note, (0..<200).map { Note(text: "n\($0)") })
+            try await events.wait(count: 200) { if case .finished(_, .succeeded) = $0 { true } else { false } }
+        }
+        #expect(runs.withLock { $0.count == 200 && $0.values.allSatisfy { $0 == 1 } })
+        let completed = try await store.jobs(matching: JobFilter(state: .completed, limit: 1000))
+        #expect(completed.count == 200)
+        let first = try #require(completed.last)
+        #expect(try JSONDecoder().decode(Note.self, from: try #require(first.result)).text == "N0")
+    }
+
+    @Test func failuresRetryThenReachTheDeadLetterQueueAfterExactlyMaxAttempts() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        struct Flaky: Error, CustomStringConvertible { var description: String { "the mail server said no" } }
+        registry.register(Self.note) { _, _ in throw Flaky() }
+        let queue = JobQueue(store: store, registry: registry)
+        let worker = try JobWorker(store: store, registry: registry, configuration: configuration(), logger: logger)
+        let events = EventLog(worker)
+        let id = try await run(worker) {
+            let id = try await queue.enqueue(Self.note, Note(text: "x")).id
+            try await events.wait(count: 3) { if case .finished(_, .failed) = $0 { true } else { false } }
+            return id
+        }
+        let detail = try #require(try await store.job(id))
+        #expect(detail.job.state == .dead)
+        #expect(detail.attempts.map(\.outcome) == [.failed, .failed, .failed])
+        #expect(detail.attempts.map(\.attempt) == [1, 2, 3])
+        #expect(detail.job.lastError == "the mail server said no")
+    }
+
+    @Test func poisonGoesStraightToTheDeadLetterQueue() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        registry.register(Self.note) { payload, _ in throw JobPoison("no such user: \(payload.text)") }
+        let queue = JobQueue(store: store, registry: registry)
+        let worker = try JobWorker(store: store, registry: registry, configuration: configuration(), logger: logger)
+        let events = EventLog(worker)
+        let id = try await run(worker) {
+            let id = try await queue.enqueue(Self.note, Note(text: "ghost")).id
+            try await events.wait(count: 1) { if case .finished(_, .poisoned) = $0 { true } else { false } }
+            return id
+        }
+        let detail = try #require(try await store.job(id))
+        #expect(detail.job.state == .dead && detail.attempts.count == 1)
+        #expect(detail.job.lastError == "poison: no such user: ghost")
+    }
+
+    @Test func aTimedOutAttemptIsCancelledAndRetried() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        registry.register(Self.note) { _, context in
+            if context.attempt == 1 { try await Task.sleep(for: .seconds(60)) }
+        }
+        let queue = JobQueue(store: store, registry: registry)
+        let worker = try JobWorker(store: store, registry: registry, configuration: configuration(), logger: logger)
+        let events = EventLog(worker)
+        let id = try await run(worker) {
+            let id = try await queue.enqueue(
+                Self.note,
+                Note(text: "slow"),
+                options: JobOptions(timeout: .milliseconds(100))
+            ).id
+            try await events.wait(count: 1) { if case .finished(_, .succeeded) = $0 { true } else { false } }
+            return id
+        }
+        let detail = try #require(try await store.job(id))
+        #expect(detail.attempts.map(\.outcome) == [.timedOut, .succeeded])
+        #expect(detail.attempts.first?.error?.contains("timed out") == true)
+    }
+
+    @Test func cancellingARunningJobStopsItsHandler() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        let sawCancellation = Mutex(false)
+        registry.register(Self.note) { _, _ in
+            do { try await Task.sleep(for: .seconds(60)) } catch {
+                sawCancellation.withLock { $0 = true }
+                throw error
+            }
+        }
+        let queue = JobQueue(store: store, registry: registry)
+        let worker = try JobWorker(
+            store: store,
+            registry: registry,
+            configuration: configuration(lease: .milliseconds(600)),
+            logger: logger
+        )
+        let events = EventLog(worker)
+        let id = try await run(worker) {
+            let id = try await queue.enqueue(Self.note, Note(text: "long")).id
+            try await events.wait(count: 1) { if case .started = $0 { true } else { false } }
+            // Through the store only, as another instance's API would: the heartbeat (every 200 ms) carries it.
+            _ = try await store.cancel(id, at: Date())
+            try await events.wait(count: 1) { if case .finished(_, .cancelled) = $0 { true } else { false } }
+            return id
+        }
+        #expect(sawCancellation.withLock { $0 })
+        #expect(try await store.job(id)?.job.state == .cancelled)
+    }
+
+    @Test func aWorkerWhoseLeaseExpiredIsFencedAndItsHandlerCancelled() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        let clock = Mutex(Date())
+        let now: @Sendable () -> Date = { clock.withLock { $0 } }
+        registry.register(Self.note) { _, _ in try await Task.sleep(for: .seconds(60)) }
+        let queue = JobQueue(store: store, registry: registry, now: now)
+        // The paused worker: its clock is frozen, so its own rescue never runs; another worker takes the job.
+        let worker = try JobWorker(
+            store: store,
+            registry: registry,
+            configuration: JobWorker.Configuration(
+                queues: ["default": 1],
+                pollInterval: .milliseconds(20),
+                leaseDuration: .seconds(30),
+                heartbeatInterval: .milliseconds(50),
+                rescueInterval: .seconds(3600),
+                workerID: "paused"
+            ),
+            logger: logger,
+            now: now
+        )
+        let events = EventLog(worker)
+        let id = try await run(worker) {
+            let id = try await queue.enqueue(Self.note, Note(text: "x")).id
+            try await events.wait(count: 1) { if case .started = $0 { true } else { false } }
+            // Forty seconds pass for everyone: the lease expired; another worker rescues and claims the job.
+            clock.withLock { $0 = $0.addingTimeInterval(40) }
+            #expect(try await store.rescueExpiredLeases(at: now()) == 1)
+            let other = try await store.claim(
+                ClaimRequest(queue: "default", limit: 1, workerID: "other", leaseDuration: .seconds(30)),
+                at: now()
+            )
+            #expect(other.count == 1)
+            try await events.wait(count: 1) { if case .leaseLost(id) = $0 { true } else { false } }
+            return id
+        }
+        let detail = try #require(try await store.job(id))
+        #expect(detail.job.state == .running && detail.job.workerID == "other", "the paused worker changed nothing")
+    }
+
+    @Test func aQueueNeverRunsMoreThanItsConcurrency() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        let gauge = Mutex((now: 0, peak: 0))
+        registry.register(Self.note) { _, _ in
+            gauge.withLock {
+                $0.now += 1
+                $0.peak = max($0.peak, $0.now)
+            }
+            try await Task.sleep(for: .milliseconds(5))
+            gauge.withLock { $0.now -= 1 }
+        }
+        let queue = JobQueue(store: store, registry: registry)
+        let worker = try JobWorker(
+            store: store,
+            registry: registry,
+            configuration: configuration(["default": 3]),
+            logger: logger
+        )
+        let events = EventLog(worker)
+        try await run(worker) {
+            _ = try await queue.enqueue(Self.note, (0..<30).map { Note(text: "\($0)") })
+            try await events.wait(count: 30) { if case .finished(_, .succeeded) = $0 { true } else { false } }
+        }
+        #expect(gauge.withLock { $0.peak } == 3)
+    }
+
+    @Test func gracefulShutdownReleasesWhatStillRunsWithoutCountingTheAttempt() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        // A handler that ignores cancellation: only the release ends its claim.
+        registry.register(Self.note) { _, _ in
+            while true {
+                try? await Task.sleep(for: .milliseconds(20))
+                if Task.isCancelled { break }
+            }
+        }
+        let quick = JobType<Note>("test.quick")
+        registry.register(quick) { _, _ in }
+        let queue = JobQueue(store: store, registry: registry)
+        let worker = try JobWorker(
+            store: store,
+            registry: registry,
+            configuration: configuration(grace: .milliseconds(200)),
+            logger: logger
+        )
+        let events = EventLog(worker)
+        let stuck = try await run(worker) {
+            let stuck = try await queue.enqueue(Self.note, Note(text: "stuck")).id
+            try await events.wait(count: 1) { if case .started = $0 { true } else { false } }
+            return stuck
+        }
+        let detail = try #require(try await store.job(stuck))
+        #expect(detail.job.state == .pending && detail.job.attempt == 0, "released: ready at once, attempt not counted")
+        #expect(detail.attempts.map(\.outcome) == [.released])
+        #expect(try await store.workers(seenSince: .distantPast).isEmpty, "the worker removed its record")
+    }
+
+    @Test func aSignalWakesAnIdleWorkerWithoutWaitingForThePoll() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        registry.register(Self.note) { _, _ in }
+        let signal = LocalJobSignal()
+        let queue = JobQueue(store: store, registry: registry, signal: signal)
+        var configuration = configuration()
+        configuration.pollInterval = .seconds(3600)
+        let worker = try JobWorker(
+            store: store,
+            registry: registry,
+            signal: signal,
+            configuration: configuration,
+            logger: logger
+        )
+        let events = EventLog(worker)
+        try await run(worker) {
+            // Let the worker's first (empty) claim pass, then enqueue: only the signal can wake it now.
+            try await Task.sleep(for: .milliseconds(50))
+            let started = ContinuousClock.now
+            _ = try await queue.enqueue(Self.note, Note(text: "now"))
+            try await events.wait(count: 1) { if case .finished(_, .succeeded) = $0 { true } else { false } }
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
+    @Test func enqueueRefusesMalformedPayloadsAndUnknownTypes() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        registry.declare(Self.note)
+        let queue = JobQueue(store: store, registry: registry)
+        for (payload, code) in [
+            (#"{"text": 5}"#, JobsError.Code.invalidPayload), ("{", .invalidPayload), ("[]", .invalidPayload),
+            (#"{"other":"x"}"#, .invalidPayload),
+        ] {
+            await #expect { _ = try await queue.enqueue(kind: "test.note", payload: Data(payload.utf8)) } throws: {
+                ($0 as? JobsError)?.code == code
+            }
+        }
+        await #expect { _ = try await queue.enqueue(kind: "nope", payload: Data("{}".utf8)) } throws: {
+            ($0 as? JobsError)?.code == .unknownJobType
+        }
+        await #expect(throws: JobsError.self) {
+            _ = try await queue.enqueue(
+                kind: "test.note",
+                payload: Data(#"{"text":"x"}"#.utf8),
+                options: JobOptions(runAt: Date(), delay: .seconds(1))
+            )
+        }
+        #expect(try await store.jobs(matching: JobFilter()).isEmpty)
+    }
+
+    @Test func backoffDoublesUpToItsMaximumWithFullJitter() {
+        let policy = JobRetryPolicy.exponential(base: .seconds(1), maximum: .seconds(60))
+        #expect(
+            (1...8).map { policy.window(afterAttempt: $0) }
+                == [1, 2, 4, 8, 16, 32, 60, 60].map { Duration.seconds($0) }
+        )
+        var generator = SystemRandomNumberGenerator()
+        let delays = (0..<1000).map { _ in policy.delay(afterAttempt: 4, using: &generator) }
+        #expect(delays.allSatisfy { $0 >= .zero && $0 <= .seconds(8) })
+        #expect(delays.contains { $0 < .seconds(2) } && delays.contains { $0 > .seconds(6) }, "spread over the window")
+        #expect(JobRetryPolicy.exponential(jitter: false).delay(afterAttempt: 3, using: &generator) == .seconds(4))
+    }
+
+    // MARK: Helpers
+
+    /// Runs the worker in a service group around `body`, then shuts it down gracefully and runs `after`.
+    func run<T: Sendable>(
+        _ worker: JobWorker,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                let value = try await body()
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return value
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
+    }
+
+}
+
+struct Timeout: Error {}
+
+/// Every event of a worker since its creation; waits resume as soon as enough matching events arrived (at most
+/// 20 s: a generous bound, never a sleep).
+final class EventLog: Sendable {
+    struct Waiter {
+        var count: Int
+        var predicate: @Sendable (JobWorker.Event) -> Bool
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
+    let state = Mutex((events: [JobWorker.Event](), waiters: [Int: Waiter](), next: 0))
+    let task: Task<Void, Never>
+
+    init(_ worker: JobWorker) {
+        let stream = worker.events()
+        let box = Mutex<EventLog?>(nil)
+        task = Task {
+            for await event in stream {
+                box.withLock { $0 }?.append(event)
+            }
+        }
+        box.withLock { $0 = self }
+    }
+
+    deinit { task.cancel() }
+
+    var events: [JobWorker.Event] { state.withLock { $0.events } }
+
+    func append(_ event: JobWorker.Event) {
+        let ready = state.withLock { state in
+            state.events.append(event)
+            var ready: [CheckedContinuation<Void, Never>] = []
+            for (id, waiter) in state.waiters where state.events.count(where: waiter.predicate) >= waiter.count {
+                ready.append(waiter.continuation)
+                state.waiters[id] = nil
+            }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    /// Waits until `count` events matching `predicate` arrived in all.
+    func wait(count: Int, _ predicate: @escaping @Sendable (JobWorker.Event) -> Bool) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let done = self.state.withLock { state in
+                        if state.events.count(where: predicate) >= count { return true }
+                        state.waiters[state.next] = Waiter(
+                            count: count,
+                            predicate: predicate,
+                            continuation: continuation
+                        )
+                        state.next += 1
+                        return false
+                    }
+                    if done { continuation.resume() }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(20))
+                throw Timeout()
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+}
