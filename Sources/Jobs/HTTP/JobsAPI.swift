@@ -7,6 +7,8 @@ import Platform
 struct JobsAPI: Sendable {
     let queue: JobQueue
     let worker: JobWorker?
+    /// Wakes workers after a replay or a resume.
+    let signal: any JobSignal
     let now: @Sendable () -> Date
 
     var store: any JobStore { queue.store }
@@ -58,7 +60,7 @@ struct JobsAPI: Sendable {
             let selection = try await request.decodeJSON(as: JobsBodies.Selection.self, context: context).selection()
             let replayed = try await store.replay(selection, at: now())
             let queues = Set(try await replayedQueues(replayed))
-            if !queues.isEmpty { await queue.signal?.signal(queues.sorted()) }
+            if !queues.isEmpty { await signal.signal(queues.sorted()) }
             return try Response.json(["replayed": replayed])
         }
         group.post("dead/purge") { request, context in
@@ -76,7 +78,7 @@ struct JobsAPI: Sendable {
                 paused: update.paused,
                 concurrencyLimit: update.concurrencyLimit
             )
-            if !settings.paused { await queue.signal?.signal([name]) }
+            if !settings.paused { await signal.signal([name]) }
             return try Response.json(settings)
         }
         group.get("workers") { _, _ in

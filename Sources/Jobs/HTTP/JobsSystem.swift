@@ -25,7 +25,9 @@ public struct JobsSystem: MasterySystem {
         )
 
     /// The jobs' tables, in SQLite and PostgreSQL.
-    public static var migrations: SystemMigrations { SystemMigrations(sqlite: SQLiteJobStore.migrations) }
+    public static var migrations: SystemMigrations {
+        SystemMigrations(sqlite: SQLiteJobStore.migrations, postgres: PostgresJobStore.migrations)
+    }
 
     /// The configuration read at start.
     public let configuration: Configuration
@@ -44,28 +46,40 @@ public struct JobsSystem: MasterySystem {
     public init(context: SystemContext) async throws {
         let configuration = try Configuration(reader: context.configuration)
         let logger = context.logger
-        let kind = configuration.store ?? .sqlite
+        let postgres = context.resources[PostgresStorage.self]
+        let kind = configuration.store ?? (postgres == nil ? .sqlite : .postgres)
         let store: any JobStore
         let signal: any JobSignal
+        // The store announces enqueues itself on PostgreSQL (NOTIFY, coalesced); elsewhere the producer does.
+        var producerSignal: (any JobSignal)?
         var services: [any Service] = []
         switch kind {
         case .memory:
             store = InMemoryJobStore()
             signal = LocalJobSignal()
+            producerSignal = signal
         case .sqlite:
             // The tables are declared for the SQLite tier (``migrations``): the root has applied them already.
             store = SQLiteJobStore(storage: try context.resources.require(SQLiteStorage.self))
             signal = LocalJobSignal()
+            producerSignal = signal
         case .postgres:
-            throw ConfigurationError(
-                key: "jobs.store",
-                expected: "memory or sqlite",
-                reason: "postgres is not available yet"
-            )
+            guard let postgres else {
+                throw ConfigurationError(
+                    key: "jobs.store",
+                    expected: "memory or sqlite on a server without a PostgreSQL tier",
+                    reason: "postgres needs postgresURL"
+                )
+            }
+            let listener = PostgresJobSignal(client: postgres.client, logger: logger)
+            services.append(listener)
+            store = PostgresJobStore(client: postgres.client, signal: listener, logger: logger)
+            signal = listener
+            producerSignal = nil
         }
         let registry = JobRegistry()
         if configuration.demo { DemoJob.register(in: registry) }
-        let queue = JobQueue(store: store, registry: registry, signal: signal)
+        let queue = JobQueue(store: store, registry: registry, signal: producerSignal)
         var worker: JobWorker?
         if configuration.worker {
             var queues = configuration.queues
@@ -94,7 +108,7 @@ public struct JobsSystem: MasterySystem {
         self.storeKind = kind
         self.queue = queue
         self.worker = worker
-        self.api = JobsAPI(queue: queue, worker: worker, now: { Date() })
+        self.api = JobsAPI(queue: queue, worker: worker, signal: signal, now: { Date() })
         self.backgroundServices = services
     }
 
