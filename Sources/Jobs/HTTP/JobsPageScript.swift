@@ -103,7 +103,7 @@ enum JobsPageScript {
             if (depthHistory.length > 300) depthHistory.shift();
             const peak = Math.max(1, ...depthHistory);
             const points = depthHistory.map((value, index) =>
-              (300 - (depthHistory.length - 1 - index) * 300 / 299).toFixed(1) + "," + (78 - value / peak * 74).toFixed(1))
+              (index * 300 / Math.max(depthHistory.length - 1, 1)).toFixed(1) + "," + (78 - value / peak * 74).toFixed(1))
               .join(" ");
             const shapes = [svgNode("line", { class: "axis", x1: 0, y1: 78, x2: 300, y2: 78 })];
             if (depthHistory.length > 1) shapes.push(svgNode("polyline", { class: "depth", points }));
@@ -132,7 +132,7 @@ enum JobsPageScript {
               }
             });
             byId("jobs-throughput").replaceChildren(...shapes);
-            byId("jobs-throughput-peak").textContent = String(Math.max(0, ...totals.map((t) => t.completed)));
+            byId("jobs-throughput-peak").textContent = String(Math.max(0, ...totals.map((t) => t.completed + t.dead + t.cancelled)));
           }
 
           function showWorkers(workers) {

@@ -47,7 +47,7 @@ enum JobsPageTemplates {
         </figcaption>
         <svg id="jobs-throughput" class="jobs-chart" viewBox="0 0 300 80" preserveAspectRatio="none" role="img" \
         aria-label="Jobs finished per minute over the last 15 minutes"></svg></figure>
-        <figure><figcaption>Depth: ready + scheduled + running, since this page opened · now \
+        <figure><figcaption>Depth: ready + scheduled + running, since this page opened (up to 10 minutes) · now \
         <span id="jobs-depth-now">{{depth}}</span></figcaption>
         <svg id="jobs-depth" class="jobs-chart" viewBox="0 0 300 80" preserveAspectRatio="none" role="img" \
         aria-label="Jobs waiting or running since this page opened"></svg></figure>
