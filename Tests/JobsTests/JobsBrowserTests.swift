@@ -129,6 +129,20 @@ struct JobsBrowserTests {
                 #expect(try await browser.findElements(css: "#jobs-throughput rect.completed").count > 0)
                 #expect(try await browser.findElements(css: "#jobs-queue-rows tr[data-queue=demo]").count == 1)
                 #expect(try await browser.findElements(css: "#jobs-workers tr.jobs-worker").count >= 1)
+
+                // Pause and resume the demo queue (idle now, so its row stays put between polls).
+                let queue = "#jobs-queue-rows tr[data-queue=demo]"
+                try await browser.findElement(css: "\(queue) button[data-action=pause]").click()
+                try await browser.waitUntil(
+                    script: "document.querySelector(\"\(queue)\")?.dataset.paused === 'true'",
+                    timeout: .seconds(30)
+                )
+                #expect(try await client.send("GET", "/v1/jobs/queues", headers: [:]).body.contains(#""paused":true"#))
+                try await browser.findElement(css: "\(queue) button[data-action=resume]").click()
+                try await browser.waitUntil(
+                    script: "document.querySelector(\"\(queue)\")?.dataset.paused === 'false'",
+                    timeout: .seconds(30)
+                )
                 #expect(try await browser.executeScript(HostileBattery.injectedElementScript).intValue == 0)
                 let shot = try await browser.screenshot(named: "jobs-page")
                 #expect(try Data(contentsOf: shot).starts(with: [0x89, 0x50, 0x4E, 0x47]))
