@@ -38,6 +38,7 @@ public struct JobsSystem: MasterySystem {
     /// The worker, when this instance runs jobs.
     public let worker: JobWorker?
     let api: JobsAPI
+    let page: JobsPage
     let backgroundServices: [any Service]
 
     /// Reads the configuration and builds the store, the worker and the routes.
@@ -110,6 +111,13 @@ public struct JobsSystem: MasterySystem {
         self.worker = worker
         self.api = JobsAPI(queue: queue, worker: worker, signal: signal, now: { Date() })
         self.backgroundServices = services
+        let credentials =
+            try context.credentials
+            ?? AdminCredentials.load(configured: context.server.adminToken, dataDirectory: context.server.dataDirectory)
+        self.page = JobsPage(
+            renderer: try DashboardRenderer(credentials: credentials, templates: JobsPage.templates),
+            store: store
+        )
     }
 
     /// The worker, the statistics gauges and (on PostgreSQL) the `LISTEN` connection.
@@ -124,5 +132,6 @@ public struct JobsSystem: MasterySystem {
     /// Adds the API under `/v1/jobs` and the page under `/systems/jobs`.
     public func addRoutes(to routes: SystemRoutes) {
         api.addRoutes(to: routes.api)
+        page.addRoutes(to: routes)
     }
 }
