@@ -45,7 +45,8 @@ enum JobsMeasurements {
         signal: (any JobSignal)?,
         count: Int,
         concurrency: Int,
-        logger: Logger
+        logger: Logger,
+        services: [any Service] = []
     ) async throws -> BurnDown {
         let registry = JobRegistry()
         let handled = Atomic<Int>(0)
@@ -65,7 +66,7 @@ enum JobsMeasurements {
         )
         let baseline = residentMiB()
         let peak = Locked(baseline)
-        let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: services + [worker], logger: logger))
         let clock = ContinuousClock()
         let start = clock.now
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -113,7 +114,9 @@ enum JobsMeasurements {
         _ store: any JobStore,
         signal: any JobSignal,
         samples: Int,
-        logger: Logger
+        logger: Logger,
+        services: [any Service] = [],
+        producerSignals: Bool = true
     ) async throws -> LatencyPercentiles {
         let registry = JobRegistry()
         let started = Locked<CheckedContinuation<ContinuousClock.Instant, Never>?>(nil)
@@ -129,8 +132,8 @@ enum JobsMeasurements {
             configuration: JobWorker.Configuration(queues: ["probe": 1], pollInterval: .seconds(30)),
             logger: logger
         )
-        let queue = JobQueue(store: store, registry: registry, signal: signal)
-        let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
+        let queue = JobQueue(store: store, registry: registry, signal: producerSignals ? signal : nil)
+        let group = ServiceGroup(configuration: .init(services: services + [worker], logger: logger))
         var latencies: [Double] = []
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
