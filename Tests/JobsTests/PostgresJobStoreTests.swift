@@ -32,6 +32,11 @@ struct PostgresJobStoreTests {
         ClaimRequest(queue: queue, limit: limit, workerID: worker, leaseDuration: .seconds(30))
     }
 
+    @Test("conformance", arguments: JobStoreConformance.allCases)
+    func conformance(_ scenario: JobStoreConformance) async throws {
+        try await withStores { stores in try await scenario.run(on: stores[0]) }
+    }
+
     @Test("a job round-trips byte for byte, with its history, and finishes once")
     func roundTrip() async throws {
         try await withStores { stores in

@@ -18,7 +18,7 @@ extension PostgresJobStore {
                     // Unlocked first: one statement, no transaction. It claims nothing from a queue with a global
                     // limit and says so; such a queue is claimed under its advisory lock.
                     let unlocked = try await client.query(
-                        Self.claimQuery(request, at: now, expiresAt: expiresAt, locked: false),
+                        Self.claimQuery(request, at: now, expiresAt: expiresAt, limit: request.limit, locked: false),
                         logger: logger
                     ).collectRows()
                     if let claimed = try Self.claimed(unlocked, expiresAt: expiresAt) { return claimed }
@@ -27,8 +27,21 @@ extension PostgresJobStore {
                             "SELECT pg_advisory_xact_lock(hashtextextended('jobs.queue:' || \(request.queue), 0))",
                             logger: logger
                         )
+                        // The room left under the limit, counted after the previous claimer committed.
+                        let room =
+                            try await connection.query(
+                                """
+                                SELECT CASE WHEN paused THEN 0 WHEN concurrency_limit IS NULL THEN \(Int64(request.limit))::int8
+                                    ELSE greatest(0, least(\(Int64(request.limit))::int8, concurrency_limit - (
+                                        SELECT count(*) FROM jobs WHERE state = 'running' AND queue = \(request.queue))))
+                                    END
+                                FROM job_queues WHERE queue = \(request.queue)
+                                """,
+                                logger: logger
+                            ).collectRows().first.map { try $0[0].decode(Int.self) } ?? request.limit
+                        guard room > 0 else { return [] }
                         let rows = try await connection.query(
-                            Self.claimQuery(request, at: now, expiresAt: expiresAt, locked: true),
+                            Self.claimQuery(request, at: now, expiresAt: expiresAt, limit: room, locked: true),
                             logger: logger
                         ).collectRows()
                         return try Self.claimed(rows, expiresAt: expiresAt) ?? []
@@ -64,30 +77,22 @@ extension PostgresJobStore {
     /// A keyed job is eligible only if no running job holds its key and no ready job of its queue with the same
     /// key comes before it in claim order: so a claim takes at most one job per key, and two claimers of one queue
     /// never take two jobs of one key (the second sees the first's job as pending-before-it, or as running).
-    static func claimQuery(_ request: ClaimRequest, at now: Date, expiresAt: Date, locked: Bool) -> PostgresQuery {
+    static func claimQuery(
+        _ request: ClaimRequest,
+        at now: Date,
+        expiresAt: Date,
+        limit: Int,
+        locked: Bool
+    ) -> PostgresQuery {
         let queue = request.queue
-        let limit = Int64(request.limit)
+        let limit = Int64(limit)
         let worker = request.workerID
         let now = PostgresTime(now)
         let expires = PostgresTime(expiresAt)
+        // The limit is a bound constant, not a subquery: the planner then expects `limit` rows, not a tenth of
+        // the table (which made it cost the statement high enough for JIT compilation, 50-80 ms per claim).
         return """
-            WITH settings AS (
-                SELECT coalesce(bool_or(paused), false) AS paused, min(concurrency_limit) AS concurrency_limit
-                FROM job_queues WHERE queue = \(queue)
-            ),
-            capacity AS (
-                SELECT
-                    CASE
-                        WHEN paused THEN 0
-                        WHEN concurrency_limit IS NULL THEN \(limit)::int8
-                        WHEN NOT \(locked)::boolean THEN 0
-                        ELSE least(\(limit)::int8, greatest(0, concurrency_limit - (
-                            SELECT count(*) FROM jobs WHERE state = 'running' AND queue = \(queue))))
-                    END AS n,
-                    (NOT paused AND concurrency_limit IS NOT NULL AND NOT \(locked)::boolean) AS needs_lock
-                FROM settings
-            ),
-            picked AS (
+            WITH picked AS (
                 SELECT j.id FROM jobs AS j
                 WHERE j.state = 'pending' AND j.queue = \(queue) AND j.run_at <= \(now)::timestamptz
                     AND (j.concurrency_key IS NULL OR (
@@ -100,23 +105,29 @@ extension PostgresJobStore {
                                 AND e.run_at <= \(now)::timestamptz
                                 AND (e.priority > j.priority OR (e.priority = j.priority
                                     AND (e.run_at < j.run_at OR (e.run_at = j.run_at AND e.id < j.id)))))))
+                    AND NOT EXISTS (
+                        SELECT 1 FROM job_queues AS s WHERE s.queue = \(queue)
+                            AND (s.paused OR (s.concurrency_limit IS NOT NULL AND NOT \(locked)::boolean)))
                 ORDER BY j.priority DESC, j.run_at, j.id
-                LIMIT (SELECT n FROM capacity)
+                LIMIT \(limit)::int8
                 FOR UPDATE OF j SKIP LOCKED
             ),
             claimed AS (
                 UPDATE jobs AS j
                 SET state = 'running', attempt = j.attempt + 1, claims = j.claims + 1, worker_id = \(worker),
                     lease_expires_at = \(expires)::timestamptz
-                FROM picked WHERE j.id = picked.id
+                WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
                 RETURNING \(unescaped: jobColumns("j"))
             ),
             history AS (
                 INSERT INTO job_attempts (job_id, claim, attempt, worker_id, started_at, outcome)
                 SELECT id, claims, attempt, \(worker), \(now)::timestamptz, 'running' FROM claimed
             )
-            SELECT capacity.needs_lock, \(unescaped: jobColumns("claimed"))
-            FROM capacity LEFT JOIN claimed ON true
+            SELECT (
+                    SELECT NOT \(locked)::boolean AND coalesce(bool_or(NOT paused AND concurrency_limit IS NOT NULL), false)
+                    FROM job_queues WHERE queue = \(queue)
+                ), \(unescaped: jobColumns("claimed"))
+            FROM (SELECT 1) AS one LEFT JOIN claimed ON true
             ORDER BY claimed.priority DESC, claimed.run_at, claimed.id
             """
     }
