@@ -211,13 +211,20 @@ public struct PostgresJobStore: JobStore {
                 ) WITH ORDINALITY AS i(kind, queue, payload, priority, run_at, max_attempts, unique_key,
                     unique_for_ms, concurrency_key, timeout_ms, ord)
             ),
+            keys AS (SELECT ARRAY(SELECT unique_key FROM input WHERE unique_key <> '') AS keys),
             holders AS (
-                SELECT DISTINCT ON (j.unique_key) j.unique_key, j.id FROM jobs AS j
-                WHERE j.unique_key IN (SELECT unique_key FROM input WHERE unique_key <> '')
-                    AND (j.state IN ('pending', 'running')
-                        OR (j.state = 'completed' AND j.unique_for_ms IS NOT NULL
-                            AND j.finished_at + j.unique_for_ms * interval '1 millisecond' > \(now)::timestamptz))
-                ORDER BY j.unique_key, j.id
+                -- Two lookups that match the partial indexes' predicates (one OR would scan the table).
+                SELECT DISTINCT ON (h.unique_key) h.unique_key, h.id FROM (
+                    SELECT j.unique_key, j.id FROM jobs AS j
+                    WHERE j.state IN ('pending', 'running') AND j.unique_key IS NOT NULL
+                        AND j.unique_key = ANY ((SELECT keys FROM keys)::text[])
+                    UNION ALL
+                    SELECT j.unique_key, j.id FROM jobs AS j
+                    WHERE j.state = 'completed' AND j.unique_key IS NOT NULL AND j.unique_for_ms IS NOT NULL
+                        AND j.unique_key = ANY ((SELECT keys FROM keys)::text[])
+                        AND j.finished_at + j.unique_for_ms * interval '1 millisecond' > \(now)::timestamptz
+                ) AS h
+                ORDER BY h.unique_key, h.id
             ),
             inserted AS (
                 INSERT INTO jobs (kind, queue, payload, priority, state, created_at, run_at, max_attempts,
