@@ -150,4 +150,40 @@ struct JobsGuaranteeTests {
             #expect(attempts.first?["outcome"] as? String == "released", "\(attempts)")
         }
     }
+
+    @Test(
+        "PostgreSQL restarted mid-run: no job is lost, and the LISTEN connection comes back",
+        .enabled(if: PrivatePostgres.shouldRun, "needs the PostgreSQL 15 binaries: run scripts/test")
+    )
+    func postgresRestart() async throws {
+        try await PrivatePostgres.with { postgres in
+            // A poll of 30 s: after the restart, only the re-established LISTEN can start a new job quickly.
+            let cluster = JobsCluster(store: "postgres", postgresURL: postgres.url, lease: 2, poll: 30)
+            try await JobsCluster.with(cluster) { cluster in
+                let server = try await cluster.start()
+                let ids = try await cluster.enqueueDemo(server, count: 400, durationMs: 20)
+                let deadline = ContinuousClock.now + .seconds(60)
+                while ContinuousClock.now < deadline,
+                    (try await cluster.demoQueue(server)["completed"] as? Int ?? 0) < 40
+                {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await postgres.restart()
+                try await cluster.waitUntilDrained(server, timeout: .seconds(180))
+                for id in ids {
+                    let (job, attempts) = try await cluster.detail(server, id)
+                    #expect(job["state"] as? String == "completed", "job \(id) was lost: \(job)")
+                    #expect(attempts.contains { $0["outcome"] as? String == "succeeded" }, "job \(id): \(attempts)")
+                }
+                let began = ContinuousClock.now
+                let late = try await cluster.enqueueDemo(server, count: 1)[0]
+                while ContinuousClock.now - began < .seconds(60),
+                    (try await cluster.detail(server, late)).job["state"] as? String != "completed"
+                {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(ContinuousClock.now - began < .seconds(10), "a NOTIFY woke the worker, not its 30 s poll")
+            }
+        }
+    }
 }

@@ -8,10 +8,7 @@ import Testing
 /// The `LISTEN` connection survives a PostgreSQL restart: on a server of the test's own, which it restarts.
 @Suite(
     "PostgresJobSignal across a restart",
-    .enabled(if: PrivatePostgres.shouldRun, "needs PostgreSQL 15's binaries: run scripts/test"),
-    // Known problem: `runuser … pg_ctl start` run through ChildProcess never exits here (the same command from a
-    // shell returns at once), so the private server never comes up. Enable once PrivatePostgres starts it.
-    .disabled("PrivatePostgres: pg_ctl start through ChildProcess hangs")
+    .enabled(if: PrivatePostgres.shouldRun, "needs PostgreSQL 15's binaries: run scripts/test")
 )
 struct PostgresJobSignalRestartTests {
     @Test("after PostgreSQL restarts, the signal listens again, announces the pending queues and hears notifications")

@@ -13,7 +13,8 @@ extension JobsBenchmarkCommand {
             try await measurePostgres(server: postgresURL, into: &report, logger: logger)
         } else {
             logger.info("starting a throwaway PostgreSQL 15 (durable: fsync and synchronous_commit on)")
-            let measured = try await BenchmarkPostgresServer.withRunning(settings: ["max_connections": "200"]) { running in
+            let measured = try await BenchmarkPostgresServer.withRunning(settings: ["max_connections": "200"]) {
+                running in
                 var report = report
                 try await measurePostgres(server: running.url, into: &report, logger: logger)
                 return report
@@ -33,14 +34,26 @@ extension JobsBenchmarkCommand {
         }
         if let sweep = pgqueuerSweep, let pgqueuer {
             let parsed = sweep == "published" ? PgQueuerPeer.Sweep.published : try PgQueuerPeer.Sweep(parsing: sweep)
-            let results = try await PgQueuerPeer.sweep(parsed, python: pgqueuer.python, postgresURL: server, timeout: .seconds(900)) {
-                logger.info("pgqueuer round", metadata: ["jobs/s": "\(Int($0.jobsPerSecond))", "batch": "\($0.batchSize)", "consumers": "\($0.consumers)"])
+            let results = try await PgQueuerPeer.sweep(
+                parsed,
+                python: pgqueuer.python,
+                postgresURL: server,
+                timeout: .seconds(900)
+            ) {
+                logger.info(
+                    "pgqueuer round",
+                    metadata: [
+                        "jobs/s": "\(Int($0.jobsPerSecond))", "batch": "\($0.batchSize)",
+                        "consumers": "\($0.consumers)",
+                    ]
+                )
             }
             for result in results {
                 let cell = result.cell
                 report.addFigure(
                     "pgqueuer batch \(cell.batchSize) × \(cell.consumers) \(cell.mode.rawValue), autovac \(cell.autovacuumTuning ? "on" : "off")",
-                    value: result.medianJobsPerSecond, unit: "jobs/s"
+                    value: result.medianJobsPerSecond,
+                    unit: "jobs/s"
                 )
             }
             return
@@ -56,7 +69,12 @@ extension JobsBenchmarkCommand {
                 let store = PostgresJobStore(client: storage.client, signal: signal)
                 let enqueue = try await JobsMeasurements.enqueue(store, count: jobs)
                 let burn = try await JobsMeasurements.burnDown(
-                    store, signal: signal, count: jobs, concurrency: concurrency, logger: logger, services: [signal]
+                    store,
+                    signal: signal,
+                    count: jobs,
+                    concurrency: concurrency,
+                    logger: logger,
+                    services: [signal]
                 )
                 return (enqueue, burn)
             }
@@ -68,24 +86,38 @@ extension JobsBenchmarkCommand {
         } measurePeer: {
             guard let pgqueuer else { return 0.0 }
             let round = try await PgQueuerPeer.run(
-                python: pgqueuer.python, postgresURL: server, jobs: jobs, batchSize: PgQueuerPeer.bestBatchSize,
-                consumers: PgQueuerPeer.bestConsumers, timeout: .seconds(900)
+                python: pgqueuer.python,
+                postgresURL: server,
+                jobs: jobs,
+                batchSize: PgQueuerPeer.bestBatchSize,
+                consumers: PgQueuerPeer.bestConsumers,
+                timeout: .seconds(900)
             )
             logger.info("pgqueuer", metadata: ["jobs/s": "\(Int(round.jobsPerSecond))"])
             theirs.append(round.jobsPerSecond)
             return round.jobsPerSecond
         }
         let median = PeerComparison.Spread.median(of:)
-        report.addFigure("postgres: enqueue, bulks of 1,000 (median of \(rounds))", value: median(enqueueRates), unit: "jobs/s")
-        report.addFigure("postgres: burn-down of \(jobs) no-op jobs (median of \(rounds))", value: median(ours), unit: "jobs/s")
+        report.addFigure(
+            "postgres: enqueue, bulks of 1,000 (median of \(rounds))",
+            value: median(enqueueRates),
+            unit: "jobs/s"
+        )
+        report.addFigure(
+            "postgres: burn-down of \(jobs) no-op jobs (median of \(rounds))",
+            value: median(ours),
+            unit: "jobs/s"
+        )
         report.addFigure("postgres: worker peak resident memory", value: peaks.max() ?? 0, unit: "MiB")
         if pgqueuer != nil {
             report.addFigure(
                 "pgqueuer \(pgqueuer?.version ?? ""): burn-down, batch \(PgQueuerPeer.bestBatchSize) × \(PgQueuerPeer.bestConsumers) \(PgQueuerPeer.bestMode.rawValue) (median of \(rounds))",
-                value: median(theirs), unit: "jobs/s"
+                value: median(theirs),
+                unit: "jobs/s"
             )
             report.addRatio(
-                "burn-down jobs/s", spread: try PeerComparison.Spread(ours: ours, peer: theirs, direction: .higherIsBetter),
+                "burn-down jobs/s",
+                spread: try PeerComparison.Spread(ours: ours, peer: theirs, direction: .higherIsBetter),
                 against: "pgqueuer"
             )
         }
@@ -93,17 +125,30 @@ extension JobsBenchmarkCommand {
             let signal = PostgresJobSignal(client: storage.client, logger: nil)
             let store = PostgresJobStore(client: storage.client, signal: signal)
             return try await JobsMeasurements.idleLatency(
-                store, signal: signal, samples: latencySamples, logger: logger, services: [signal],
+                store,
+                signal: signal,
+                samples: latencySamples,
+                logger: logger,
+                services: [signal],
                 producerSignals: false
             )
         }
-        report.addFigure("postgres: enqueue-to-start on an idle queue p50 (LISTEN/NOTIFY)", value: latency.p50, unit: "ms")
-        report.addFigure("postgres: enqueue-to-start on an idle queue p99 (LISTEN/NOTIFY)", value: latency.p99, unit: "ms")
+        report.addFigure(
+            "postgres: enqueue-to-start on an idle queue p50 (LISTEN/NOTIFY)",
+            value: latency.p50,
+            unit: "ms"
+        )
+        report.addFigure(
+            "postgres: enqueue-to-start on an idle queue p99 (LISTEN/NOTIFY)",
+            value: latency.p99,
+            unit: "ms"
+        )
         let transactional = try await withDatabase(server: server, logger: logger) { storage in
             try await transactionalEnqueues(storage, logger: logger)
         }
         report.addFigure(
-            "postgres: transactional enqueue, one job per transaction, \(transactionalTasks) tasks", value: transactional,
+            "postgres: transactional enqueue, one job per transaction, \(transactionalTasks) tasks",
+            value: transactional,
             unit: "jobs/s"
         )
     }
@@ -132,13 +177,20 @@ extension JobsBenchmarkCommand {
         }
         let stored = try await store.statistics(at: Date()).first { $0.queue == "bench" }?.ready ?? 0
         guard stored == perTask * transactionalTasks else {
-            throw BenchmarkError(code: .invalidMeasurement, message: "\(stored) of \(perTask * transactionalTasks) transactional jobs were stored")
+            throw BenchmarkError(
+                code: .invalidMeasurement,
+                message: "\(stored) of \(perTask * transactionalTasks) transactional jobs were stored"
+            )
         }
         return Double(stored) / elapsed.secondsValue
     }
 
     /// Runs `body` on a fresh database (created, migrated, its pool running, then dropped).
-    func withDatabase<T: Sendable>(server: String, logger: Logger, _ body: (PostgresStorage) async throws -> T) async throws -> T {
+    func withDatabase<T: Sendable>(
+        server: String,
+        logger: Logger,
+        _ body: (PostgresStorage) async throws -> T
+    ) async throws -> T {
         let quiet = Logger(label: "mastery.bench.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         let adminURL = try PostgresURL(server)
         let admin = PostgresStorage(url: adminURL, logger: quiet)
