@@ -69,15 +69,16 @@ enum JobsMeasurements {
         let group = ServiceGroup(configuration: .init(services: services + [worker], logger: logger))
         let clock = ContinuousClock()
         let start = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
+        let elapsed = try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            tasks.addTask {
+            let sampling = Task {
                 while !Task.isCancelled {
                     let now = residentMiB()
                     peak.withLock { $0 = max($0, now) }
-                    try await Task.sleep(for: .milliseconds(100))
+                    try? await Task.sleep(for: .milliseconds(100))
                 }
             }
+            defer { sampling.cancel() }
             let deadline = clock.now + .seconds(Int64(max(60, count / 500)))
             while true {
                 if handled.load(ordering: .relaxed) >= count {
@@ -93,10 +94,11 @@ enum JobsMeasurements {
                 }
                 try await Task.sleep(for: .milliseconds(5))
             }
+            let elapsed = clock.now - start
             await group.triggerGracefulShutdown()
-            tasks.cancelAll()
+            try await tasks.waitForAll()
+            return elapsed
         }
-        let elapsed = clock.now - start
         let completed = try await store.statistics(at: Date()).first { $0.queue == "bench" }?.completed ?? 0
         guard completed >= count else {
             throw BenchmarkError(code: .invalidMeasurement, message: "only \(completed) of \(count) jobs completed")

@@ -40,6 +40,8 @@ public final class JobWorker: Service, Sendable {
     struct RunState {
         var running: [JobID: Execution] = [:]
         var wakeups: [String: AsyncStream<Void>.Continuation] = [:]
+        /// Queues woken by a signal or a poll since their loop last looked (a freed slot does not count).
+        var signalled: Set<String> = []
         var shuttingDown = false
         var stopped = false
     }
@@ -115,6 +117,7 @@ public final class JobWorker: Service, Sendable {
                 let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
                 continuation.yield(())
                 state.wakeups[queue] = continuation
+                state.signalled.insert(queue)
                 streams.append((queue, concurrency, stream))
             }
         }
@@ -130,7 +133,7 @@ public final class JobWorker: Service, Sendable {
                 background.addTask { await self.pollLoop() }
                 if let signal = self.signal {
                     background.addTask {
-                        for await queue in signal.subscribe() { self.wake(queue) }
+                        for await queue in signal.subscribe() { self.signalled(queue) }
                     }
                 }
                 await withTaskGroup(of: Void.self) { loops in
@@ -177,13 +180,27 @@ public final class JobWorker: Service, Sendable {
         }
     }
 
-    /// Wakes a queue's loop (a signal, a freed slot, a poll).
+    /// Wakes a queue's loop because a slot freed.
     func wake(_ queue: String) {
         _ = state.withLock { $0.wakeups[queue] }?.yield(())
     }
 
+    /// Wakes a queue's loop because jobs may be ready (a signal): it claims even when it last found none.
+    func signalled(_ queue: String) {
+        let continuation = state.withLock { state -> AsyncStream<Void>.Continuation? in
+            guard let continuation = state.wakeups[queue] else { return nil }
+            state.signalled.insert(queue)
+            return continuation
+        }
+        continuation?.yield(())
+    }
+
+    /// Wakes every queue as a signal would (a poll, a rescue).
     func wakeAll() {
-        let continuations = state.withLock { Array($0.wakeups.values) }
+        let continuations = state.withLock { state in
+            state.signalled.formUnion(state.wakeups.keys)
+            return Array(state.wakeups.values)
+        }
         for continuation in continuations { continuation.yield(()) }
     }
 
@@ -193,12 +210,19 @@ public final class JobWorker: Service, Sendable {
 
     /// Claims as many jobs as the queue has free slots, each time it is woken.
     func queueLoop(_ queue: String, concurrency: Int, wakeups: AsyncStream<Void>) async {
+        // Claim in batches: after a freed slot, wait until a tenth of the slots are free (a claim is a round
+        // trip; refilling one slot at a time would cost one per job). A signal or a poll always claims.
+        let batch = max(1, concurrency / 10)
+        var drained = false
         await withDiscardingTaskGroup { group in
             for await _ in wakeups {
+                let signalled = state.withLock { $0.signalled.remove(queue) != nil }
+                var claimedThisWake = false
                 while !isShuttingDown {
-                    let free =
-                        concurrency - state.withLock { $0.running.values.count { $0.claimed.job.queue == queue } }
+                    let running = state.withLock { $0.running.values.count { $0.claimed.job.queue == queue } }
+                    let free = concurrency - running
                     guard free > 0 else { break }
+                    if !signalled, !claimedThisWake, running > 0, drained || free < batch { break }
                     let claimed: [ClaimedJob]
                     do {
                         claimed = try await store.claim(
@@ -217,12 +241,14 @@ public final class JobWorker: Service, Sendable {
                         )
                         break
                     }
+                    claimedThisWake = true
                     for job in claimed {
                         let execution = Execution(job)
                         state.withLock { $0.running[job.job.id] = execution }
                         group.addTask { await self.execute(execution) }
                     }
-                    if claimed.count < free { break }
+                    drained = claimed.count < free
+                    if drained { break }
                 }
             }
         }
