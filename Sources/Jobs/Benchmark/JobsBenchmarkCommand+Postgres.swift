@@ -3,6 +3,7 @@ import Foundation
 import Jobs
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 import Storage
 
 extension JobsBenchmarkCommand {
@@ -160,20 +161,28 @@ extension JobsBenchmarkCommand {
         let job = NewJob(kind: JobsMeasurements.noop.name, queue: "bench", payload: Data("{}".utf8), runAt: Date())
         let perTask = transactionalJobs / transactionalTasks
         let clock = ContinuousClock()
-        let elapsed = try await clock.measure {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<transactionalTasks {
-                    group.addTask {
-                        for _ in 0..<perTask {
-                            try await storage.client.withTransaction(logger: logger) { connection in
-                                _ = try await store.enqueue([job], at: Date(), on: connection)
+        let elapsed = try await withThrowingTaskGroup(of: Void.self) { running in
+            // The signal's own task coalesces the notifications the enqueuers ask for.
+            let services = ServiceGroup(configuration: .init(services: [signal], logger: logger))
+            running.addTask { try await services.run() }
+            let elapsed = try await clock.measure {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<transactionalTasks {
+                        group.addTask {
+                            for _ in 0..<perTask {
+                                try await storage.client.withTransaction(logger: logger) { connection in
+                                    _ = try await store.enqueue([job], at: Date(), on: connection)
+                                }
+                                await signal.signal(["bench"])
                             }
-                            await signal.signal(["bench"])
                         }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
             }
+            await services.triggerGracefulShutdown()
+            try await running.waitForAll()
+            return elapsed
         }
         let stored = try await store.statistics(at: Date()).first { $0.queue == "bench" }?.ready ?? 0
         guard stored == perTask * transactionalTasks else {
