@@ -68,7 +68,8 @@ public struct MasteryServer: Sendable {
     }
 
     /// Builds the application: storage, the systems' SQLite migrations, systems, routes, middleware, services.
-    /// Nothing listens yet; the PostgreSQL migrations run when the application starts, before the listener opens.
+    /// Nothing listens yet; the PostgreSQL migrations run when the application starts, before the listener opens
+    /// (retried in the background, with `/ready` 503, while the database does not answer).
     /// - Parameters:
     ///   - loginLinks: The one-time dashboard sign-in links the server redeems.
     ///   - onServerRunning: Called once the listener is bound.
@@ -239,6 +240,13 @@ public struct MasteryServer: Sendable {
         let headTimeout = TimeAmount.nanoseconds(Int64(configuration.requestHeadTimeout / .nanoseconds(1)))
         var services: [any Service] = []
         if let postgres { services.append(postgres) }
+        var migrator: PostgresMigrationService?
+        if let postgres, !postgresMigrations.isEmpty {
+            let service = PostgresMigrationService(database: postgres, migrations: postgresMigrations, logger: logger)
+            readiness.add(service.readinessCheck)
+            services.append(service)
+            migrator = service
+        }
         if let redis { services.append(redis) }
         for system in systems { services.append(contentsOf: system.services) }
         var application = Application(
@@ -270,20 +278,17 @@ public struct MasteryServer: Sendable {
             },
             logger: logger
         )
-        application.beforeServerStarts { [postgres] in
-            guard !postgresMigrations.isEmpty else { return }
-            if let postgres {
-                do {
-                    try await withDeadline(.seconds(60)) {
-                        try await postgres.migrate(postgresMigrations, logger: logger)
-                    }
-                } catch let error as DeadlineExceeded {
-                    throw ConfigurationError(
-                        key: "postgresURL",
-                        expected: "a reachable PostgreSQL server",
-                        reason: "\(postgres.url.redacted) did not answer within \(error.limit) to apply migrations"
-                    )
-                }
+        application.beforeServerStarts { [migrator] in
+            // With a reachable database the schema exists before anything is served; otherwise the server starts
+            // not ready and the migration service retries in the background.
+            guard let migrator else { return }
+            do {
+                try await migrator.attempt(deadline: .seconds(10))
+            } catch {
+                logger.warning(
+                    "PostgreSQL did not answer to apply migrations; /ready stays 503 until they are applied",
+                    metadata: ["postgres": "\(migrator.database.url.redacted)"]
+                )
             }
         }
         return Assembly(

@@ -18,15 +18,14 @@ struct PostgresJobSignalRestartTests {
                 let listener = PostgresJobSignal(client: stores[1].client)
                 try await withSignals([listener]) {
                     try await waitUntil(timeout: .seconds(30)) { listener.listenCount == 1 }
+                    // A job enqueued without a notification (as if the NOTIFY was lost while the listener was
+                    // deaf): only the reconnection's announcement of queues with pending jobs can reveal it.
+                    _ = try await stores[0].enqueue(
+                        [PostgresJobStoreTests.job("while-deaf")],
+                        at: PostgresJobStoreTests.t0
+                    )
                     let subscription = listener.subscribe()
                     try await server.restart()
-                    // While it was deaf, a job was enqueued: the reconnection announces its queue.
-                    try await waitUntil(timeout: .seconds(60), interval: .milliseconds(100)) {
-                        (try? await stores[0].enqueue(
-                            [PostgresJobStoreTests.job("while-deaf")],
-                            at: PostgresJobStoreTests.t0
-                        )) != nil
-                    }
                     try await waitUntil(timeout: .seconds(60)) { listener.listenCount >= 2 }
                     let announced = try await PostgresJobStoreTests.first(
                         subscription,

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Ends claims in batches without waiting for a timer: while one `finish` call is at the store, the finishes that
 /// arrive queue up and go together in the next (group commit). Under load a batch holds every job that ended
@@ -12,9 +13,13 @@ actor FinishBatcher {
     var pending: [(JobFinish, Waiter)] = []
     var flushing = false
 
-    init(store: any JobStore, now: @escaping @Sendable () -> Date, maxBatch: Int = 500) {
+    /// How long one store call may take.
+    let timeout: Duration
+
+    init(store: any JobStore, now: @escaping @Sendable () -> Date, timeout: Duration, maxBatch: Int = 500) {
         self.store = store
         self.now = now
+        self.timeout = timeout
         self.maxBatch = maxBatch
     }
 
@@ -36,7 +41,10 @@ actor FinishBatcher {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
             do {
-                let results = try await store.finish(batch.map(\.0), at: now())
+                let finishes = batch.map(\.0)
+                let results = try await withDeadline(timeout) { [store, now] in
+                    try await store.finish(finishes, at: now())
+                }
                 for (index, entry) in batch.enumerated() {
                     entry.1.resume(returning: index < results.count ? results[index] : false)
                 }

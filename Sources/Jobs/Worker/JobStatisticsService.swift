@@ -25,6 +25,10 @@ public struct JobStatisticsService: Service, Sendable {
     }
 
     public func run() async throws {
+        try await cancelWhenGracefulShutdown { try await self.loop() }
+    }
+
+    func loop() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 for statistics in try await store.statistics(at: now()) {
@@ -39,7 +43,6 @@ public struct JobStatisticsService: Service, Sendable {
                 logger.debug("reading queue statistics failed", metadata: ["error": "\(JobsError.describe(error))"])
             }
             try? await Task.sleep(for: interval)
-            // Cancelled by graceful shutdown through cancelWhenGracefulShutdown below.
         }
     }
 }

@@ -190,7 +190,9 @@ extension JobWorker {
             do {
                 return try await batcher.finish(finish)
             } catch {
-                guard ContinuousClock.now + delay < deadline else {
+                // At shutdown, do not hold the process for long: the lease expiring returns the job anyway.
+                let limit = isShuttingDown ? min(deadline, ContinuousClock.now + .seconds(2)) : deadline
+                guard ContinuousClock.now + delay < limit else {
                     logger.error(
                         "could not write the job's end; its lease will expire and it will run again",
                         metadata: ["error": "\(JobsError.describe(error))"]

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Platform
 public import ServiceLifecycle
 import Synchronization
 
@@ -85,7 +86,11 @@ public final class JobWorker: Service, Sendable {
         logger[metadataKey: "jobs.worker"] = .string(configuration.workerID)
         self.logger = logger
         self.now = now
-        self.batcher = FinishBatcher(store: store, now: now)
+        self.batcher = FinishBatcher(
+            store: store,
+            now: now,
+            timeout: Self.storeTimeout(lease: configuration.leaseDuration)
+        )
         self.startedAt = now()
         self.metrics = JobMetrics.shared
     }
@@ -121,7 +126,6 @@ public final class JobWorker: Service, Sendable {
                 streams.append((queue, concurrency, stream))
             }
         }
-        await recordHeartbeat()
         logger.info(
             "job worker started",
             metadata: ["jobs.queues": .string(queues.map { "\($0.key)=\($0.value)" }.joined(separator: ","))]
@@ -148,7 +152,9 @@ public final class JobWorker: Service, Sendable {
         }
         state.withLock { $0.stopped = true }
         do {
-            try await store.removeWorker(configuration.workerID)
+            let workerID = configuration.workerID
+            // Cleanup only (a record not refreshed is left out of the list anyway): never hold a shutdown for it.
+            try await withDeadline(.seconds(2)) { [store] in try await store.removeWorker(workerID) }
         } catch {
             logger.warning("could not remove the worker's record", metadata: ["error": "\(JobsError.describe(error))"])
         }
@@ -206,6 +212,18 @@ public final class JobWorker: Service, Sendable {
 
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
+    /// How long one store call may take before the worker gives up on it (and retries later): a third of the
+    /// lease, at least 1 s and at most 10 s. A database that stops answering (a restart, a partition) cannot hold
+    /// a loop, or a shutdown, for long.
+    var storeTimeout: Duration { Self.storeTimeout(lease: configuration.leaseDuration) }
+
+    static func storeTimeout(lease: Duration) -> Duration { min(.seconds(10), max(.seconds(1), lease / 3)) }
+
+    /// Runs one store call within ``storeTimeout`` (`DeadlineExceeded` past it; the call is cancelled).
+    func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withDeadline(storeTimeout, body)
+    }
+
     // MARK: Loops
 
     /// Claims as many jobs as the queue has free slots, each time it is woken.
@@ -225,15 +243,13 @@ public final class JobWorker: Service, Sendable {
                     if !signalled, !claimedThisWake, running > 0, drained || free < batch { break }
                     let claimed: [ClaimedJob]
                     do {
-                        claimed = try await store.claim(
-                            ClaimRequest(
-                                queue: queue,
-                                limit: min(free, 1_000),
-                                workerID: configuration.workerID,
-                                leaseDuration: configuration.leaseDuration
-                            ),
-                            at: now()
+                        let request = ClaimRequest(
+                            queue: queue,
+                            limit: min(free, 1_000),
+                            workerID: configuration.workerID,
+                            leaseDuration: configuration.leaseDuration
                         )
+                        claimed = try await bounded { [store, now] in try await store.claim(request, at: now()) }
                     } catch {
                         logger.warning(
                             "claiming jobs failed; retrying at the next poll",
@@ -256,6 +272,7 @@ public final class JobWorker: Service, Sendable {
 
     /// Extends the leases of running jobs and records this worker's heartbeat.
     func heartbeatLoop() async {
+        await recordHeartbeat()
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: configuration.heartbeatInterval)
@@ -300,7 +317,7 @@ public final class JobWorker: Service, Sendable {
             lastSeenAt: now()
         )
         do {
-            try await store.recordWorker(record)
+            try await bounded { [store] in try await store.recordWorker(record) }
         } catch {
             logger.debug("recording the worker's heartbeat failed", metadata: ["error": "\(JobsError.describe(error))"])
         }
@@ -311,7 +328,7 @@ public final class JobWorker: Service, Sendable {
         var lastPrune = Date.distantPast
         while !Task.isCancelled, !isShuttingDown {
             do {
-                let rescued = try await store.rescueExpiredLeases(at: now())
+                let rescued = try await bounded { [store, now] in try await store.rescueExpiredLeases(at: now()) }
                 if rescued > 0 {
                     logger.notice(
                         "returned jobs with expired leases to their queues",
@@ -321,11 +338,11 @@ public final class JobWorker: Service, Sendable {
                 }
                 if now().timeIntervalSince(lastPrune) >= 60 {
                     lastPrune = now()
-                    let pruned = try await store.prune(
-                        finishedBefore: now().addingTimeInterval(-configuration.completedRetention.seconds),
-                        deadBefore: now().addingTimeInterval(-configuration.deadRetention.seconds),
-                        limit: 10_000
-                    )
+                    let finishedBefore = now().addingTimeInterval(-configuration.completedRetention.seconds)
+                    let deadBefore = now().addingTimeInterval(-configuration.deadRetention.seconds)
+                    let pruned = try await bounded { [store] in
+                        try await store.prune(finishedBefore: finishedBefore, deadBefore: deadBefore, limit: 10_000)
+                    }
                     if pruned > 0 { logger.debug("pruned finished jobs", metadata: ["jobs.count": "\(pruned)"]) }
                 }
             } catch {
