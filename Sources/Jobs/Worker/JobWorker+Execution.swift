@@ -94,11 +94,6 @@ extension JobWorker {
             continuation.yield(.finished(result))
         }
         let timeout = job.timeout
-        let timer = Task {
-            try await Task.sleep(for: timeout)
-            continuation.yield(.timedOut)
-        }
-        defer { timer.cancel() }
         var pending: Decision?
         var graceTimer: Task<Void, any Error>?
         defer { graceTimer?.cancel() }

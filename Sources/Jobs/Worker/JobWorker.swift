@@ -22,9 +22,14 @@ public final class JobWorker: Service, Sendable {
         let claimed: ClaimedJob
         let events: AsyncStream<ExecutionEvent>
         let continuation: AsyncStream<ExecutionEvent>.Continuation
+        /// When the attempt runs out of time (``JobWorker/timeoutLoop()`` checks every 50 ms: one loop per worker
+        /// rather than a sleeping task per job, whose cancelled timers the global executor keeps until they fire).
+        let deadline: ContinuousClock.Instant
+        let timedOut = Atomic<Bool>(false)
 
         init(_ claimed: ClaimedJob) {
             self.claimed = claimed
+            self.deadline = ContinuousClock.now + claimed.job.timeout
             (events, continuation) = AsyncStream.makeStream(of: ExecutionEvent.self)
         }
     }
@@ -135,6 +140,7 @@ public final class JobWorker: Service, Sendable {
                 background.addTask { await self.heartbeatLoop() }
                 background.addTask { await self.maintenanceLoop() }
                 background.addTask { await self.pollLoop() }
+                background.addTask { await self.timeoutLoop() }
                 if let signal = self.signal {
                     background.addTask {
                         for await queue in signal.subscribe() { self.signalled(queue) }
@@ -352,6 +358,22 @@ public final class JobWorker: Service, Sendable {
                 try await Task.sleep(for: configuration.rescueInterval)
             } catch {
                 return
+            }
+        }
+    }
+
+    /// Tells every execution past its deadline that it timed out, every 50 ms.
+    func timeoutLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: .milliseconds(50))
+            } catch {
+                return
+            }
+            let now = ContinuousClock.now
+            let late = state.withLock { $0.running.values.filter { $0.deadline <= now } }
+            for execution in late where !execution.timedOut.exchange(true, ordering: .relaxed) {
+                execution.continuation.yield(.timedOut)
             }
         }
     }
