@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+public import Platform
 
 /// An element of the page in a ``WebDriverSession``, found by ``WebDriverSession/findElement(css:)``.
 ///

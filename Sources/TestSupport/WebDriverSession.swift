@@ -1,5 +1,6 @@
 public import Foundation
 import NIOHTTP1
+public import Platform
 import Synchronization
 
 /// One browser session (a headless Chromium window) driven through ``WebDriver``.

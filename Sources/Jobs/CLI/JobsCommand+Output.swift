@@ -1,6 +1,7 @@
 import CLIKit
 import Foundation
 import Jobs
+import Platform
 
 extension JobsCommand {
     /// A JSON answer as an object.

@@ -2,6 +2,7 @@ import ArgumentParser
 import CLIKit
 import Foundation
 import Jobs
+import Platform
 
 extension JobsCommand {
     struct Dead: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CLIKit
 import Foundation
 import Jobs
+import Platform
 
 /// `mastery jobs …`: the job system's API from the terminal, on CLIKit (`--server`, the admin token, `--json`,
 /// one exit-status scheme: 66 for an unknown job, 65 for bad input, 77 without the token, 69 when unreachable).

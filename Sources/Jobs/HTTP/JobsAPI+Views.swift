@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// The API's JSON shapes: times as ISO 8601 UTC with milliseconds, durations in seconds, payloads and results
 /// as the JSON they are.

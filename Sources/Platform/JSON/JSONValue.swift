@@ -1,4 +1,7 @@
-/// A JSON value: what WebDriver commands take and return (script results, element properties).
+public import Foundation
+
+/// Any JSON value: job payloads and results carried by an API that does not know their types, and what WebDriver
+/// commands take and return (script results, element properties).
 public enum JSONValue: Hashable, Sendable, Codable {
     case null
     case bool(Bool)
@@ -29,10 +32,31 @@ public enum JSONValue: Hashable, Sendable, Codable {
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
+        case .number(let value):
+            // Whole numbers as integers (`5`, not `5.0`): the same JSON number, as people write it.
+            if value.rounded() == value, abs(value) < 1e15 {
+                try container.encode(Int64(value))
+            } else {
+                try container.encode(value)
+            }
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// The value that JSON bytes hold, or `nil` when they are not JSON.
+    public init?(json data: Data) {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        self = value
+    }
+
+    /// The value as JSON bytes (sorted keys, slashes unescaped).
+    public var data: Data {
+        get throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return try encoder.encode(self)
         }
     }
 
