@@ -231,6 +231,51 @@ struct PostgresJobStoreTests {
         }
     }
 
+    @Test("version 2 of the schema takes over jobs that version 1 left running or completed")
+    func migrationFromVersionOne() async throws {
+        try await TestPostgres.withDatabase { url in
+            let storage = try PostgresStorage(url: url, logger: TestPostgres.quietLogger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await storage.run() }
+                defer { group.cancelAll() }
+                let versionOne = SchemaMigrations(system: "jobs", [PostgresJobStore.migrations.migrations[0]])
+                try await storage.migrate([versionOne], logger: TestPostgres.quietLogger)
+                let client = storage.client
+                // What version 1 wrote: a running job with its running attempt row, a completed one with its
+                // succeeded row.
+                try await client.query(
+                    """
+                    INSERT INTO jobs (id, kind, queue, payload, priority, state, created_at, run_at, attempt,
+                        max_attempts, claims, timeout_ms, worker_id, lease_expires_at, finished_at)
+                    VALUES (1, 'test.job', 'default', '\\x7b7d', 0, 'running', now(), now(), 1, 3, 1, 60000, 'old',
+                            now() + interval '1 hour', NULL),
+                        (2, 'test.job', 'default', '\\x7b7d', 0, 'completed', now(), now(), 1, 3, 1, 60000, NULL,
+                            NULL, now())
+                    """
+                )
+                try await client.query(
+                    """
+                    INSERT INTO job_attempts (job_id, claim, attempt, worker_id, started_at, finished_at, outcome)
+                    VALUES (1, 1, 1, 'old', now(), NULL, 'running'), (2, 1, 1, 'old', now(), now(), 'succeeded')
+                    """
+                )
+                try await storage.migrate([PostgresJobStore.migrations], logger: TestPostgres.quietLogger)
+                let store = PostgresJobStore(client: client)
+                let running = try #require(try await store.job(JobID(1)))
+                #expect(running.attempts.map(\.outcome) == [.running])
+                #expect(running.attempts.map(\.workerID) == ["old"])
+                let lease = JobLease(jobID: JobID(1), token: 1, attempt: 1, expiresAt: Date() + 3600)
+                let finish = JobFinish(lease: lease, outcome: .completed(result: nil))
+                #expect(try await store.finish([finish], at: Date()) == [true])
+                let finished = try #require(try await store.job(JobID(1)))
+                #expect(finished.attempts.map(\.outcome) == [.succeeded])
+                #expect(finished.attempts.map(\.workerID) == ["old"])
+                let completed = try #require(try await store.job(JobID(2)))
+                #expect(completed.attempts.map(\.outcome) == [.succeeded])
+            }
+        }
+    }
+
     @Test("a signal on one pool wakes a subscriber of another")
     func signalAcrossPools() async throws {
         try await withStores(count: 2) { stores in

@@ -115,13 +115,9 @@ extension PostgresJobStore {
             claimed AS (
                 UPDATE jobs AS j
                 SET state = 'running', attempt = j.attempt + 1, claims = j.claims + 1, worker_id = \(worker),
-                    lease_expires_at = \(expires)::timestamptz
+                    lease_expires_at = \(expires)::timestamptz, started_at = \(now)::timestamptz
                 WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
                 RETURNING \(unescaped: jobColumns("j"))
-            ),
-            history AS (
-                INSERT INTO job_attempts (job_id, claim, attempt, worker_id, started_at, outcome)
-                SELECT id, claims, attempt, \(worker), \(now)::timestamptz, 'running' FROM claimed
             )
             SELECT (
                     SELECT NOT \(locked)::boolean AND coalesce(bool_or(NOT paused AND concurrency_limit IS NOT NULL), false)
@@ -235,8 +231,11 @@ extension PostgresJobStore {
         return done
     }
 
-    /// One statement for a batch of finishes: the fenced update of the jobs, then of their attempts. `action` is
-    /// the new state, or `released` (pending again, the attempt not counted).
+    /// One statement for a batch of finishes: the fenced update of the jobs, then the history rows of the attempts
+    /// that did not succeed. `action` is the new state, or `released` (pending again, the attempt not counted).
+    ///
+    /// A completed job's last attempt is its own row (`claims`, `attempt`, `last_worker_id`, `started_at`,
+    /// `finished_at`): the hot path writes one row per claim and per finish, nothing in `job_attempts`.
     static func finishQuery(
         ids: [Int64],
         tokens: [Int64],
@@ -268,16 +267,21 @@ extension PostgresJobStore {
                     last_error = CASE WHEN f.has_error THEN f.error ELSE j.last_error END,
                     finished_at = CASE WHEN f.action IN ('completed', 'dead', 'cancelled') THEN \(now)::timestamptz
                         ELSE j.finished_at END,
-                    worker_id = NULL, lease_expires_at = NULL, cancel_requested = false
+                    last_worker_id = j.worker_id, worker_id = NULL, lease_expires_at = NULL, cancel_requested = false
                 FROM f
                 WHERE j.id = f.id AND j.state = 'running' AND j.claims = f.token
                     AND j.lease_expires_at >= \(now)::timestamptz
-                RETURNING f.ord, j.queue, j.id, f.token, f.outcome, f.error, f.has_error
+                RETURNING f.ord, j.queue, j.id, f.token, f.action, f.outcome,
+                    CASE f.action WHEN 'released' THEN j.attempt + 1 ELSE j.attempt END AS attempt,
+                    j.last_worker_id, j.started_at, CASE WHEN f.has_error THEN f.error END AS error
             ),
             history AS (
-                UPDATE job_attempts AS a SET finished_at = \(now)::timestamptz, outcome = finished.outcome,
-                    error = CASE WHEN finished.has_error THEN finished.error END
-                FROM finished WHERE a.job_id = finished.id AND a.claim = finished.token
+                INSERT INTO job_attempts AS a (job_id, claim, attempt, worker_id, started_at, finished_at, outcome, error)
+                SELECT id, token, attempt, coalesce(last_worker_id, 'unknown'),
+                    coalesce(started_at, \(now)::timestamptz), \(now)::timestamptz, outcome, error
+                FROM finished WHERE action <> 'completed'
+                ON CONFLICT (job_id, claim) DO UPDATE SET finished_at = excluded.finished_at,
+                    outcome = excluded.outcome, error = excluded.error
             )
             SELECT ord, queue FROM finished
             """
@@ -289,7 +293,8 @@ extension PostgresJobStore {
             let rows = try await client.query(
                 """
                 WITH expired AS (
-                    SELECT id, claims,
+                    SELECT id, claims, attempt, coalesce(worker_id, 'unknown') AS worker_id,
+                        coalesce(started_at, \(now)::timestamptz) AS started_at,
                         'the worker''s lease expired (worker ' || coalesce(worker_id, 'unknown') || ')' AS message
                     FROM jobs WHERE state = 'running' AND lease_expires_at < \(now)::timestamptz
                     FOR UPDATE SKIP LOCKED
@@ -306,12 +311,16 @@ extension PostgresJobStore {
                         cancel_requested = false, worker_id = NULL, lease_expires_at = NULL
                     FROM expired
                     WHERE j.id = expired.id AND j.state = 'running' AND j.claims = expired.claims
-                    RETURNING j.id, expired.claims, expired.message
+                    RETURNING j.id, expired.claims, expired.attempt, expired.worker_id, expired.started_at,
+                        expired.message
                 ),
                 history AS (
-                    UPDATE job_attempts AS a SET finished_at = \(now)::timestamptz, outcome = 'leaseExpired',
-                        error = moved.message
-                    FROM moved WHERE a.job_id = moved.id AND a.claim = moved.claims
+                    INSERT INTO job_attempts AS a
+                        (job_id, claim, attempt, worker_id, started_at, finished_at, outcome, error)
+                    SELECT id, claims, attempt, worker_id, started_at, \(now)::timestamptz, 'leaseExpired', message
+                    FROM moved
+                    ON CONFLICT (job_id, claim) DO UPDATE SET finished_at = excluded.finished_at,
+                        outcome = excluded.outcome, error = excluded.error
                 )
                 SELECT count(*) FROM moved
                 """,

@@ -40,7 +40,16 @@ extension PostgresJobStore {
             let attempts = try await client.query(
                 """
                 SELECT claim, attempt, worker_id, started_at, finished_at, outcome, error FROM job_attempts
-                WHERE job_id = \(id.rawValue) ORDER BY claim
+                WHERE job_id = \(id.rawValue)
+                UNION ALL
+                SELECT claims, attempt,
+                    coalesce(CASE state WHEN 'running' THEN worker_id ELSE last_worker_id END, 'unknown'), started_at,
+                    CASE state WHEN 'completed' THEN finished_at END,
+                    CASE state WHEN 'running' THEN 'running' ELSE 'succeeded' END, NULL
+                FROM jobs
+                WHERE id = \(id.rawValue) AND state IN ('running', 'completed') AND started_at IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM job_attempts WHERE job_id = \(id.rawValue) AND claim = jobs.claims)
+                ORDER BY claim
                 """,
                 logger: logger
             ).collectRows().map { row in

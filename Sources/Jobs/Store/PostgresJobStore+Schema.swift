@@ -10,17 +10,23 @@ extension PostgresJobStore {
     ///   Every claim and finish changes `state`, an indexed column, so updates are never HOT: the table is
     ///   left some room per page (fillfactor 90, the new version usually lands beside the old) and vacuumed
     ///   early (at 2 % dead rows rather than 20 %), as pgqueuer and River advise for queue tables.
-    /// - `job_attempts`: one row per claim (`job_id`, `claim`), deleted with its job by the store (no foreign
-    ///   key: its per-row trigger would cost every claim and prune).
+    /// - `job_attempts`: the attempts that did not succeed (`job_id`, `claim`), written in the statement that
+    ///   ends them. The hot path writes nothing here: a running attempt is its job's `claims`, `attempt`,
+    ///   `worker_id` and `started_at`, and a completed job's succeeded attempt is its `claims`, `attempt`,
+    ///   `last_worker_id`, `started_at` and `finished_at`; ``job(_:)`` puts them together. Deleted with its job
+    ///   by the store (no foreign key: its per-row trigger would cost every claim and prune).
     /// - `job_queues`: queue settings (pause, global concurrency limit).
     /// - `job_workers`: the worker registry.
     ///
-    /// Indexes: `jobs_claim` (partial, pending only: what a claim walks), `jobs_lease` (running only: rescue),
-    /// `jobs_running_concurrency_key` (unique, running only: the backstop that makes two running jobs with one
-    /// concurrency key impossible, whatever the interleaving), `jobs_pending_concurrency_key` (a claim's "first
-    /// ready job of its key" test), `jobs_active_unique_key` (unique, pending or running: the backstop for
-    /// unique keys) and `jobs_completed_unique_key` (completed holders within `uniqueFor`), `jobs_finished`
-    /// (prune, activity) and `jobs_state_id` (operators' lists, newest first).
+    /// Indexes: `jobs_claim` (partial, pending only: what a claim walks), `jobs_lease` (running only: rescue,
+    /// and the running jobs' list), `jobs_running_concurrency_key` (unique, running only: the backstop that makes
+    /// two running jobs with one concurrency key impossible, whatever the interleaving),
+    /// `jobs_pending_concurrency_key` (a claim's "first ready job of its key" test), `jobs_active_unique_key`
+    /// (unique, pending or running: the backstop for unique keys) and `jobs_completed_unique_key` (completed
+    /// holders within `uniqueFor`), `jobs_finished` (prune, activity), and for operators' lists newest first
+    /// `jobs_pending_id` and `jobs_failed_id` (dead or cancelled; completed jobs are listed from the primary key).
+    /// Every index that is not partial costs each claim and each finish an insertion: since version 2 only the
+    /// primary key is, and a claim or a finish updates two indexes (version 1: three, and two attempt rows).
     public static let migrations = SchemaMigrations(
         system: "jobs",
         [
@@ -95,7 +101,22 @@ extension PostgresJobStore {
                     )
                     """,
                 sqlite: ""
-            )
+            ),
+            Migration(
+                version: 2,
+                name: "running and succeeded attempts live on their job; lists by state on partial indexes",
+                postgres: """
+                    ALTER TABLE jobs ADD COLUMN started_at timestamptz, ADD COLUMN last_worker_id text;
+                    UPDATE jobs AS j SET started_at = a.started_at FROM job_attempts AS a
+                    WHERE j.state = 'running' AND a.job_id = j.id AND a.claim = j.claims;
+                    DELETE FROM job_attempts AS a USING jobs AS j
+                    WHERE a.outcome = 'running' AND j.id = a.job_id AND j.state = 'running' AND a.claim = j.claims;
+                    CREATE INDEX jobs_pending_id ON jobs (id DESC) WHERE state = 'pending';
+                    CREATE INDEX jobs_failed_id ON jobs (id DESC) WHERE state IN ('dead', 'cancelled');
+                    DROP INDEX jobs_state_id
+                    """,
+                sqlite: ""
+            ),
         ]
     )
 }
