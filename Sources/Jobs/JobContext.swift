@@ -15,9 +15,28 @@ public struct JobContext: Sendable {
     /// The worker running it.
     public var workerID: String
     /// A logger with `jobs.id`, `jobs.kind` and `jobs.attempt` set.
-    public var logger: Logger
+    ///
+    /// Made when first asked for: setting a logger's metadata costs more than running a no-op job (a handler that
+    /// never logs never pays for it).
+    public var logger: Logger {
+        get {
+            guard !loggerIsSet else { return baseLogger }
+            var logger = baseLogger
+            logger[metadataKey: "jobs.id"] = "\(id)"
+            logger[metadataKey: "jobs.kind"] = .string(kind)
+            logger[metadataKey: "jobs.attempt"] = "\(attempt)"
+            return logger
+        }
+        set {
+            baseLogger = newValue
+            loggerIsSet = true
+        }
+    }
+    var baseLogger: Logger
+    /// The logger was replaced as a whole: it is given back as set.
+    var loggerIsSet = false
 
-    /// Creates a context (the worker does).
+    /// Creates a context (the worker does). `logger` is the worker's: the job's metadata is added to it.
     public init(
         id: JobID,
         kind: String,
@@ -33,7 +52,7 @@ public struct JobContext: Sendable {
         self.attempt = attempt
         self.maxAttempts = maxAttempts
         self.workerID = workerID
-        self.logger = logger
+        self.baseLogger = logger
     }
 
     /// Whether this is the last attempt before the dead-letter queue.

@@ -100,12 +100,16 @@ public final class JobRegistry: Sendable {
         entries.withLock { $0[type.name] = entry }
     }
 
+    /// One decoder for every payload (it holds no state between calls; making one per job costs more than a
+    /// no-op job's handler).
+    static let decoder = JSONDecoder()
+
     static func decode<Payload: Decodable>(_ type: Payload.Type, from data: Data) throws -> Payload {
         guard data.count <= JobLimits.maxPayloadBytes else {
             throw JobsError(.invalidPayload, "the payload is larger than \(JobLimits.maxPayloadBytes) bytes")
         }
         do {
-            return try JSONDecoder().decode(Payload.self, from: data)
+            return try decoder.decode(Payload.self, from: data)
         } catch let error as DecodingError {
             throw JobsError(.invalidPayload, "the payload does not match the job type: \(Self.describe(error))")
         } catch {

@@ -126,6 +126,69 @@ import Testing
         #expect(detail.attempts.first?.error?.contains("timed out") == true)
     }
 
+    @Test func aHandlerThatIgnoresItsTimeoutIsAbandonedAfterTheGracePeriod() async throws {
+        let store = InMemoryJobStore()
+        let registry = JobRegistry()
+        let stuck = Gate()
+        let lateReturns = Atomic<Int>(0)
+        registry.register(Self.note) { _, context in
+            // Attempt 1 waits on something that knows nothing of cancellation.
+            if context.attempt == 1 {
+                await stuck.wait()
+                lateReturns.add(1, ordering: .relaxed)
+            }
+        }
+        let queue = JobQueue(store: store, registry: registry)
+        let worker = try JobWorker(store: store, registry: registry, configuration: configuration(), logger: logger)
+        let events = EventLog(worker)
+        let id = try await run(worker) {
+            let id = try await queue.enqueue(
+                Self.note,
+                Note(text: "stuck"),
+                options: JobOptions(timeout: .milliseconds(100))
+            ).id
+            // Timeout (100 ms), then the cancel grace period (200 ms): the attempt ends while its handler is
+            // still stuck, and the retry runs.
+            try await events.wait(count: 1) { if case .finished(_, .succeeded) = $0 { true } else { false } }
+            #expect(lateReturns.load(ordering: .relaxed) == 0)
+            // The abandoned handler returning late changes nothing.
+            stuck.open()
+            return id
+        }
+        let detail = try #require(try await store.job(id))
+        #expect(detail.attempts.map(\.outcome) == [.timedOut, .succeeded])
+        #expect(detail.job.state == .completed)
+        let finishes = events.events.filter { if case .finished = $0 { true } else { false } }
+        #expect(finishes.count == 2)
+    }
+
+    @Test func aJobThatEndedFreesItsSlotWhileItsEndIsWrittenUpToTwiceTheConcurrency() async throws {
+        let inner = InMemoryJobStore()
+        let store = GatedFinishStore(inner)
+        let registry = JobRegistry()
+        registry.register(Self.note) { _, _ in }
+        let queue = JobQueue(store: store, registry: registry)
+        let worker = try JobWorker(
+            store: store,
+            registry: registry,
+            configuration: configuration(["default": 3]),
+            logger: logger
+        )
+        let events = EventLog(worker)
+        try await run(worker) {
+            _ = try await queue.enqueue(Self.note, (0..<20).map { Note(text: "\($0)") })
+            // No end can be written: the handlers that returned gave their slots back, so more ran than the
+            // concurrency (3), but never more claims were held than twice that.
+            await store.waitForHeldFinishes(atLeast: 1)
+            try await events.wait(count: 6) { if case .started = $0 { true } else { false } }
+            let held = try await inner.jobs(matching: JobFilter(state: .running, limit: 100))
+            #expect(held.count == 6)
+            store.open()
+            try await events.wait(count: 20) { if case .finished(_, .succeeded) = $0 { true } else { false } }
+        }
+        #expect(try await inner.jobs(matching: JobFilter(state: .completed, limit: 100)).count == 20)
+    }
+
     @Test func cancellingARunningJobStopsItsHandler() async throws {
         let store = InMemoryJobStore()
         let registry = JobRegistry()
@@ -346,6 +409,94 @@ import Testing
 }
 
 struct Timeout: Error {}
+
+/// Something to wait for that knows nothing of task cancellation, opened once.
+final class Gate: Sendable {
+    let state = Mutex((open: false, waiters: [CheckedContinuation<Void, Never>]()))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let open = state.withLock { state in
+                if !state.open { state.waiters.append(continuation) }
+                return state.open
+            }
+            if open { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiters = state.withLock { state in
+            state.open = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}
+
+/// A store whose `finish` calls wait until it is opened; everything else goes straight to the store inside.
+final class GatedFinishStore: JobStore {
+    let inner: any JobStore
+    let gate = Gate()
+    let waiting = Mutex((count: 0, waiters: [(Int, CheckedContinuation<Void, Never>)]()))
+
+    init(_ inner: any JobStore) { self.inner = inner }
+
+    func open() { gate.open() }
+
+    /// Returns once `count` finish calls have waited at the gate.
+    func waitForHeldFinishes(atLeast count: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = waiting.withLock { state in
+                if state.count < count { state.waiters.append((count, continuation)) }
+                return state.count >= count
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    func finish(_ finishes: [JobFinish], at now: Date) async throws -> [Bool] {
+        let ready = waiting.withLock { state in
+            state.count += 1
+            let count = state.count
+            let ready = state.waiters.filter { $0.0 <= count }.map(\.1)
+            state.waiters.removeAll { $0.0 <= count }
+            return ready
+        }
+        for waiter in ready { waiter.resume() }
+        await gate.wait()
+        return try await inner.finish(finishes, at: now)
+    }
+
+    func enqueue(_ jobs: [NewJob], at now: Date) async throws -> [EnqueueOutcome] {
+        try await inner.enqueue(jobs, at: now)
+    }
+    func claim(_ request: ClaimRequest, at now: Date) async throws -> [ClaimedJob] {
+        try await inner.claim(request, at: now)
+    }
+    func extend(_ leases: [JobLease], by duration: Duration, at now: Date) async throws -> [LeaseStatus] {
+        try await inner.extend(leases, by: duration, at: now)
+    }
+    func rescueExpiredLeases(at now: Date) async throws -> Int { try await inner.rescueExpiredLeases(at: now) }
+    func cancel(_ id: JobID, at now: Date) async throws -> JobRecord { try await inner.cancel(id, at: now) }
+    func job(_ id: JobID) async throws -> JobDetail? { try await inner.job(id) }
+    func jobs(matching filter: JobFilter) async throws -> [JobRecord] { try await inner.jobs(matching: filter) }
+    func replay(_ selection: JobSelection, at now: Date) async throws -> [JobID] {
+        try await inner.replay(selection, at: now)
+    }
+    func purge(_ selection: JobSelection) async throws -> Int { try await inner.purge(selection) }
+    func prune(finishedBefore: Date, deadBefore: Date, limit: Int) async throws -> Int {
+        try await inner.prune(finishedBefore: finishedBefore, deadBefore: deadBefore, limit: limit)
+    }
+    func updateQueue(_ queue: String, paused: Bool?, concurrencyLimit: Int??) async throws -> JobQueueSettings {
+        try await inner.updateQueue(queue, paused: paused, concurrencyLimit: concurrencyLimit)
+    }
+    func statistics(at now: Date) async throws -> [JobQueueStatistics] { try await inner.statistics(at: now) }
+    func activity(since: Date) async throws -> [JobActivity] { try await inner.activity(since: since) }
+    func recordWorker(_ worker: JobWorkerRecord) async throws { try await inner.recordWorker(worker) }
+    func removeWorker(_ id: String) async throws { try await inner.removeWorker(id) }
+    func workers(seenSince: Date) async throws -> [JobWorkerRecord] { try await inner.workers(seenSince: seenSince) }
+}
 
 /// Every event of a worker since its creation; waits resume as soon as enough matching events arrived (at most
 /// 20 s: a generous bound, never a sleep).

@@ -5,7 +5,7 @@ import Synchronization
 
 extension JobWorker {
     /// How an execution ended, before it is written.
-    enum Decision {
+    enum Decision: Sendable {
         case handler(Result<Data?, any Error>)
         case timedOut
         case cancelled
@@ -13,8 +13,18 @@ extension JobWorker {
         case released
     }
 
-    /// Runs one claimed job to the end of its claim.
-    func execute(_ execution: Execution) async {
+    /// Starts a claimed job's handler in a task of its own (the job's only task).
+    func start(_ execution: Execution) {
+        let task = Task { await self.run(execution) }
+        let stop = execution.control.withLock { control in
+            control.handler = task
+            return control.stopping != nil || control.concluded
+        }
+        if stop { task.cancel() }
+    }
+
+    /// Runs the handler, then ends the claim unless an event ended it first.
+    func run(_ execution: Execution) async {
         let job = execution.claimed.job
         let lease = execution.claimed.lease
         let queueMetrics = metrics.queue(job.queue)
@@ -24,25 +34,106 @@ extension JobWorker {
             Int64(max(0, startedAt.timeIntervalSince(max(job.runAt, job.createdAt))) * 1e9)
         )
         eventBroadcast.send(.started(job.id, attempt: lease.attempt))
+        let result: Result<Data?, any Error>
+        if let entry = registry.entry(job.kind), let handler = entry.handler {
+            let context = JobContext(
+                id: job.id,
+                kind: job.kind,
+                queue: job.queue,
+                attempt: lease.attempt,
+                maxAttempts: job.maxAttempts,
+                workerID: configuration.workerID,
+                logger: self.logger
+            )
+            do {
+                result = .success(try await handler(job.payload, context))
+            } catch {
+                result = .failure(error)
+            }
+        } else {
+            result = .failure(
+                JobsError(.unknownJobType, "worker \(configuration.workerID) has no handler for \(job.kind)")
+            )
+        }
+        queueMetrics.runDuration.recordNanoseconds(Int64(max(0, now().timeIntervalSince(startedAt)) * 1e9))
+        // An event that ended the claim first (a lost lease, a release, a grace period run out) wrote it.
+        guard let decision = execution.conclude({ $0 ?? .handler(result) }) else { return }
+        await end(execution, decision)
+    }
+
+    /// The logger of one attempt: `jobs.id`, `jobs.kind` and `jobs.attempt` set (made only to log something:
+    /// setting metadata costs more than a no-op job).
+    func jobLogger(_ job: JobRecord, attempt: Int) -> Logger {
         var logger = self.logger
         logger[metadataKey: "jobs.id"] = "\(job.id)"
         logger[metadataKey: "jobs.kind"] = .string(job.kind)
-        logger[metadataKey: "jobs.attempt"] = "\(lease.attempt)"
+        logger[metadataKey: "jobs.attempt"] = "\(attempt)"
+        return logger
+    }
 
-        let decision = await decide(execution, logger: logger)
-        queueMetrics.runDuration.recordNanoseconds(Int64(max(0, now().timeIntervalSince(startedAt)) * 1e9))
+    /// Delivers an event that may end a claim before its handler returns. Safe from any task, any number of
+    /// times: only the first thing that decides the claim's end counts.
+    func deliver(_ event: ExecutionEvent, to execution: Execution) {
+        let job = execution.claimed.job
+        switch event {
+        case .timedOut, .cancelRequested:
+            // Ask the handler to stop; it has the cancel grace period to return before it is abandoned.
+            let handler = execution.control.withLock { control -> Task<Void, Never>?? in
+                guard !control.concluded, control.stopping == nil else { return nil }
+                control.stopping = event == .timedOut ? .timedOut : .cancelled
+                return .some(control.handler)
+            }
+            guard let handler else { return }
+            let logger = jobLogger(job, attempt: execution.claimed.lease.attempt)
+            if event == .timedOut {
+                logger.notice(
+                    "the job ran past its timeout; cancelling it",
+                    metadata: ["jobs.timeout": "\(job.timeout)"]
+                )
+            } else {
+                logger.notice("the job was cancelled; stopping it")
+            }
+            handler?.cancel()
+            let grace = configuration.cancelGracePeriod
+            Task {
+                try? await Task.sleep(for: grace)
+                self.deliver(.graceOver, to: execution)
+            }
+        case .leaseLost, .release, .graceOver:
+            guard
+                let decision = execution.conclude({ stopping in
+                    switch event {
+                    case .leaseLost: .leaseLost
+                    default: stopping ?? .released
+                    }
+                })
+            else { return }
+            execution.control.withLock { $0.handler }?.cancel()
+            if event == .graceOver {
+                jobLogger(job, attempt: execution.claimed.lease.attempt).warning(
+                    "the handler did not stop within the grace period; abandoning it"
+                )
+            }
+            Task { await self.end(execution, decision) }
+        }
+    }
 
+    /// Ends the claim as decided: writes it (unless the lease was lost), frees the slot and reports it.
+    func end(_ execution: Execution, _ decision: Decision) async {
+        let job = execution.claimed.job
+        let lease = execution.claimed.lease
+        let queueMetrics = metrics.queue(job.queue)
+        var logger: Logger { jobLogger(job, attempt: lease.attempt) }
+        freeSlot(execution)
         if case .leaseLost = decision {
             logger.warning("the job's lease was lost (it expired or another worker holds it); its result is discarded")
             eventBroadcast.send(.leaseLost(job.id))
-            state.withLock { _ = $0.running.removeValue(forKey: job.id) }
-            wake(job.queue)
+            remove(execution)
             return
         }
         let outcome = finishOutcome(for: decision, job: job, lease: lease, logger: logger)
-        let applied = await write(JobFinish(lease: lease, outcome: outcome), logger: logger)
-        state.withLock { _ = $0.running.removeValue(forKey: job.id) }
-        wake(job.queue)
+        let applied = await write(JobFinish(lease: lease, outcome: outcome)) { logger }
+        remove(execution)
         guard applied else {
             logger.warning("the job's lease was lost before its end was written; its result is discarded")
             eventBroadcast.send(.leaseLost(job.id))
@@ -66,78 +157,51 @@ extension JobWorker {
         eventBroadcast.send(.finished(job.id, outcome: attemptOutcome))
     }
 
-    /// Starts the handler and waits for the first thing that decides the claim's end.
-    func decide(_ execution: Execution, logger: Logger) async -> Decision {
-        let job = execution.claimed.job
-        guard let entry = registry.entry(job.kind), let handler = entry.handler else {
-            return .handler(
-                .failure(JobsError(.unknownJobType, "worker \(configuration.workerID) has no handler for \(job.kind)"))
-            )
+    /// Frees the job's slot once its end is decided (its handler returned, or was given up on): the queue may
+    /// claim another while this one's end is written.
+    func freeSlot(_ execution: Execution) {
+        let queue = execution.queue
+        let concurrency = configuration.queues[queue] ?? 1
+        let wake = state.withLock { state in
+            state.slots[queue, default: Slots()].busy -= 1
+            return shouldWake(state.slots[queue, default: Slots()], concurrency: concurrency)
         }
-        let context = JobContext(
-            id: job.id,
-            kind: job.kind,
-            queue: job.queue,
-            attempt: execution.claimed.lease.attempt,
-            maxAttempts: job.maxAttempts,
-            workerID: configuration.workerID,
-            logger: logger
-        )
-        let continuation = execution.continuation
-        let handlerTask = Task {
-            let result: Result<Data?, any Error>
-            do {
-                result = .success(try await handler(job.payload, context))
-            } catch {
-                result = .failure(error)
-            }
-            continuation.yield(.finished(result))
+        if wake { self.wake(queue) }
+    }
+
+    /// Lets the job go once its end is written (or given up): wakes its queue's loop, and the shutdown once
+    /// nothing is held.
+    func remove(_ execution: Execution) {
+        let queue = execution.queue
+        let concurrency = configuration.queues[queue] ?? 1
+        let (waiters, wake) = state.withLock { state -> ([CheckedContinuation<Void, Never>], Bool) in
+            guard state.running.removeValue(forKey: execution.claimed.job.id) != nil else { return ([], false) }
+            state.slots[queue, default: Slots()].held -= 1
+            let wake = shouldWake(state.slots[queue, default: Slots()], concurrency: concurrency)
+            guard state.running.isEmpty else { return ([], wake) }
+            defer { state.drainWaiters.removeAll() }
+            return (state.drainWaiters, wake)
         }
-        let timeout = job.timeout
-        var pending: Decision?
-        var graceTimer: Task<Void, any Error>?
-        defer { graceTimer?.cancel() }
-        let grace = configuration.cancelGracePeriod
-        func stop(_ decision: Decision) {
-            guard pending == nil else { return }
-            pending = decision
-            handlerTask.cancel()
-            graceTimer = Task {
-                try await Task.sleep(for: grace)
-                continuation.yield(.graceOver)
-            }
-        }
-        for await event in execution.events {
-            switch event {
-            case .finished(let result):
-                return pending ?? .handler(result)
-            case .timedOut:
-                logger.notice("the job ran past its timeout; cancelling it", metadata: ["jobs.timeout": "\(timeout)"])
-                stop(.timedOut)
-            case .cancelRequested:
-                logger.notice("the job was cancelled; stopping it")
-                stop(.cancelled)
-            case .leaseLost:
-                handlerTask.cancel()
-                return .leaseLost
-            case .release:
-                handlerTask.cancel()
-                return pending ?? .released
-            case .graceOver:
-                logger.warning("the handler did not stop within the grace period; abandoning it")
-                return pending ?? .released
-            }
-        }
-        // The worker's task was cancelled: give the job back.
-        handlerTask.cancel()
-        return pending ?? .released
+        for waiter in waiters { waiter.resume() }
+        if wake { self.wake(queue) }
+    }
+
+    /// Whether a freed slot should wake the queue's loop: only when it would claim (see ``queueLoop``); a wake
+    /// per job would cost more than a no-op job.
+    func shouldWake(_ slots: Slots, concurrency: Int) -> Bool {
+        slots.busy == 0 || slots.free(concurrency: concurrency) >= Self.claimBatch(concurrency: concurrency)
     }
 
     /// The store write that ends the claim.
-    func finishOutcome(for decision: Decision, job: JobRecord, lease: JobLease, logger: Logger) -> JobFinish.Outcome {
+    func finishOutcome(
+        for decision: Decision,
+        job: JobRecord,
+        lease: JobLease,
+        logger: @autoclosure () -> Logger
+    ) -> JobFinish.Outcome {
         func failed(_ message: String, outcome: JobAttempt.Outcome) -> JobFinish.Outcome {
             guard lease.attempt < job.maxAttempts else {
-                logger.warning(
+                logger().warning(
                     "the job failed its last attempt; it goes to the dead-letter queue",
                     metadata: ["error": .string(message)]
                 )
@@ -146,7 +210,7 @@ extension JobWorker {
             let retry = registry.entry(job.kind)?.retry ?? .exponential()
             var generator = SystemRandomNumberGenerator()
             let delay = retry.delay(afterAttempt: lease.attempt, using: &generator)
-            logger.info(
+            logger().info(
                 "the job failed; it will be retried",
                 metadata: ["error": .string(message), "jobs.retry_in": "\(delay)"]
             )
@@ -155,12 +219,12 @@ extension JobWorker {
         switch decision {
         case .handler(.success(let result)):
             if let result, result.count > JobLimits.maxResultBytes {
-                logger.warning("the job's result is larger than \(JobLimits.maxResultBytes) bytes; it is not kept")
+                logger().warning("the job's result is larger than \(JobLimits.maxResultBytes) bytes; it is not kept")
                 return .completed(result: nil)
             }
             return .completed(result: result)
         case .handler(.failure(let error as JobPoison)):
-            logger.warning(
+            logger().warning(
                 "the job is poison; it goes to the dead-letter queue",
                 metadata: ["error": .string(error.reason)]
             )
@@ -178,7 +242,7 @@ extension JobWorker {
 
     /// Writes the end of a claim, retrying store failures (its lease is still extended meanwhile, since the job
     /// stays in the running set) for up to two lease durations.
-    func write(_ finish: JobFinish, logger: Logger) async -> Bool {
+    func write(_ finish: JobFinish, logger: () -> Logger) async -> Bool {
         let deadline = ContinuousClock.now + configuration.leaseDuration * 2
         var delay: Duration = .milliseconds(50)
         while true {
@@ -188,13 +252,13 @@ extension JobWorker {
                 // At shutdown, do not hold the process for long: the lease expiring returns the job anyway.
                 let limit = isShuttingDown ? min(deadline, ContinuousClock.now + .seconds(2)) : deadline
                 guard ContinuousClock.now + delay < limit else {
-                    logger.error(
+                    logger().error(
                         "could not write the job's end; its lease will expire and it will run again",
                         metadata: ["error": "\(JobsError.describe(error))"]
                     )
                     return false
                 }
-                logger.warning(
+                logger().warning(
                     "writing the job's end failed; retrying",
                     metadata: ["error": "\(JobsError.describe(error))"]
                 )

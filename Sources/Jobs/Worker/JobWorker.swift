@@ -17,25 +17,47 @@ import Synchronization
 ///   its handler is cancelled at its next heartbeat.
 /// - Each queue runs at most its configured concurrency here, and at most its global limit across workers.
 public final class JobWorker: Service, Sendable {
-    /// What runs one claimed job: its events arrive on `events`.
+    /// One claimed job while it runs here: its handler's task and how its claim is to end.
+    ///
+    /// A job costs one task (its handler's) and this object: the events that can end a claim early (a timeout, a
+    /// cancel, a lost lease, a release at shutdown) are delivered by ``JobWorker/deliver(_:to:)`` under its lock,
+    /// and whichever comes first of them and the handler's return ends the claim, once.
     final class Execution: Sendable {
         let claimed: ClaimedJob
-        let events: AsyncStream<ExecutionEvent>
-        let continuation: AsyncStream<ExecutionEvent>.Continuation
         /// When the attempt runs out of time (``JobWorker/timeoutLoop()`` checks every 50 ms: one loop per worker
         /// rather than a sleeping task per job, whose cancelled timers the global executor keeps until they fire).
         let deadline: ContinuousClock.Instant
-        let timedOut = Atomic<Bool>(false)
+        let control = Mutex(Control())
+
+        struct Control {
+            /// The handler's task (nil until it starts).
+            var handler: Task<Void, Never>?
+            /// A stop was asked for (a timeout, a cancel): how the claim ends, whenever the handler returns or
+            /// its grace period runs out.
+            var stopping: Decision?
+            /// The claim's end has been decided (it is being written, or was).
+            var concluded = false
+        }
 
         init(_ claimed: ClaimedJob) {
             self.claimed = claimed
             self.deadline = ContinuousClock.now + claimed.job.timeout
-            (events, continuation) = AsyncStream.makeStream(of: ExecutionEvent.self)
+        }
+
+        var queue: String { claimed.job.queue }
+
+        /// Decides the claim's end unless it is decided already: `decision(stopping)` names it from the stop
+        /// asked for so far, if any. Returns nil when an earlier event decided it.
+        func conclude(_ decision: (Decision?) -> Decision) -> Decision? {
+            control.withLock { control in
+                guard !control.concluded else { return nil }
+                control.concluded = true
+                return decision(control.stopping)
+            }
         }
     }
 
     enum ExecutionEvent: Sendable {
-        case finished(Result<Data?, any Error>)
         case timedOut
         case cancelRequested
         case leaseLost
@@ -43,8 +65,29 @@ public final class JobWorker: Service, Sendable {
         case graceOver
     }
 
+    /// A queue's slots (see ``RunState/slots``).
+    struct Slots {
+        var busy = 0
+        var held = 0
+
+        /// How many more jobs the queue may claim.
+        func free(concurrency: Int) -> Int {
+            max(0, min(concurrency - busy, JobWorker.heldLimit(concurrency: concurrency) - held))
+        }
+    }
+
+    /// How many claims a queue may hold at once: its running jobs, and those that ended while their ends wait to
+    /// be written (twice its concurrency).
+    static func heldLimit(concurrency: Int) -> Int { concurrency * 2 }
+
     struct RunState {
         var running: [JobID: Execution] = [:]
+        /// Per queue, the claims held here (`running`'s jobs) and, of them, those whose end is not decided yet:
+        /// the slots in use. A job whose handler returned frees its slot at once, while its end is written with
+        /// others (its lease is extended meanwhile); at most ``JobWorker/heldLimit(concurrency:)`` are held.
+        var slots: [String: Slots] = [:]
+        /// Waiting for `running` to empty (the end of a shutdown).
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
         var wakeups: [String: AsyncStream<Void>.Continuation] = [:]
         /// Queues woken by a signal or a poll since their loop last looked (a freed slot does not count).
         var signalled: Set<String> = []
@@ -114,7 +157,7 @@ public final class JobWorker: Service, Sendable {
     @discardableResult
     public func cancelIfRunning(_ id: JobID) -> Bool {
         guard let execution = state.withLock({ $0.running[id] }) else { return false }
-        execution.continuation.yield(.cancelRequested)
+        deliver(.cancelRequested, to: execution)
         return true
     }
 
@@ -151,6 +194,8 @@ public final class JobWorker: Service, Sendable {
                         loops.addTask { await self.queueLoop(queue, concurrency: concurrency, wakeups: stream) }
                     }
                 }
+                // No more claims: wait for the running jobs to end (heartbeats go on meanwhile).
+                await drained()
                 background.cancelAll()
             }
         } onGracefulShutdown: {
@@ -188,7 +233,25 @@ public final class JobWorker: Service, Sendable {
                     metadata: ["jobs.count": "\(executions.count)"]
                 )
             }
-            for execution in executions { execution.continuation.yield(.release) }
+            for execution in executions { self.deliver(.release, to: execution) }
+        }
+    }
+
+    /// Returns when no job runs here any more. If the task is cancelled meanwhile (not a graceful shutdown), the
+    /// running jobs are released at once.
+    func drained() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+                let empty = state.withLock { state in
+                    guard !state.running.isEmpty else { return true }
+                    state.drainWaiters.append(waiter)
+                    return false
+                }
+                if empty { waiter.resume() }
+            }
+        } onCancel: {
+            let executions = state.withLock { Array($0.running.values) }
+            for execution in executions { deliver(.release, to: execution) }
         }
     }
 
@@ -232,46 +295,49 @@ public final class JobWorker: Service, Sendable {
 
     // MARK: Loops
 
+    /// How many slots must be free before a freed slot makes a queue claim again: a tenth of them (a claim is a
+    /// round trip; refilling one slot at a time would cost one per job). A signal or a poll always claims.
+    static func claimBatch(concurrency: Int) -> Int { max(1, concurrency / 10) }
+
     /// Claims as many jobs as the queue has free slots, each time it is woken.
     func queueLoop(_ queue: String, concurrency: Int, wakeups: AsyncStream<Void>) async {
-        // Claim in batches: after a freed slot, wait until a tenth of the slots are free (a claim is a round
-        // trip; refilling one slot at a time would cost one per job). A signal or a poll always claims.
-        let batch = max(1, concurrency / 10)
+        let batch = Self.claimBatch(concurrency: concurrency)
         var drained = false
-        await withDiscardingTaskGroup { group in
-            for await _ in wakeups {
-                let signalled = state.withLock { $0.signalled.remove(queue) != nil }
-                var claimedThisWake = false
-                while !isShuttingDown {
-                    let running = state.withLock { $0.running.values.count { $0.claimed.job.queue == queue } }
-                    let free = concurrency - running
-                    guard free > 0 else { break }
-                    if !signalled, !claimedThisWake, running > 0, drained || free < batch { break }
-                    let claimed: [ClaimedJob]
-                    do {
-                        let request = ClaimRequest(
-                            queue: queue,
-                            limit: min(free, 1_000),
-                            workerID: configuration.workerID,
-                            leaseDuration: configuration.leaseDuration
-                        )
-                        claimed = try await bounded { [store, now] in try await store.claim(request, at: now()) }
-                    } catch {
-                        logger.warning(
-                            "claiming jobs failed; retrying at the next poll",
-                            metadata: ["jobs.queue": .string(queue), "error": "\(JobsError.describe(error))"]
-                        )
-                        break
-                    }
-                    claimedThisWake = true
-                    for job in claimed {
-                        let execution = Execution(job)
-                        state.withLock { $0.running[job.job.id] = execution }
-                        group.addTask { await self.execute(execution) }
-                    }
-                    drained = claimed.count < free
-                    if drained { break }
+        for await _ in wakeups {
+            let signalled = state.withLock { $0.signalled.remove(queue) != nil }
+            var claimedThisWake = false
+            while !isShuttingDown {
+                let slots = state.withLock { $0.slots[queue, default: Slots()] }
+                let running = slots.busy
+                let free = slots.free(concurrency: concurrency)
+                guard free > 0 else { break }
+                if !signalled, !claimedThisWake, running > 0, drained || free < batch { break }
+                let claimed: [ClaimedJob]
+                do {
+                    let request = ClaimRequest(
+                        queue: queue,
+                        limit: min(free, 1_000),
+                        workerID: configuration.workerID,
+                        leaseDuration: configuration.leaseDuration
+                    )
+                    claimed = try await bounded { [store, now] in try await store.claim(request, at: now()) }
+                } catch {
+                    logger.warning(
+                        "claiming jobs failed; retrying at the next poll",
+                        metadata: ["jobs.queue": .string(queue), "error": "\(JobsError.describe(error))"]
+                    )
+                    break
                 }
+                claimedThisWake = true
+                let executions = claimed.map(Execution.init)
+                state.withLock { state in
+                    for execution in executions { state.running[execution.claimed.job.id] = execution }
+                    state.slots[queue, default: Slots()].busy += executions.count
+                    state.slots[queue, default: Slots()].held += executions.count
+                }
+                for execution in executions { start(execution) }
+                drained = claimed.count < free
+                if drained { break }
             }
         }
     }
@@ -301,8 +367,8 @@ public final class JobWorker: Service, Sendable {
                 )
                 for (execution, status) in zip(executions, statuses) {
                     switch status {
-                    case .lost: execution.continuation.yield(.leaseLost)
-                    case .held(_, cancelRequested: true): execution.continuation.yield(.cancelRequested)
+                    case .lost: deliver(.leaseLost, to: execution)
+                    case .held(_, cancelRequested: true): deliver(.cancelRequested, to: execution)
                     case .held: break
                     }
                 }
@@ -372,9 +438,8 @@ public final class JobWorker: Service, Sendable {
             }
             let now = ContinuousClock.now
             let late = state.withLock { $0.running.values.filter { $0.deadline <= now } }
-            for execution in late where !execution.timedOut.exchange(true, ordering: .relaxed) {
-                execution.continuation.yield(.timedOut)
-            }
+            // A stop already asked for (this one, or a cancel) makes it a no-op.
+            for execution in late { deliver(.timedOut, to: execution) }
         }
     }
 
