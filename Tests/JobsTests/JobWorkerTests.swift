@@ -103,11 +103,24 @@ import Testing
         #expect(detail.job.lastError == "poison: no such user: ghost")
     }
 
-    @Test func aTimedOutAttemptIsCancelledAndRetried() async throws {
+    /// A handler that stops at cancellation ends its attempt then; one that ignores it is abandoned after the
+    /// cancel grace period (200 ms here): either way the attempt ends `timedOut` and the retry runs, and a stuck
+    /// handler returning late changes nothing.
+    @Test(arguments: [false, true])
+    func aTimedOutAttemptIsCancelledOrAbandonedAndRetried(ignoresCancellation: Bool) async throws {
         let store = InMemoryJobStore()
         let registry = JobRegistry()
+        let stuck = Gate()
+        let lateReturns = Atomic<Int>(0)
         registry.register(Self.note) { _, context in
-            if context.attempt == 1 { try await Task.sleep(for: .seconds(60)) }
+            guard context.attempt == 1 else { return }
+            if ignoresCancellation {
+                // Something that knows nothing of cancellation.
+                await stuck.wait()
+                lateReturns.add(1, ordering: .relaxed)
+            } else {
+                try await Task.sleep(for: .seconds(60))
+            }
         }
         let queue = JobQueue(store: store, registry: registry)
         let worker = try JobWorker(store: store, registry: registry, configuration: configuration(), logger: logger)
@@ -119,47 +132,15 @@ import Testing
                 options: JobOptions(timeout: .milliseconds(100))
             ).id
             try await events.wait(count: 1) { if case .finished(_, .succeeded) = $0 { true } else { false } }
-            return id
-        }
-        let detail = try #require(try await store.job(id))
-        #expect(detail.attempts.map(\.outcome) == [.timedOut, .succeeded])
-        #expect(detail.attempts.first?.error?.contains("timed out") == true)
-    }
-
-    @Test func aHandlerThatIgnoresItsTimeoutIsAbandonedAfterTheGracePeriod() async throws {
-        let store = InMemoryJobStore()
-        let registry = JobRegistry()
-        let stuck = Gate()
-        let lateReturns = Atomic<Int>(0)
-        registry.register(Self.note) { _, context in
-            // Attempt 1 waits on something that knows nothing of cancellation.
-            if context.attempt == 1 {
-                await stuck.wait()
-                lateReturns.add(1, ordering: .relaxed)
-            }
-        }
-        let queue = JobQueue(store: store, registry: registry)
-        let worker = try JobWorker(store: store, registry: registry, configuration: configuration(), logger: logger)
-        let events = EventLog(worker)
-        let id = try await run(worker) {
-            let id = try await queue.enqueue(
-                Self.note,
-                Note(text: "stuck"),
-                options: JobOptions(timeout: .milliseconds(100))
-            ).id
-            // Timeout (100 ms), then the cancel grace period (200 ms): the attempt ends while its handler is
-            // still stuck, and the retry runs.
-            try await events.wait(count: 1) { if case .finished(_, .succeeded) = $0 { true } else { false } }
             #expect(lateReturns.load(ordering: .relaxed) == 0)
-            // The abandoned handler returning late changes nothing.
             stuck.open()
             return id
         }
         let detail = try #require(try await store.job(id))
         #expect(detail.attempts.map(\.outcome) == [.timedOut, .succeeded])
+        #expect(detail.attempts.first?.error?.contains("timed out") == true)
         #expect(detail.job.state == .completed)
-        let finishes = events.events.filter { if case .finished = $0 { true } else { false } }
-        #expect(finishes.count == 2)
+        #expect(events.events.count { if case .finished = $0 { true } else { false } } == 2)
     }
 
     @Test func aJobThatEndedFreesItsSlotWhileItsEndIsWrittenUpToTwiceTheConcurrency() async throws {
@@ -167,13 +148,7 @@ import Testing
         let store = GatedFinishStore(inner)
         let registry = JobRegistry()
         registry.register(Self.note) { _, _ in }
-        let queue = JobQueue(store: store, registry: registry)
-        let worker = try JobWorker(
-            store: store,
-            registry: registry,
-            configuration: configuration(["default": 3]),
-            logger: logger
-        )
+        let (queue, worker) = try queueAndWorker(store, registry, queues: ["default": 3])
         let events = EventLog(worker)
         try await run(worker) {
             _ = try await queue.enqueue(Self.note, (0..<20).map { Note(text: "\($0)") })
@@ -272,13 +247,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(5))
             gauge.withLock { $0.now -= 1 }
         }
-        let queue = JobQueue(store: store, registry: registry)
-        let worker = try JobWorker(
-            store: store,
-            registry: registry,
-            configuration: configuration(["default": 3]),
-            logger: logger
-        )
+        let (queue, worker) = try queueAndWorker(store, registry, queues: ["default": 3])
         let events = EventLog(worker)
         try await run(worker) {
             _ = try await queue.enqueue(Self.note, (0..<30).map { Note(text: "\($0)") })
@@ -384,6 +353,21 @@ import Testing
     }
 
     // MARK: Helpers
+
+    /// A queue and a worker (the test configuration with these queues) on one store.
+    func queueAndWorker(
+        _ store: any JobStore,
+        _ registry: JobRegistry,
+        queues: [String: Int]
+    ) throws -> (JobQueue, JobWorker) {
+        let worker = try JobWorker(
+            store: store,
+            registry: registry,
+            configuration: configuration(queues),
+            logger: logger
+        )
+        return (JobQueue(store: store, registry: registry), worker)
+    }
 
     /// Runs the worker in a service group around `body`, then shuts it down gracefully and runs `after`.
     func run<T: Sendable>(
