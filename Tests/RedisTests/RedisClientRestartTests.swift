@@ -18,7 +18,10 @@ struct RedisClientRestartTests {
             connection: .init(port: port),
             minimumConnections: 2,
             maximumConnections: 4,
-            connectionWaitTimeout: .seconds(2),
+            // Six workers share four connections, so they wait for one; 10 s is generous on two loaded cores (2 s
+            // timed out in a CI run while another build shared the machine). A connection never given back would
+            // still time out and fail the test.
+            connectionWaitTimeout: .seconds(10),
             reconnectBackoff: .init(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(200))
         )
         configuration.connection.commandTimeout = .seconds(5)
@@ -69,7 +72,7 @@ struct RedisClientRestartTests {
         }
         await server.stop()
         let elapsed = clock.now - start
-        // Generous: every wait is bounded by a 5 s command timeout or a 2 s connection wait; a hang would run to
+        // Generous: every wait is bounded by a 5 s command timeout or a 10 s connection wait; a hang would run to
         // the workers' 120 s stop.
         #expect(elapsed < .seconds(100), "took \(elapsed)")
         #expect(tally["success.2"] >= 6 * 50, "\(tally.values.withLock { $0 })")
