@@ -1,25 +1,25 @@
-import Foundation
+public import Foundation
 import Platform
 import Synchronization
-import TestSupport
 
-/// A PostgreSQL server of the test's own (initdb + pg_ctl in a throwaway directory under /tmp, on a free
-/// loopback port), for tests that restart it. As root, its tools run as `postgres` (PostgreSQL refuses root).
-final class PrivatePostgres: Sendable {
-    static let binaries = "/usr/lib/postgresql/15/bin"
+/// A PostgreSQL server of the test's own, for tests that stop, restart or reconfigure it (the one `scripts/test`
+/// starts is shared: ``TestServers/postgresURL``). initdb and a foreground `postgres` in a throwaway directory
+/// under /tmp, on a free loopback port; as root, they run as `postgres` (PostgreSQL refuses root).
+public final class PrivatePostgres: Sendable {
+    public static let binaries = "/usr/lib/postgresql/15/bin"
 
     /// Whether the tests that need one should run: the binaries are there, or the run demands every server.
-    static var shouldRun: Bool {
+    public static var shouldRun: Bool {
         TestServers.required || FileManager.default.isExecutableFile(atPath: "\(binaries)/postgres")
     }
 
-    let directory: URL
-    let port: Int
+    public let directory: URL
+    public let port: Int
     /// The running `postgres` (in the foreground: `pg_ctl start` leaves a daemon that ChildProcess waits for).
     let server = Mutex<ChildProcess?>(nil)
 
-    var dataDirectory: String { directory.appendingPathComponent("data").path }
-    var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
+    public var dataDirectory: String { directory.appendingPathComponent("data").path }
+    public var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
 
     init(directory: URL, port: Int) {
         self.directory = directory
@@ -27,14 +27,14 @@ final class PrivatePostgres: Sendable {
     }
 
     /// Runs `body` with a fresh, started server; stops it and deletes its directory afterwards.
-    static func with<Result>(
+    public static func with<Result>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PrivatePostgres) async throws -> Result
     ) async throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: "\(binaries)/postgres") else {
             throw MissingTestServer(what: "PostgreSQL 15 binaries in \(binaries) (apt-get install postgresql-15)")
         }
-        let directory = URL(fileURLWithPath: "/tmp/mastery-jobs-pg-\(UUID().uuidString.prefix(8))")
+        let directory = URL(fileURLWithPath: "/tmp/mastery-private-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         if getuid() == 0 {
@@ -58,7 +58,7 @@ final class PrivatePostgres: Sendable {
     }
 
     /// Starts `postgres` in the foreground and waits (bounded) until it accepts connections.
-    func start() async throws {
+    public func start() async throws {
         let arguments = [
             "-D", dataDirectory, "-p", "\(port)", "-k", directory.path, "-c", "listen_addresses=127.0.0.1",
             "-c", "fsync=off",
@@ -88,14 +88,14 @@ final class PrivatePostgres: Sendable {
     }
 
     /// Stops the server with a fast shutdown (SIGINT: every connection closed), bounded.
-    func stop() async {
+    public func stop() async {
         guard let process = server.withLock({ $0.take() }) else { return }
         process.kill(signal: .interrupt)
         if (try? await process.waitForExit(timeout: .seconds(30))) == nil { process.kill() }
     }
 
     /// Restarts the server (fast shutdown, then start), waiting until it accepts connections again.
-    func restart() async throws {
+    public func restart() async throws {
         await stop()
         try await start()
     }
