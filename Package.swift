@@ -137,7 +137,7 @@ let systems: [System] = [
             "Platform", "Storage", hummingbird, logging, lifecycle, postgresNIO,
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ],
-        tests: ["Storage", logging, lifecycle, postgresNIO]
+        tests: ["Storage", logging, lifecycle, postgresNIO, hummingbird, httpTypes]
     ),
     system(
         "Tally",
