@@ -194,6 +194,67 @@ struct PoolLogicTests {
         }
     }
 
+    static func manualPool(
+        _ change: (inout PoolConfiguration) -> Void
+    ) throws -> (ConnectionPool<StubFactory, ManualClock>, StubFactory, ManualClock) {
+        let (clock, factory) = (ManualClock(), StubFactory())
+        var configuration = Self.configuration(maximum: 2)
+        configuration.maintenanceInterval = .seconds(3_600)
+        configuration.validationThreshold = .seconds(3_600)
+        change(&configuration)
+        let pool = try ConnectionPool(factory: factory, configuration: configuration, clock: clock, logger: quietLogger)
+        return (pool, factory, clock)
+    }
+
+    @Test("an idle connection that fails its keepalive is closed and replaced up to the minimum")
+    func keepalive() async throws {
+        let (pool, factory, clock) = try Self.manualPool {
+            $0.minimum = 1
+            $0.keepaliveInterval = .seconds(10)
+        }
+        try await withRunning(pool) {
+            try await waitUntil("the minimum open") { pool.snapshot().idle == 1 }
+            clock.advance(by: .seconds(5))
+            pool.maintain()
+            #expect(factory.opened.first.map { $0.state.withLock { $0.validations } } == 0)
+            factory.behaviour.withLock { $0.failValidations = true }
+            clock.advance(by: .seconds(6))
+            pool.maintain()
+            try await waitUntil("replaced") { factory.opened.count == 2 && pool.snapshot().idle == 1 }
+            #expect(factory.opened.first?.closed == true)
+            #expect(pool.snapshot().connectionErrors == 1)
+        }
+    }
+
+    @Test("idle connections above the minimum close after the idle timeout, any after its lifetime")
+    func idleTimeoutAndLifetime() async throws {
+        let (pool, factory, clock) = try Self.manualPool {
+            $0.minimum = 1
+            $0.idleTimeout = .seconds(30)
+            $0.maximumLifetime = .seconds(100)
+            $0.keepaliveInterval = nil
+        }
+        try await withRunning(pool) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let gate = Gate()
+                for _ in 0..<2 { group.addTask { try await pool.withConnection { _ in await gate.wait() } } }
+                try await waitUntil("two held") { pool.snapshot().inUse == 2 }
+                gate.open()
+                try await group.waitForAll()
+            }
+            #expect(pool.snapshot().idle == 2)
+            clock.advance(by: .seconds(31))
+            pool.maintain()
+            #expect(pool.snapshot().idle == 1)
+            clock.advance(by: .seconds(70))
+            pool.maintain()
+            try await waitUntil("replaced after its lifetime") {
+                factory.opened.count == 3 && pool.snapshot().idle == 1
+            }
+            #expect(factory.opened.prefix(2).allSatisfy { $0.closed })
+        }
+    }
+
     @Test("a returned connection is reset; one whose reset fails is closed and never handed out")
     func resetOnRelease() async throws {
         let factory = StubFactory()

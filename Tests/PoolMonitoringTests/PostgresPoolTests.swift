@@ -81,6 +81,29 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test("an unreachable server fails acquires fast, and the error holds no password")
+    func unreachable() async throws {
+        let factory = try PostgresPoolConnectionFactory(
+            url: try PostgresURL("postgres://mastery:s3cret-pw@127.0.0.1:1/mastery?sslmode=disable"),
+            applicationName: "mastery-pool-test",
+            logger: TestPostgres.quietLogger
+        )
+        var configuration = PoolConfiguration()
+        configuration.initialBackoff = .seconds(30)
+        let pool = try Pool(factory: factory, configuration: configuration, logger: TestPostgres.quietLogger)
+        try await withRunning(pool) {
+            let started = ContinuousClock.now
+            for _ in 0..<2 {
+                let error = await #expect(throws: PoolError.self) { try await pool.withConnection { _ in } }
+                #expect(error?.code == .databaseUnavailable)
+                #expect(error?.message.contains("unreachable") == true)
+                #expect(error.map { "\($0)" }?.contains("s3cret") == false)
+            }
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(pool.snapshot().connectionErrors == 1)
+        }
+    }
+
     @Test("a pooled connection terminated with pg_terminate_backend is replaced")
     func terminatedBackend() async throws {
         try await withPool({ $0.validationThreshold = .zero }) { pool, factory, name in
