@@ -50,7 +50,7 @@ extension ConnectionPool {
     }
 
     func open() async {
-        let id = state.withLock { $0.makeID() }
+        let id = state.withLock { $0.willOpen() }
         do {
             let connection = try await factory.makeConnection(id: id)
             let now = clock.now
@@ -59,7 +59,7 @@ extension ConnectionPool {
             let reason = factory.describe(error)
             logger.debug("Pool could not open a connection", metadata: ["pool.error": "\(reason)"])
             let now = clock.now
-            perform(state.withLock { $0.openFailed(reason: reason, now: now) })
+            perform(state.withLock { $0.openFailed(id: id, reason: reason, now: now) })
         }
     }
 

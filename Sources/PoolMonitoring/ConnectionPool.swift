@@ -72,6 +72,15 @@ where C.Duration == Duration {
         logger.debug("Pool resized", metadata: ["pool.minimum": "\(minimum)", "pool.maximum": "\(maximum)"])
     }
 
+    /// Replaces every connection without failing work in flight, after a credential rotation (give the factory
+    /// its new credentials first): idle connections are closed at once and reopened up to the minimum; held ones
+    /// finish their work and are closed when returned; ones being opened are closed when they open.
+    public func replaceAllConnections() {
+        let now = clock.now
+        perform(state.withLock { $0.retireAll(now: now) })
+        logger.debug("Pool retired every connection")
+    }
+
     /// Runs `body` with a connection, and returns the connection (reset) when `body` ends, however it ends.
     ///
     /// - Parameters:

@@ -195,6 +195,83 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test("rotating credentials replaces every connection without failing work in flight")
+    func credentialRotation() async throws {
+        try await TestPostgres.withDatabase { url in
+            let admin = try PostgresURL(url)
+            let suffix = UUID().uuidString.prefix(8).lowercased()
+            let (old, new) = ("mastery_rot_\(suffix)_a", "mastery_rot_\(suffix)_b")
+            let adminFactory = try PostgresPoolConnectionFactory(
+                url: admin,
+                applicationName: "mastery-pool-admin",
+                logger: TestPostgres.quietLogger
+            )
+            try await withOwnConnection(adminFactory) { connection in
+                for role in [old, new] {
+                    try await connection.query(
+                        "CREATE ROLE \(unescaped: role) LOGIN PASSWORD 'rotation-pw'",
+                        logger: TestPostgres.quietLogger
+                    )
+                }
+            }
+            var login = admin
+            login.username = old
+            login.password = "rotation-pw"
+            let factory = try PostgresPoolConnectionFactory(
+                url: login,
+                applicationName: "mastery-pool-rotation",
+                logger: TestPostgres.quietLogger
+            )
+            var configuration = PoolConfiguration()
+            configuration.minimum = 2
+            configuration.maximum = 3
+            let pool = try Pool(factory: factory, configuration: configuration, logger: TestPostgres.quietLogger)
+            try await withRunning(pool) {
+                try await waitUntil("the minimum open") { pool.snapshot().idle == 2 }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    let (started, gate) = (Gate(), Gate())
+                    group.addTask {
+                        try await pool.withConnection(label: "in flight") { pooled in
+                            started.open()
+                            await gate.wait()
+                            let user = try await scalar(String.self, pooled.connection, "SELECT current_user::text")
+                            #expect(user == old)
+                        }
+                    }
+                    await started.wait()
+                    factory.rotateCredentials(username: new, password: "rotation-pw")
+                    pool.replaceAllConnections()
+                    let user = try await pool.withConnection { pooled in
+                        try await scalar(String.self, pooled.connection, "SELECT current_user::text")
+                    }
+                    #expect(user == new)
+                    gate.open()
+                    try await group.waitForAll()
+                }
+                try await waitUntil("no connection of the old role is left") {
+                    try await withOwnConnection(adminFactory) { connection in
+                        try await scalar(
+                            Int.self,
+                            connection,
+                            "SELECT count(*)::int8 FROM pg_stat_activity WHERE usename = \(old)"
+                        ) == 0
+                    }
+                }
+                #expect(pool.snapshot().connectionErrors == 0)
+                #expect(pool.snapshot().total >= 2)
+            }
+            // The roles go with the throwaway server if they cannot be dropped yet.
+            try? await withOwnConnection(adminFactory) { connection in
+                for role in [old, new] {
+                    try await connection.query(
+                        "DROP ROLE IF EXISTS \(unescaped: role)",
+                        logger: TestPostgres.quietLogger
+                    )
+                }
+            }
+        }
+    }
+
     @Test("resizing under load fails no caller and ends within the new limits")
     func resizeUnderLoad() async throws {
         try await withPool({ $0.maximum = 2 }) { pool, factory, name in

@@ -64,7 +64,7 @@ extension PoolState {
     mutating func checked(id: Int, alive: Bool, now: Instant) -> Actions {
         var actions = Actions()
         guard let entry = checking.removeValue(forKey: id) else { return actions }
-        if alive, !shutDown, total < configuration.maximum {
+        if alive, retired.remove(id) == nil, !shutDown, total < configuration.maximum {
             offer(id: id, connection: entry.connection, created: entry.created, now: now, &actions)
         } else {
             if !alive { counters.connectionErrors += 1 }
@@ -89,6 +89,23 @@ extension PoolState {
             counters.closed += 1
             actions.close.append(idle.removeFirst().connection)
         }
+        fill(&actions, now: now)
+        return actions
+    }
+
+    // MARK: Replacing every connection
+
+    /// Retires every connection (after a credential rotation): idle ones are closed at once and replaced up to the
+    /// minimum; held ones, ones being checked and ones being opened are closed when they come back. No held
+    /// connection is disturbed.
+    mutating func retireAll(now: Instant) -> Actions {
+        var actions = Actions()
+        retired.formUnion(leases.keys)
+        retired.formUnion(checking.keys)
+        retired.formUnion(pendingOpens)
+        counters.closed += idle.count
+        actions.close = idle.map(\.connection)
+        idle.removeAll()
         fill(&actions, now: now)
         return actions
     }

@@ -62,6 +62,10 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
     var opening = 0
     var checking: [Int: (connection: Connection, created: Instant)] = [:]
     var nextID = 1
+    /// Connections being opened, by id.
+    var pendingOpens: Set<Int> = []
+    /// Connections held, being opened or being checked that ``retireAll(now:)`` retired: closed when they come back.
+    var retired: Set<Int> = []
     var shutDown = false
     var backoffUntil: Instant?
     var backoff: Duration
@@ -203,16 +207,20 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
 
     // MARK: Release
 
-    /// Takes back a connection: closes it when asked, above the maximum or past its lifetime (opening another for
-    /// waiters), else hands it to the first waiter or keeps it idle.
+    /// Takes back a connection: closes it when asked, when retired, above the maximum or past its lifetime
+    /// (opening another up to the minimum and for waiters), else hands it to the first waiter or keeps it idle.
     mutating func release(id: Int, discard: Bool, now: Instant) -> Actions {
         var actions = Actions()
         guard let lease = leases.removeValue(forKey: id) else { return actions }  // reclaimed meanwhile
-        if discard || shutDown || total >= configuration.maximum || expired(created: lease.created, now: now) {
+        let retiredNow = retired.remove(id) != nil
+        if discard || retiredNow || shutDown || total >= configuration.maximum
+            || expired(created: lease.created, now: now)
+        {
             if discard { counters.connectionErrors += 1 }
             counters.closed += 1
             actions.close.append(lease.connection)
-            if !shutDown { openForWaiters(&actions, now: now) }
+            // Replace it at once: up to the minimum, and for waiters.
+            if !shutDown { fill(&actions, now: now) }
         } else {
             offer(id: id, connection: lease.connection, created: lease.created, now: now, &actions)
         }
@@ -221,14 +229,27 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
 
     // MARK: Opening
 
+    /// Numbers a connection about to be opened.
+    mutating func willOpen() -> Int {
+        let id = makeID()
+        pendingOpens.insert(id)
+        return id
+    }
+
     mutating func opened(_ connection: Connection, id: Int, now: Instant) -> Actions {
         var actions = Actions()
         opening -= 1
+        pendingOpens.remove(id)
         counters.opened += 1
         backoffUntil = nil
         backoff = configuration.initialBackoff
         lastConnectError = nil
-        if shutDown || total >= configuration.maximum {
+        if retired.remove(id) != nil {
+            // Opened with the credentials retired meanwhile: replace it.
+            counters.closed += 1
+            actions.close.append(connection)
+            fill(&actions, now: now)
+        } else if shutDown || total >= configuration.maximum {
             counters.closed += 1
             actions.close.append(connection)
         } else {
@@ -239,9 +260,11 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
 
     /// A connect failed: every waiter fails now with the reason (none hangs), and acquires that find no idle
     /// connection fail fast until the back-off ends.
-    mutating func openFailed(reason: String, now: Instant) -> Actions {
+    mutating func openFailed(id: Int, reason: String, now: Instant) -> Actions {
         var actions = Actions()
         opening -= 1
+        pendingOpens.remove(id)
+        retired.remove(id)
         counters.connectionErrors += 1
         lastConnectError = reason
         backoffUntil = now.advanced(by: backoff)

@@ -1,6 +1,7 @@
 public import Logging
 public import PostgresNIO
 public import Storage
+import Synchronization
 
 /// Opens the pool's PostgreSQL connections with PostgresNIO, each with the instance's `application_name`.
 ///
@@ -11,8 +12,17 @@ public import Storage
 ///   internal, so PostgreSQL's own cancel request (which needs that secret key) cannot be sent; the function needs
 ///   the same role (or `pg_signal_backend`), which the pool's own connection has.
 public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
-    let configuration: PostgresConnection.Configuration
+    /// The configuration new connections use, swapped by ``rotateCredentials(username:password:)``.
+    final class Current: Sendable {
+        let configuration: Mutex<PostgresConnection.Configuration>
+        init(_ configuration: PostgresConnection.Configuration) { self.configuration = Mutex(configuration) }
+    }
+
+    let current: Current
     let logger: Logger
+
+    /// The configuration new connections use now.
+    var configuration: PostgresConnection.Configuration { current.configuration.withLock { $0 } }
 
     /// Creates the factory.
     /// - Parameters:
@@ -23,8 +33,20 @@ public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
         var configuration = configuration
         configuration.options.additionalStartupParameters.removeAll { $0.0 == "application_name" }
         configuration.options.additionalStartupParameters.append(("application_name", applicationName))
-        self.configuration = configuration
+        self.current = Current(configuration)
         self.logger = logger
+    }
+
+    /// Makes the connections opened from now on log in with new credentials (existing ones keep theirs: call
+    /// ``ConnectionPool/replaceAllConnections()`` next to replace them without failing work in flight).
+    /// - Parameters:
+    ///   - username: The new user.
+    ///   - password: The new password (kept in memory only, never logged).
+    public func rotateCredentials(username: String, password: String?) {
+        current.configuration.withLock { configuration in
+            configuration.username = username
+            configuration.password = password
+        }
     }
 
     /// Creates the factory from a URL (its `sslmode` means what it means to ``PostgresURL``).
