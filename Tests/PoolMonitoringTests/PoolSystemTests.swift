@@ -10,11 +10,19 @@ import Testing
 /// The system mounted alone: `GET /v1/pools` answers the snapshot.
 @Suite("PoolSystem")
 struct PoolSystemTests {
-    @Test("without PostgreSQL, GET /v1/pools says there is no pool")
+    static let adminToken = "pool-test-admin-token-0123456789abcdef"
+    static let auth: HTTPFields = [.authorization: "Bearer \(adminToken)"]
+    @Test("without PostgreSQL, GET /v1/pools (admin token) says there is no pool")
     func withoutPostgres() async throws {
-        let (assembly, _) = try await TestApplication.make(systems: [PoolSystem.self])
+        let (assembly, _) = try await TestApplication.make(
+            flags: ["adminToken": Self.adminToken],
+            systems: [PoolSystem.self]
+        )
         try await assembly.application.test(.router) { client in
             try await client.execute(uri: "/v1/pools", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/v1/pools", method: .get, headers: Self.auth) { response in
                 #expect(response.status == .ok)
                 let body = try jsonObject(response)
                 #expect(body["configured"] as? Bool == false)
@@ -29,9 +37,12 @@ struct PoolSystemTests {
     )
     func withPostgres() async throws {
         try await TestPostgres.withDatabase { url in
-            let (assembly, _) = try await TestApplication.make(flags: ["postgresURL": url], systems: [PoolSystem.self])
+            let (assembly, _) = try await TestApplication.make(
+                flags: ["postgresURL": url, "adminToken": Self.adminToken],
+                systems: [PoolSystem.self]
+            )
             try await assembly.application.test(.router) { client in
-                try await client.execute(uri: "/v1/pools", method: .get) { response in
+                try await client.execute(uri: "/v1/pools", method: .get, headers: Self.auth) { response in
                     #expect(response.status == .ok)
                     let body = try jsonObject(response)
                     #expect(body["configured"] as? Bool == true)

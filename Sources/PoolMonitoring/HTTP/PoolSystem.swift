@@ -5,8 +5,8 @@ public import ServiceLifecycle
 import Storage
 
 /// The pool monitor, mounted in `mastery serve`: with a PostgreSQL tier it runs a ``ConnectionPool`` on the
-/// server's database (`application_name` `mastery-pools`) as a service, and `GET /v1/pools` answers its
-/// ``PoolSnapshot``. Metrics, the page and the autoscaler come later (issue 14).
+/// server's database (`application_name` `mastery-pools`) as a service, and `GET /v1/pools` (admin token) answers
+/// its ``PoolSnapshot``. Metrics, the page and the autoscaler come later (issue 14).
 public struct PoolSystem: MasterySystem {
     /// The roadmap's row 03.
     public static let descriptor: SystemDescriptor =
@@ -47,6 +47,10 @@ public struct PoolSystem: MasterySystem {
 
     /// The pool, run for the server's lifetime.
     public var services: [any Service] { pool.map { [$0] } ?? [] }
+
+    /// The snapshot names holders' labels and the source files they acquired in: reading it needs the admin token
+    /// or a dashboard session.
+    public var protectedReadRoutes: Set<String> { [""] }
 
     /// `GET /v1/pools`: the snapshot.
     public func addRoutes(to routes: SystemRoutes) {
