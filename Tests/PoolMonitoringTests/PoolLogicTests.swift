@@ -154,6 +154,50 @@ struct PoolLogicTests {
         }
     }
 
+    @Test("a cancelled waiter leaves the queue and the next waiter is served")
+    func cancelledWaiter() async throws {
+        let pool = try Self.pool(Self.configuration(maximum: 1))
+        try await withRunning(pool) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let gate = Gate()
+                try await Self.hold(1, of: pool, label: "holder", until: gate, in: &group)
+                let cancelled = Task { try await pool.withConnection(label: "impatient") { _ in } }
+                try await waitUntil("one waiter") { pool.snapshot().waiting == 1 }
+                cancelled.cancel()
+                await #expect(throws: CancellationError.self) { try await cancelled.value }
+                #expect(pool.snapshot().waiting == 0)
+                group.addTask { try await pool.withConnection(label: "patient") { _ in } }
+                try await waitUntil("the patient waiter queued") { pool.snapshot().waiting == 1 }
+                gate.open()
+                try await group.waitForAll()
+                #expect(pool.snapshot().acquired == 2)
+            }
+        }
+    }
+
+    @Test("replacing every connection closes idle ones now and held ones when returned")
+    func replaceAll() async throws {
+        let factory = StubFactory()
+        let pool = try Self.pool(Self.configuration(maximum: 3) { $0.minimum = 2 }, factory: factory)
+        try await withRunning(pool) {
+            try await waitUntil("the minimum open") { pool.snapshot().idle == 2 }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let gate = Gate()
+                try await Self.hold(1, of: pool, label: "in flight", until: gate, in: &group)
+                pool.replaceAllConnections()
+                try await waitUntil("the idle one replaced") { factory.opened.count == 3 && pool.snapshot().idle == 1 }
+                #expect(factory.opened.filter(\.closed).count == 1)
+                gate.open()
+                try await group.waitForAll()
+            }
+            try await waitUntil("the held one replaced on return") {
+                factory.opened.count == 4 && pool.snapshot().idle == 2
+            }
+            #expect(factory.opened.prefix(2).allSatisfy { $0.closed })
+            #expect(pool.snapshot().connectionErrors == 0)
+        }
+    }
+
     @Test("a leak is reported once with label, file and line, and reclaimed past the hard limit")
     func leak() async throws {
         let clock = ManualClock()
