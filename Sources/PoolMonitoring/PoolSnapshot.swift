@@ -42,6 +42,8 @@ public struct PoolSnapshot: Sendable, Hashable, Codable {
     public var connectionsOpened: Int
     /// Connections closed (idle timeout, lifetime, shrink, broken, reclaimed).
     public var connectionsClosed: Int
+    /// Keepalive pings sent to idle connections.
+    public var keepalives: Int
     /// Failed connects, failed validations and failed resets.
     public var connectionErrors: Int
     /// Calls to ``ConnectionPool/resize(minimum:maximum:)`` that changed a limit.

@@ -37,6 +37,7 @@ struct PostgresPoolTests {
     }
 
     /// Runs `body` on a connection of its own, outside the pool.
+    @discardableResult
     func withOwnConnection<Result: Sendable>(
         _ factory: PostgresPoolConnectionFactory,
         _ body: (PostgresConnection) async throws -> Result
@@ -126,6 +127,48 @@ struct PostgresPoolTests {
                         "SELECT count(*)::int8 FROM pg_stat_activity WHERE application_name = \(name) AND pid <> pg_backend_pid()"
                     ) == 1
                 }
+            }
+        }
+    }
+
+    @Test("keepalive holds an idle connection past idle_session_timeout")
+    func keepalive() async throws {
+        try await TestPostgres.withDatabase { url in
+            let parsed = try PostgresURL(url)
+            let factory = try PostgresPoolConnectionFactory(
+                url: parsed,
+                applicationName: "mastery-pool-keepalive",
+                logger: TestPostgres.quietLogger
+            )
+            try await withOwnConnection(factory) { connection in
+                try await connection.query(
+                    "ALTER DATABASE \(unescaped: parsed.database) SET idle_session_timeout = '500ms'",
+                    logger: TestPostgres.quietLogger
+                )
+            }
+            // The control: a connection nobody pings, which the server drops.
+            let control = try await factory.makeConnection(id: 0)
+            var configuration = PoolConfiguration()
+            configuration.minimum = 1
+            configuration.maximum = 1
+            configuration.validationThreshold = .seconds(3_600)
+            configuration.keepaliveInterval = .milliseconds(100)
+            configuration.maintenanceInterval = .milliseconds(50)
+            let pool = try Pool(factory: factory, configuration: configuration, logger: TestPostgres.quietLogger)
+            try await withRunning(pool) {
+                let first = try await pool.withConnection { $0.backendPID }
+                // 20 pings at 100 ms or more apart: at least 2 s idle, four times the server's timeout.
+                try await waitUntil("20 keepalives", limit: .seconds(30)) { pool.snapshot().keepalives >= 20 }
+                let pid = try await pool.withConnection { pooled in
+                    try await scalar(Int32.self, pooled.connection, "SELECT pg_backend_pid()")
+                }
+                #expect(pid == first)
+                #expect(pool.snapshot().connectionErrors == 0)
+                #expect(pool.snapshot().connectionsOpened == 1)
+                try await waitUntil("the server dropped the control", limit: .seconds(30)) {
+                    control.connection.isClosed
+                }
+                await factory.close(control)
             }
         }
     }

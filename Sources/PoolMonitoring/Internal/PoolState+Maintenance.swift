@@ -20,6 +20,7 @@ extension PoolState {
                 actions.close.append(slot.connection)
             } else if let interval = configuration.keepaliveInterval, slot.lastUsed.duration(to: now) >= interval {
                 checking[slot.id] = (slot.connection, slot.created)
+                counters.keepalives += 1
                 actions.keepalive.append((slot.id, slot.connection))
             } else {
                 kept.append(slot)
@@ -158,6 +159,7 @@ extension PoolState {
             queryTimeouts: counters.queryTimeouts,
             connectionsOpened: counters.opened,
             connectionsClosed: counters.closed,
+            keepalives: counters.keepalives,
             connectionErrors: counters.connectionErrors,
             sizeChanges: counters.sizeChanges,
             currentLeaks: leaks

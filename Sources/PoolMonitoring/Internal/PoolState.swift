@@ -82,6 +82,7 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
         var opened = 0
         var closed = 0
         var connectionErrors = 0
+        var keepalives = 0
         var sizeChanges = 0
     }
 
