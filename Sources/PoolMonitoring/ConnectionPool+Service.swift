@@ -64,13 +64,11 @@ extension ConnectionPool {
     }
 
     func keepalive(id: Int, connection: Factory.Connection) async {
-        var alive = true
-        do {
-            try await factory.validate(connection)
-        } catch {
+        let error = await check(connection)
+        if let error {
             logger.debug("Idle pool connection failed its keepalive", metadata: metadata(error))
-            alive = false
         }
+        let alive = error == nil
         let now = clock.now
         perform(state.withLock { $0.checked(id: id, alive: alive, now: now) })
     }

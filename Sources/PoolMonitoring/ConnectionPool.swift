@@ -128,15 +128,37 @@ where C.Duration == Duration {
                 continue
             }
             if borrowed.lastUsed.duration(to: clock.now) >= configuration.validationThreshold {
-                do {
-                    try await factory.validate(borrowed.connection)
-                } catch {
+                if let error = await check(borrowed.connection) {
                     logger.debug("Pooled connection failed its validation", metadata: metadata(error))
                     await release(borrowed, discard: true)
                     continue
                 }
             }
             return borrowed
+        }
+    }
+
+    /// Validates the connection within ``PoolConfiguration/validationTimeout``, closing it if it does not answer
+    /// in time (which ends the validation): the error, or nil when it answered.
+    func check(_ connection: Factory.Connection) async -> (any Error)? {
+        let (factory, clock, limit) = (self.factory, self.clock, configuration.validationTimeout)
+        return await withTaskGroup(of: (any Error)?.self) { group in
+            group.addTask {
+                do {
+                    try await factory.validate(connection)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            group.addTask {
+                do { try await clock.sleep(for: limit) } catch { return nil }
+                await factory.close(connection)
+                return PoolError(.connectionBroken, "the connection did not answer its validation within \(limit)")
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
     }
 

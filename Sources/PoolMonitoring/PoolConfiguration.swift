@@ -14,6 +14,9 @@ public struct PoolConfiguration: Sendable {
     public var maximumLifetime: Duration? = .seconds(1_800)
     /// A connection idle longer than this is validated (`SELECT 1`) before it is handed out.
     public var validationThreshold: Duration = .seconds(5)
+    /// How long a validation or keepalive `SELECT 1` may take; a connection that does not answer in time (a socket
+    /// black-holed by a NAT) is closed.
+    public var validationTimeout: Duration = .seconds(5)
     /// An idle connection unused for this long is pinged by the maintenance loop, so a NAT or
     /// `idle_session_timeout` cannot drop it unnoticed; nil turns keepalive off.
     public var keepaliveInterval: Duration? = .seconds(60)
@@ -45,6 +48,9 @@ public struct PoolConfiguration: Sendable {
         try Self.checkSizes(minimum: minimum, maximum: maximum)
         guard maximumWaiters >= 0 else { throw PoolError(.invalidConfiguration, "maximumWaiters must be >= 0") }
         guard acquireTimeout > .zero else { throw PoolError(.invalidConfiguration, "acquireTimeout must be > 0") }
+        guard validationTimeout > .zero else {
+            throw PoolError(.invalidConfiguration, "validationTimeout must be > 0")
+        }
         guard maintenanceInterval > .zero else {
             throw PoolError(.invalidConfiguration, "maintenanceInterval must be > 0")
         }

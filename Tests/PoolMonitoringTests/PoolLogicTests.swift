@@ -270,6 +270,26 @@ struct PoolLogicTests {
         }
     }
 
+    @Test("a validation that gets no answer is bounded: the connection is closed and another handed out")
+    func validationTimeout() async throws {
+        let factory = StubFactory()
+        let configuration = Self.configuration(maximum: 2) {
+            $0.validationThreshold = .zero
+            $0.validationTimeout = .milliseconds(100)
+        }
+        let pool = try Self.pool(configuration, factory: factory)
+        try await withRunning(pool) {
+            let first = try await pool.withConnection { $0.id }
+            factory.behaviour.withLock { $0.hangNextValidation = true }
+            let started = ContinuousClock.now
+            let second = try await pool.withConnection { $0.id }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(second != first)
+            #expect(factory.opened.first?.closed == true)
+            #expect(pool.snapshot().connectionErrors == 1)
+        }
+    }
+
     @Test("idle connections above the minimum close after the idle timeout, any after its lifetime")
     func idleTimeoutAndLifetime() async throws {
         let (pool, factory, clock) = try Self.manualPool {

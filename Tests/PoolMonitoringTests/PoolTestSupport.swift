@@ -9,6 +9,8 @@ final class StubConnection: Sendable {
     let state = Mutex((closed: false, resets: 0, validations: 0))
     /// Opened by the factory's cancel: a statement waiting on it ends, as PostgreSQL's would.
     let cancelled = Gate()
+    /// Opened by the factory's close: a statement waiting on it fails, as on a closed channel.
+    let closedGate = Gate()
 
     init(id: Int) { self.id = id }
 
@@ -22,6 +24,8 @@ final class StubFactory: PoolConnectionFactory {
         var failConnects = false
         var failResets = false
         var failValidations = false
+        /// The next validation hangs until the connection is closed (a black-holed socket); once.
+        var hangNextValidation = false
         var opened: [StubConnection] = []
         var cancels = 0
     }
@@ -43,6 +47,14 @@ final class StubFactory: PoolConnectionFactory {
 
     func validate(_ connection: StubConnection) async throws {
         connection.state.withLock { $0.validations += 1 }
+        let hang = behaviour.withLock { behaviour in
+            defer { behaviour.hangNextValidation = false }
+            return behaviour.hangNextValidation
+        }
+        if hang {
+            await connection.closedGate.wait()
+            throw StubFailure(reason: "connection closed")
+        }
         if behaviour.withLock({ $0.failValidations }) { throw StubFailure(reason: "validation failed") }
     }
 
@@ -58,6 +70,7 @@ final class StubFactory: PoolConnectionFactory {
 
     func close(_ connection: StubConnection) async {
         connection.state.withLock { $0.closed = true }
+        connection.closedGate.open()
     }
 
     func describe(_ error: any Error) -> String {
