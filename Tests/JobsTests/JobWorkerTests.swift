@@ -137,10 +137,14 @@ import Testing
             return id
         }
         let detail = try #require(try await store.job(id))
-        #expect(detail.attempts.map(\.outcome) == [.timedOut, .succeeded])
+        // Normally [timedOut, succeeded]; a machine that stalls for more than the 100 ms timeout between a claim and
+        // the (instant) later handler can time out a retry too: every attempt but the last timed out.
+        let outcomes = detail.attempts.map(\.outcome)
+        #expect(outcomes.count >= 2 && outcomes.last == .succeeded, "\(outcomes)")
+        #expect(outcomes.dropLast().allSatisfy { $0 == .timedOut }, "\(outcomes)")
         #expect(detail.attempts.first?.error?.contains("timed out") == true)
         #expect(detail.job.state == .completed)
-        #expect(events.events.count { if case .finished = $0 { true } else { false } } == 2)
+        #expect(events.events.count { if case .finished = $0 { true } else { false } } == outcomes.count)
     }
 
     @Test func aJobThatEndedFreesItsSlotWhileItsEndIsWrittenUpToTwiceTheConcurrency() async throws {
@@ -178,14 +182,16 @@ import Testing
         let worker = try JobWorker(
             store: store,
             registry: registry,
-            configuration: configuration(lease: .milliseconds(600)),
+            // A heartbeat every second carries the cancel; a lease of 3 s outlives the stalls of a loaded machine
+            // (a lost lease would end the claim before the cancel reaches it).
+            configuration: configuration(lease: .seconds(3)),
             logger: logger
         )
         let events = EventLog(worker)
         let id = try await run(worker) {
             let id = try await queue.enqueue(Self.note, Note(text: "long")).id
             try await events.wait(count: 1) { if case .started = $0 { true } else { false } }
-            // Through the store only, as another instance's API would: the heartbeat (every 200 ms) carries it.
+            // Through the store only, as another instance's API would: the heartbeat carries it.
             _ = try await store.cancel(id, at: Date())
             try await events.wait(count: 1) { if case .finished(_, .cancelled) = $0 { true } else { false } }
             return id
@@ -309,7 +315,9 @@ import Testing
             let started = ContinuousClock.now
             _ = try await queue.enqueue(Self.note, Note(text: "now"))
             try await events.wait(count: 1) { if case .finished(_, .succeeded) = $0 { true } else { false } }
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // Far below the poll (an hour); generous for two loaded cores, where a test process can stall for
+            // seconds while other suites start servers and browsers.
+            #expect(ContinuousClock.now - started < .seconds(60))
         }
     }
 
@@ -522,30 +530,34 @@ final class EventLog: Sendable {
         for continuation in ready { continuation.resume() }
     }
 
-    /// Waits until `count` events matching `predicate` arrived in all.
+    /// Waits until `count` events matching `predicate` arrived in all; throws `Timeout` after 20 s (the waiter is
+    /// taken out and resumed, so a timeout fails the test instead of hanging it).
     func wait(count: Int, _ predicate: @escaping @Sendable (JobWorker.Event) -> Bool) async throws {
+        let id = state.withLock { state in
+            defer { state.next += 1 }
+            return state.next
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                await withCheckedContinuation { continuation in
-                    let done = self.state.withLock { state in
-                        if state.events.count(where: predicate) >= count { return true }
-                        state.waiters[state.next] = Waiter(
-                            count: count,
-                            predicate: predicate,
-                            continuation: continuation
-                        )
-                        state.next += 1
-                        return false
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        let done = self.state.withLock { state in
+                            if state.events.count(where: predicate) >= count || Task.isCancelled { return true }
+                            state.waiters[id] = Waiter(count: count, predicate: predicate, continuation: continuation)
+                            return false
+                        }
+                        if done { continuation.resume() }
                     }
-                    if done { continuation.resume() }
+                } onCancel: {
+                    self.state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
                 }
             }
             group.addTask {
                 try await Task.sleep(for: .seconds(20))
                 throw Timeout()
             }
+            defer { group.cancelAll() }
             try await group.next()
-            group.cancelAll()
         }
     }
 }

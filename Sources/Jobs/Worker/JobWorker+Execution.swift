@@ -175,7 +175,7 @@ extension JobWorker {
         let queue = execution.queue
         let concurrency = configuration.queues[queue] ?? 1
         let (waiters, wake) = state.withLock { state -> ([CheckedContinuation<Void, Never>], Bool) in
-            guard state.running.removeValue(forKey: execution.claimed.job.id) != nil else { return ([], false) }
+            guard state.running.removeValue(forKey: ObjectIdentifier(execution)) != nil else { return ([], false) }
             state.slots[queue, default: Slots()].held -= 1
             let wake = shouldWake(state.slots[queue, default: Slots()], concurrency: concurrency)
             guard state.running.isEmpty else { return ([], wake) }

@@ -81,7 +81,9 @@ public final class JobWorker: Service, Sendable {
     static func heldLimit(concurrency: Int) -> Int { concurrency * 2 }
 
     struct RunState {
-        var running: [JobID: Execution] = [:]
+        /// Every claim held here, by execution: a job can be held twice for a moment (its old claim's lease expired,
+        /// it was rescued and claimed again here while the old handler still ran; the old claim is fenced).
+        var running: [ObjectIdentifier: Execution] = [:]
         /// Per queue, the claims held here (`running`'s jobs) and, of them, those whose end is not decided yet:
         /// the slots in use. A job whose handler returned frees its slot at once, while its end is written with
         /// others (its lease is extended meanwhile); at most ``JobWorker/heldLimit(concurrency:)`` are held.
@@ -150,15 +152,15 @@ public final class JobWorker: Service, Sendable {
 
     /// The IDs of the jobs running here now.
     public var runningJobs: [JobID] {
-        state.withLock { $0.running.keys.sorted() }
+        state.withLock { Set($0.running.values.map(\.claimed.job.id)).sorted() }
     }
 
     /// Asks a job running here to stop (as a cancel seen at a heartbeat would); false when it does not run here.
     @discardableResult
     public func cancelIfRunning(_ id: JobID) -> Bool {
-        guard let execution = state.withLock({ $0.running[id] }) else { return false }
-        deliver(.cancelRequested, to: execution)
-        return true
+        let executions = state.withLock { $0.running.values.filter { $0.claimed.job.id == id } }
+        for execution in executions { deliver(.cancelRequested, to: execution) }
+        return !executions.isEmpty
     }
 
     /// Runs until graceful shutdown (or cancellation), then drains as described above.
@@ -331,7 +333,7 @@ public final class JobWorker: Service, Sendable {
                 claimedThisWake = true
                 let executions = claimed.map(Execution.init)
                 state.withLock { state in
-                    for execution in executions { state.running[execution.claimed.job.id] = execution }
+                    for execution in executions { state.running[ObjectIdentifier(execution)] = execution }
                     state.slots[queue, default: Slots()].busy += executions.count
                     state.slots[queue, default: Slots()].held += executions.count
                 }
