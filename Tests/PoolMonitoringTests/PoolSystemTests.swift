@@ -7,22 +7,22 @@ import PoolMonitoring
 import TestSupport
 import Testing
 
-/// The system mounted alone: `GET /v1/pools` answers the snapshot.
+/// The system mounted alone: `GET /v1/pool` answers the snapshot.
 @Suite("PoolSystem")
 struct PoolSystemTests {
     static let adminToken = "pool-test-admin-token-0123456789abcdef"
     static let auth: HTTPFields = [.authorization: "Bearer \(adminToken)"]
-    @Test("without PostgreSQL, GET /v1/pools (admin token) says there is no pool")
+    @Test("without PostgreSQL, GET /v1/pool (admin token) says there is no pool")
     func withoutPostgres() async throws {
         let (assembly, _) = try await TestApplication.make(
             flags: ["adminToken": Self.adminToken],
             systems: [PoolSystem.self]
         )
         try await assembly.application.test(.router) { client in
-            try await client.execute(uri: "/v1/pools", method: .get) { response in
+            try await client.execute(uri: "/v1/pool", method: .get) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await client.execute(uri: "/v1/pools", method: .get, headers: Self.auth) { response in
+            try await client.execute(uri: "/v1/pool", method: .get, headers: Self.auth) { response in
                 #expect(response.status == .ok)
                 let body = try jsonObject(response)
                 #expect(body["configured"] as? Bool == false)
@@ -32,7 +32,7 @@ struct PoolSystemTests {
     }
 
     @Test(
-        "with PostgreSQL, GET /v1/pools answers the pool's snapshot",
+        "with PostgreSQL, GET /v1/pool answers the pool's snapshot",
         .enabled(if: TestServers.shouldRun(TestServers.postgresURL), "needs PostgreSQL: run scripts/test")
     )
     func withPostgres() async throws {
@@ -42,7 +42,7 @@ struct PoolSystemTests {
                 systems: [PoolSystem.self]
             )
             try await assembly.application.test(.router) { client in
-                try await client.execute(uri: "/v1/pools", method: .get, headers: Self.auth) { response in
+                try await client.execute(uri: "/v1/pool", method: .get, headers: Self.auth) { response in
                     #expect(response.status == .ok)
                     let body = try jsonObject(response)
                     #expect(body["configured"] as? Bool == true)

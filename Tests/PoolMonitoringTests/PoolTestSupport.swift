@@ -127,7 +127,7 @@ func withRunning<Factory: PoolConnectionFactory, C: Clock, Result: Sendable>(
 /// Waits (polling every few milliseconds, at most `limit`) until `condition` holds.
 func waitUntil(
     _ what: Comment,
-    limit: Duration = .seconds(10),
+    limit: Duration = .seconds(60),
     sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
 ) async throws {

@@ -35,7 +35,7 @@ public enum SystemCatalog {
             number: 3,
             name: "Connection pool monitor & autoscaler",
             module: "PoolMonitoring",
-            slug: "pools",
+            slug: "pool",
             summary:
                 "a PostgreSQL pool that resizes live; leak detection naming the holder; acquire and query timeouts (server-side cancel); Prometheus metrics; autoscaler bounded by `max_connections`; `pg_stat_activity` cross-check",
             anchors: "HikariCP, PgBouncer, psycopg-pool, PostgresNIO's pool"

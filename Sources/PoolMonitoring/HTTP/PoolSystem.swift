@@ -5,7 +5,7 @@ public import ServiceLifecycle
 import Storage
 
 /// The pool monitor, mounted in `mastery serve`: with a PostgreSQL tier it runs a ``ConnectionPool`` on the
-/// server's database (`application_name` `mastery-pools`) as a service, and `GET /v1/pools` (admin token) answers
+/// server's database (`application_name` `mastery-pool`) as a service, and `GET /v1/pool` (admin token) answers
 /// its ``PoolSnapshot``. Metrics, the page and the autoscaler come later (issue 14).
 public struct PoolSystem: MasterySystem {
     /// The roadmap's row 03.
@@ -15,12 +15,12 @@ public struct PoolSystem: MasterySystem {
             number: 3,
             name: "Connection pool monitor & autoscaler",
             module: "PoolMonitoring",
-            slug: "pools",
+            slug: "pool",
             summary: "a PostgreSQL pool that resizes live",
             anchors: "HikariCP, PgBouncer, psycopg-pool, PostgresNIO's pool"
         )
 
-    /// What `GET /v1/pools` answers.
+    /// What `GET /v1/pool` answers.
     struct Status: Codable, Sendable {
         /// Whether the server has a PostgreSQL tier (and so a pool).
         var configured: Bool
@@ -39,7 +39,7 @@ public struct PoolSystem: MasterySystem {
         }
         let factory = try PostgresPoolConnectionFactory(
             url: postgres.url,
-            applicationName: "mastery-pools",
+            applicationName: "mastery-pool",
             logger: context.logger
         )
         pool = try ConnectionPool(factory: factory, configuration: PoolConfiguration(), logger: context.logger)
@@ -52,7 +52,7 @@ public struct PoolSystem: MasterySystem {
     /// or a dashboard session.
     public var protectedReadRoutes: Set<String> { [""] }
 
-    /// `GET /v1/pools`: the snapshot.
+    /// `GET /v1/pool`: the snapshot.
     public func addRoutes(to routes: SystemRoutes) {
         routes.api.get { [pool] _, _ in
             try Response.json(Status(configured: pool != nil, pool: pool?.snapshot()))
