@@ -1,6 +1,5 @@
 import CLIKit
 import JobsCLI
-import PoolMonitoringCLI
 import ProgressTrackingCLI
 import RateLimitingCLI
 import TallyCLI
@@ -10,7 +9,6 @@ import TallyCLI
 /// `system(…)` line in Package.swift).
 let systems: [any SystemCommands.Type] = [
     JobsCommands.self,
-    PoolMonitoringCommands.self,
     ProgressTrackingCommands.self,
     RateLimitingCommands.self,
     TallyCommands.self,
