@@ -130,6 +130,16 @@ let systems: [System] = [
         ]
     ),
     system(
+        "PoolMonitoring",
+        // The pool core needs Synchronization and ServiceLifecycle; Postgres/ adds PostgresNIO (and Storage's
+        // PostgresURL); HTTP/ mounts it.
+        dependencies: [
+            "Platform", "Storage", hummingbird, logging, lifecycle, postgresNIO,
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ],
+        tests: ["Storage", logging, lifecycle, postgresNIO, hummingbird, httpTypes]
+    ),
+    system(
         "Tally",
         dependencies: [
             "Platform", "Dashboard", "APIDocumentation", "Storage", "StorageSchema", hummingbird, grdb, openAPIKit,

@@ -1,5 +1,6 @@
 import CLIKit
 import JobsCLI
+import PoolMonitoringCLI
 import ProgressTrackingCLI
 import RateLimitingCLI
 import TallyCLI
@@ -9,6 +10,7 @@ import TallyCLI
 /// `system(…)` line in Package.swift).
 let systems: [any SystemCommands.Type] = [
     JobsCommands.self,
+    PoolMonitoringCommands.self,
     ProgressTrackingCommands.self,
     RateLimitingCommands.self,
     TallyCommands.self,

@@ -1,0 +1,246 @@
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// A connection pool an operator can see into (``snapshot()``) and resize while it runs.
+///
+/// Guarantees:
+/// - Acquires are served first come, first served: a returned or new connection goes to the longest waiter, and
+///   a newcomer never overtakes a waiter. At most ``PoolConfiguration/maximumWaiters`` wait; one more is refused
+///   at once. A waiter fails after ``PoolConfiguration/acquireTimeout`` with ``PoolError/Code/exhausted``, whose
+///   message counts holders and waiters and names the labels holding most connections.
+/// - A failed connect fails every waiting acquire with ``PoolError/Code/databaseUnavailable`` and the reason, and
+///   acquires that find no idle connection fail fast during the back-off (100 ms doubling to 5 s): nothing
+///   waits on a database that is down.
+/// - ``resize(minimum:maximum:)`` never touches a held connection: shrinking closes idle connections at once and
+///   held ones when they come back.
+/// - A returned connection is reset (``PoolConnectionFactory/reset(_:)``) or closed: the next borrower gets a clean
+///   session. A connection that is closed, fails its validation or its reset is replaced, never handed out.
+/// - A connection held longer than ``PoolConfiguration/leakThreshold`` is logged once with the holder's label, file
+///   and line, and counted; past ``PoolConfiguration/leakReclaimLimit`` it is closed and replaced.
+///
+/// Its state is one `Mutex`: no actor hop on the path of an acquire or a release. Opening connections and the
+/// maintenance loop happen in ``run()``, which must run (as a `Service`) for the pool to open connections.
+public final class ConnectionPool<Factory: PoolConnectionFactory, C: Clock>: Service, Sendable
+where C.Duration == Duration {
+    typealias State = PoolState<Factory.Connection, C.Instant>
+
+    enum Event: Sendable {
+        case open
+        case close(Factory.Connection)
+        case keepalive(id: Int, connection: Factory.Connection)
+    }
+
+    let factory: Factory
+    let clock: C
+    let logger: Logger
+    let state: Mutex<State>
+    let events: AsyncStream<Event>
+    let eventSink: AsyncStream<Event>.Continuation
+    let configuration: PoolConfiguration
+
+    /// Creates a pool; it opens no connection until ``run()`` runs.
+    /// - Parameters:
+    ///   - factory: Opens, checks, resets and closes the connections.
+    ///   - configuration: Sizes and timeouts.
+    ///   - clock: The clock every timeout is measured on.
+    ///   - logger: Receives leak reports (`info`) and connection failures (`debug`).
+    /// - Throws: ``PoolError`` with code ``PoolError/Code/invalidConfiguration``.
+    public init(factory: Factory, configuration: PoolConfiguration, clock: C, logger: Logger) throws {
+        try configuration.validate()
+        self.factory = factory
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.state = Mutex(State(configuration: configuration))
+        (events, eventSink) = AsyncStream.makeStream(of: Event.self)
+    }
+
+    /// The counts and counters now.
+    public func snapshot() -> PoolSnapshot {
+        let now = clock.now
+        return state.withLock { $0.snapshot(now: now) }
+    }
+
+    /// Changes the limits while the pool runs: it grows to the new minimum at once, closes idle connections above
+    /// the new maximum at once and held ones when they are returned; no held connection is disturbed.
+    /// - Throws: ``PoolError`` with code ``PoolError/Code/invalidConfiguration`` (the limits are unchanged).
+    public func resize(minimum: Int, maximum: Int) throws {
+        try PoolConfiguration.checkSizes(minimum: minimum, maximum: maximum)
+        let now = clock.now
+        perform(state.withLock { $0.resize(minimum: minimum, maximum: maximum, now: now) })
+        logger.debug("Pool resized", metadata: ["pool.minimum": "\(minimum)", "pool.maximum": "\(maximum)"])
+    }
+
+    /// Replaces every connection without failing work in flight, after a credential rotation (give the factory
+    /// its new credentials first): idle connections are closed at once and reopened up to the minimum; held ones
+    /// finish their work and are closed when returned; ones being opened are closed when they open.
+    public func replaceAllConnections() {
+        let now = clock.now
+        perform(state.withLock { $0.retireAll(now: now) })
+        logger.debug("Pool retired every connection")
+    }
+
+    /// Runs `body` with a connection, and returns the connection (reset) when `body` ends, however it ends.
+    ///
+    /// - Parameters:
+    ///   - label: Who holds it, as leak reports and exhaustion errors name it.
+    ///   - queryTimeout: When set, what `body` runs longer than this is cancelled on the server
+    ///     (``PoolConnectionFactory/cancel(_:)``) and the call throws ``PoolError/Code/queryTimeout``; the connection
+    ///     goes back to the pool healthy (or is closed if the cancel did not end the statement within
+    ///     ``PoolConfiguration/cancelGracePeriod``).
+    ///   - file: Where it was acquired (leak reports).
+    ///   - line: Where it was acquired (leak reports).
+    ///   - body: The work.
+    /// - Throws: ``PoolError`` (exhausted, wait queue full, database unavailable, query timeout, shut down), or what
+    ///   `body` throws.
+    public func withConnection<Result>(
+        label: String = "unlabelled",
+        queryTimeout: Duration? = nil,
+        file: String = #fileID,
+        line: Int = #line,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (Factory.Connection) async throws -> Result
+    ) async throws -> Result {
+        let borrowed = try await acquire(State.Holder(label: label, file: file, line: line))
+        do {
+            let result: Result
+            if let queryTimeout {
+                result = try await run(body, on: borrowed.connection, timeout: queryTimeout)
+            } else {
+                result = try await body(borrowed.connection)
+            }
+            await release(borrowed)
+            return result
+        } catch {
+            await release(borrowed)
+            throw error
+        }
+    }
+
+    // MARK: Acquire and release
+
+    func acquire(_ holder: State.Holder) async throws -> State.Borrowed {
+        while true {
+            let borrowed = try await borrow(holder)
+            if factory.isClosed(borrowed.connection) {
+                await release(borrowed, discard: true)
+                continue
+            }
+            if borrowed.lastUsed.duration(to: clock.now) >= configuration.validationThreshold {
+                if let error = await check(borrowed.connection) {
+                    logger.debug("Pooled connection failed its validation", metadata: metadata(error))
+                    await release(borrowed, discard: true)
+                    continue
+                }
+            }
+            return borrowed
+        }
+    }
+
+    /// Validates the connection within ``PoolConfiguration/validationTimeout``, closing it if it does not answer
+    /// in time (which ends the validation): the error, or nil when it answered.
+    func check(_ connection: Factory.Connection) async -> (any Error)? {
+        let (factory, clock, limit) = (self.factory, self.clock, configuration.validationTimeout)
+        return await withTaskGroup(of: (any Error)?.self) { group in
+            group.addTask {
+                do {
+                    try await factory.validate(connection)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            group.addTask {
+                do { try await clock.sleep(for: limit) } catch { return nil }
+                await factory.close(connection)
+                return PoolError(.connectionBroken, "the connection did not answer its validation within \(limit)")
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// An idle connection at once, else a place in the queue (with the acquire timeout and cancellation).
+    func borrow(_ holder: State.Holder) async throws -> State.Borrowed {
+        let now = clock.now
+        if let borrowed = state.withLock({ $0.takeIdle(holder: holder, now: now) }) { return borrowed }
+        let waiterID = state.withLock { $0.makeID() }
+        let timeout = configuration.acquireTimeout
+        return try await withThrowingTaskGroup(of: Void.self, returning: State.Borrowed.self) { group in
+            group.addTask { [clock] in
+                try await clock.sleep(for: timeout)
+                self.perform(self.state.withLock { $0.timeOut(waiterID: waiterID, after: timeout) })
+            }
+            defer { group.cancelAll() }
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    let now = clock.now
+                    perform(
+                        state.withLock {
+                            $0.acquire(waiterID: waiterID, holder: holder, continuation: continuation, now: now)
+                        }
+                    )
+                    if Task.isCancelled { perform(state.withLock { $0.cancel(waiterID: waiterID) }) }
+                }
+            } onCancel: {
+                perform(state.withLock { $0.cancel(waiterID: waiterID) })
+            }
+        }
+    }
+
+    /// Resets the connection (unless it is to be discarded) and gives it back.
+    func release(_ borrowed: State.Borrowed, discard: Bool = false) async {
+        var discard = discard || factory.isClosed(borrowed.connection)
+        if !discard, configuration.resetOnRelease {
+            do {
+                try await factory.reset(borrowed.connection)
+            } catch {
+                logger.debug("Pooled connection failed its reset", metadata: metadata(error))
+                discard = true
+            }
+        }
+        let now = clock.now
+        let actions = state.withLock { $0.release(id: borrowed.id, discard: discard, now: now) }
+        perform(actions, closing: false)
+        for connection in actions.close { await factory.close(connection) }
+    }
+
+    // MARK: Actions
+
+    /// Resumes waiters and hands opening, closing and keepalives to ``run()``.
+    func perform(_ actions: State.Actions, closing: Bool = true) {
+        for (continuation, result) in actions.resume { continuation.resume(with: result) }
+        for _ in 0..<actions.open { eventSink.yield(.open) }
+        if closing {
+            for connection in actions.close { eventSink.yield(.close(connection)) }
+        }
+        for (id, connection) in actions.keepalive { eventSink.yield(.keepalive(id: id, connection: connection)) }
+        for leak in actions.leaks {
+            logger.info(
+                leak.reclaimed ? "Leaked pool connection reclaimed" : "Pool connection held past the leak threshold",
+                metadata: [
+                    "pool.label": "\(leak.holder.label)", "pool.file": "\(leak.holder.file)",
+                    "pool.line": "\(leak.holder.line)", "pool.held": "\(leak.held)", "pool.connection": "\(leak.id)",
+                ]
+            )
+        }
+    }
+
+    func metadata(_ error: any Error) -> Logger.Metadata {
+        ["pool.error": "\(factory.describe(error))"]
+    }
+}
+
+extension ConnectionPool where C == ContinuousClock {
+    /// Creates a pool on the continuous clock.
+    /// - Parameters:
+    ///   - factory: Opens, checks, resets and closes the connections.
+    ///   - configuration: Sizes and timeouts.
+    ///   - logger: Receives leak reports (`info`) and connection failures (`debug`).
+    /// - Throws: ``PoolError`` with code ``PoolError/Code/invalidConfiguration``.
+    public convenience init(factory: Factory, configuration: PoolConfiguration, logger: Logger) throws {
+        try self.init(factory: factory, configuration: configuration, clock: ContinuousClock(), logger: logger)
+    }
+}

@@ -1,0 +1,138 @@
+public import Logging
+public import PostgresNIO
+public import Storage
+import Synchronization
+
+/// Opens the pool's PostgreSQL connections with PostgresNIO, each with the instance's `application_name`.
+///
+/// - Reset: `ROLLBACK` (a warning, not an error, outside a transaction) then `DISCARD ALL` (session settings,
+///   temporary tables, prepared statements, `LISTEN`s, advisory locks): two round trips per release.
+/// - Cancel: `SELECT pg_cancel_backend(pid)` on a short-lived connection of its own, the pid being the one read
+///   with `pg_backend_pid()` when the connection opened. PostgresNIO keeps the backend key data of the startup
+///   internal, so PostgreSQL's own cancel request (which needs that secret key) cannot be sent; the function needs
+///   the same role (or `pg_signal_backend`), which the pool's own connection has.
+public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
+    /// The configuration new connections use, swapped by ``rotateCredentials(username:password:)``.
+    final class Current: Sendable {
+        let configuration: Mutex<PostgresConnection.Configuration>
+        init(_ configuration: PostgresConnection.Configuration) { self.configuration = Mutex(configuration) }
+    }
+
+    let current: Current
+    let logger: Logger
+
+    /// The configuration new connections use now.
+    var configuration: PostgresConnection.Configuration { current.configuration.withLock { $0 } }
+
+    /// Creates the factory.
+    /// - Parameters:
+    ///   - configuration: Where and how to connect (its `application_name` startup parameter is replaced).
+    ///   - applicationName: What `pg_stat_activity.application_name` shows for this instance's connections.
+    ///   - logger: Receives PostgresNIO's connection events.
+    public init(configuration: PostgresConnection.Configuration, applicationName: String, logger: Logger) {
+        var configuration = configuration
+        configuration.options.additionalStartupParameters.removeAll { $0.0 == "application_name" }
+        configuration.options.additionalStartupParameters.append(("application_name", applicationName))
+        self.current = Current(configuration)
+        self.logger = logger
+    }
+
+    /// Makes the connections opened from now on log in with new credentials (existing ones keep theirs: call
+    /// ``ConnectionPool/replaceAllConnections()`` next to replace them without failing work in flight).
+    /// - Parameters:
+    ///   - username: The new user.
+    ///   - password: The new password (kept in memory only, never logged).
+    public func rotateCredentials(username: String, password: String?) {
+        current.configuration.withLock { configuration in
+            configuration.username = username
+            configuration.password = password
+        }
+    }
+
+    /// Creates the factory from a URL (its `sslmode` means what it means to ``PostgresURL``).
+    /// - Parameters:
+    ///   - url: Where to connect.
+    ///   - applicationName: What `pg_stat_activity.application_name` shows for this instance's connections.
+    ///   - logger: Receives PostgresNIO's connection events.
+    /// - Throws: When the TLS context cannot be built.
+    public init(url: PostgresURL, applicationName: String, logger: Logger) throws {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        let tls: PostgresConnection.Configuration.TLS =
+            switch url.sslMode {
+            case .disable: .disable
+            case .require: .require(try NIOSSLContext(configuration: unverified))
+            case .verifyFull: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: .prefer(try NIOSSLContext(configuration: unverified))
+            }
+        let configuration = PostgresConnection.Configuration(
+            host: url.host,
+            port: url.port,
+            username: url.username,
+            password: url.password,
+            database: url.database,
+            tls: tls
+        )
+        self.init(configuration: configuration, applicationName: applicationName, logger: logger)
+    }
+
+    public func makeConnection(id: Int) async throws -> PostgresPooledConnection {
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+        do {
+            var pid: Int32 = 0
+            for try await (value) in try await connection.query("SELECT pg_backend_pid()", logger: logger)
+                .decode(Int32.self)
+            {
+                pid = value
+            }
+            return PostgresPooledConnection(connection: connection, backendPID: pid)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    public func isClosed(_ connection: PostgresPooledConnection) -> Bool {
+        connection.connection.isClosed
+    }
+
+    public func validate(_ connection: PostgresPooledConnection) async throws {
+        try await connection.connection.query("SELECT 1", logger: logger)
+    }
+
+    public func reset(_ connection: PostgresPooledConnection) async throws {
+        try await connection.connection.query("ROLLBACK", logger: logger)
+        try await connection.connection.query("DISCARD ALL", logger: logger)
+    }
+
+    public func cancel(_ connection: PostgresPooledConnection) async throws {
+        let canceller = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        do {
+            try await canceller.query("SELECT pg_cancel_backend(\(connection.backendPID))", logger: logger)
+            try await canceller.close()
+        } catch {
+            try? await canceller.close()
+            throw error
+        }
+    }
+
+    public func close(_ connection: PostgresPooledConnection) async {
+        do {
+            try await connection.connection.close()
+        } catch {
+            logger.debug("Closing a pool connection failed", metadata: ["pool.error": "\(describe(error))"])
+        }
+    }
+
+    /// The server's message and SQLSTATE, or the kind of connection failure; never the query or the password.
+    public func describe(_ error: any Error) -> String {
+        if let error = error as? PoolError { return error.message }
+        guard let error = error as? PSQLError else { return "\(type(of: error))" }
+        if let info = error.serverInfo {
+            let message = info[.message] ?? "server error"
+            return info[.sqlState].map { "\(message) (SQLSTATE \($0))" } ?? message
+        }
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+}
