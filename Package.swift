@@ -28,7 +28,9 @@ let openAPIKit: Target.Dependency = .product(name: "OpenAPIKit", package: "OpenA
 /// A system of the curriculum, as one folder: `Sources/<name>/` is its library (a product, so another package can
 /// `import` it without compiling any command-line or benchmark code), `Sources/<name>/CLI` its `mastery <slug>`
 /// commands (`<name>CLI`, on CLIKit), `Sources/<name>/Benchmark` its `mastery bench <slug>` (`<name>Benchmark`,
-/// on the Benchmarking harness), and `Tests/<name>Tests` every test of it.
+/// on the Benchmarking harness), and `Tests/<name>Tests` every test of it. A system whose lowest layer the kits
+/// themselves use (the connection pool under `Storage`) keeps it in `Sources/<name>/Core` (`<name>Core`): it
+/// depends on no kit, so a kit may depend on it, and the library re-exports it.
 struct System {
     var name: String
     var products: [Product]
@@ -43,17 +45,29 @@ func system(
     cli: [Target.Dependency] = [],
     benchmark: [Target.Dependency] = [],
     tests: [Target.Dependency] = [],
-    testResources: [Resource]? = nil
+    testResources: [Resource]? = nil,
+    core: [Target.Dependency]? = nil
 ) -> System {
-    System(
+    let coreTargets: [Target] =
+        core.map { dependencies in
+            [
+                .target(
+                    name: name + "Core",
+                    dependencies: dependencies,
+                    path: "Sources/\(name)/Core",
+                    swiftSettings: strictSettings
+                )
+            ]
+        } ?? []
+    return System(
         name: name,
         products: [.library(name: name, targets: [name])],
-        targets: [
+        targets: coreTargets + [
             .target(
                 name: name,
-                dependencies: dependencies,
+                dependencies: (core == nil ? [] : [.target(name: name + "Core")]) + dependencies,
                 path: "Sources/\(name)",
-                exclude: ["CLI", "Benchmark", "README.md"],
+                exclude: (core == nil ? [] : ["Core"]) + ["CLI", "Benchmark", "README.md"],
                 swiftSettings: strictSettings
             ),
             .target(
@@ -131,13 +145,10 @@ let systems: [System] = [
     ),
     system(
         "PoolMonitoring",
-        // The pool core needs Synchronization and ServiceLifecycle; Postgres/ adds PostgresNIO (and Storage's
-        // PostgresURL); HTTP/ mounts it.
-        dependencies: [
-            "Platform", "Storage", hummingbird, logging, lifecycle, postgresNIO,
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-        ],
-        tests: ["Storage", logging, lifecycle, postgresNIO, hummingbird, httpTypes]
+        // Core/ (the pool, under Storage) needs ServiceLifecycle and PostgresNIO only; HTTP/ mounts Storage's pool.
+        dependencies: ["Platform", "Storage", hummingbird, logging, lifecycle, postgresNIO],
+        tests: ["Storage", logging, lifecycle, postgresNIO, hummingbird, httpTypes],
+        core: [logging, lifecycle, postgresNIO]
     ),
     system(
         "Tally",
@@ -212,7 +223,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "StorageSchema", logging, lifecycle, postgresNIO, grdb, crypto,
+                "StorageSchema", "PoolMonitoringCore", logging, lifecycle, postgresNIO, grdb, crypto,
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             exclude: ["README.md"],

@@ -49,9 +49,9 @@ extension PostgresStorage {
     ) async throws -> Result {
         var leased = false
         do {
-            return try await client.withConnection { connection in
+            return try await pool.withConnection(label: "storage.migrations") { pooled in
                 leased = true
-                return try await body(connection)
+                return try await body(pooled.connection)
             }
         } catch let error as StorageError {
             throw error

@@ -142,6 +142,28 @@ public struct PostgresURL: Hashable, Sendable, CustomStringConvertible, CustomDe
         )
     }
 
+    /// The PostgresNIO connection configuration for this URL (what the pool's connections use).
+    /// - Throws: When the TLS context cannot be built.
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        let tls: PostgresConnection.Configuration.TLS =
+            switch sslMode {
+            case .disable: .disable
+            case .require: .require(try NIOSSLContext(configuration: unverified))
+            case .verifyFull: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: .prefer(try NIOSSLContext(configuration: unverified))
+            }
+        return PostgresConnection.Configuration(
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: tls
+        )
+    }
+
     private static func encode(_ part: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")

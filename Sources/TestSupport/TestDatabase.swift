@@ -14,18 +14,18 @@ public enum TestPostgres {
         _ body: (String) async throws -> Result
     ) async throws -> Result {
         let adminURL = try PostgresURL(try TestServers.requirePostgresURL())
-        let admin = PostgresStorage(url: adminURL, logger: quietLogger)
+        let admin = try PostgresStorage(url: adminURL, logger: quietLogger)
         let name = "mastery_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         var url = adminURL
         url.database = String(name)
         return try await withRunning(admin) {
-            try await admin.client.query("CREATE DATABASE \(unescaped: url.database)")
+            try await admin.pool.query("CREATE DATABASE \(unescaped: url.database)")
             do {
                 let result = try await body(url.unredacted)
-                try await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)")
+                try await admin.pool.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)")
                 return result
             } catch {
-                _ = try? await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)")
+                _ = try? await admin.pool.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)")
                 throw error
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import Jobs
 import Platform
 import PostgresNIO
+import Storage
 import TestSupport
 import Testing
 
@@ -15,7 +16,7 @@ struct PostgresJobSignalRestartTests {
     func reconnects() async throws {
         try await PrivatePostgres.with { server in
             try await withStores(url: server.url, count: 2) { stores in
-                let listener = PostgresJobSignal(client: stores[1].client)
+                let listener = PostgresJobSignal(pool: stores[1].pool)
                 try await withSignals([listener]) {
                     try await waitUntil(timeout: .seconds(30)) { listener.listenCount == 1 }
                     // A job enqueued without a notification (as if the NOTIFY was lost while the listener was
@@ -38,7 +39,7 @@ struct PostgresJobSignalRestartTests {
                     let heard = try await withThrowingTaskGroup(of: Bool.self) { group in
                         group.addTask {
                             while !Task.isCancelled {
-                                _ = try? await stores[0].client.query(
+                                _ = try? await stores[0].pool.query(
                                     "SELECT pg_notify('mastery_jobs', 'after-restart')"
                                 )
                                 try await Task.sleep(for: .milliseconds(200))

@@ -206,14 +206,14 @@ struct PostgresJobStoreTests {
         try await withStores { stores in
             let store = stores[0]
             let logger = TestPostgres.quietLogger
-            let committed = try await store.client.withTransaction(logger: logger) { connection in
+            let committed = try await store.pool.withTransaction(logger: logger) { connection in
                 try await store.enqueue([Self.job(unique: "tx")], at: Self.t0, on: connection)
             }
             #expect(try await store.job(committed[0].id)?.job.state == .pending)
             struct Rollback: Error {}
             let rolledBack = Mutex<JobID?>(nil)
             await #expect(throws: PostgresTransactionError.self) {
-                try await store.client.withTransaction(logger: logger) { connection in
+                try await store.pool.withTransaction(logger: logger) { connection in
                     let outcomes = try await store.enqueue([Self.job(unique: "rolled")], at: Self.t0, on: connection)
                     rolledBack.withLock { $0 = outcomes[0].id }
                     throw Rollback()
@@ -240,7 +240,7 @@ struct PostgresJobStoreTests {
                 defer { group.cancelAll() }
                 let versionOne = SchemaMigrations(system: "jobs", [PostgresJobStore.migrations.migrations[0]])
                 try await storage.migrate([versionOne], logger: TestPostgres.quietLogger)
-                let client = storage.client
+                let client = storage.pool
                 // What version 1 wrote: a running job with its running attempt row, a completed one with its
                 // succeeded row.
                 try await client.query(
@@ -260,7 +260,7 @@ struct PostgresJobStoreTests {
                     """
                 )
                 try await storage.migrate([PostgresJobStore.migrations], logger: TestPostgres.quietLogger)
-                let store = PostgresJobStore(client: client)
+                let store = PostgresJobStore(pool: client)
                 let running = try #require(try await store.job(JobID(1)))
                 #expect(running.attempts.map(\.outcome) == [.running])
                 #expect(running.attempts.map(\.workerID) == ["old"])
@@ -279,8 +279,8 @@ struct PostgresJobStoreTests {
     @Test("a signal on one pool wakes a subscriber of another")
     func signalAcrossPools() async throws {
         try await withStores(count: 2) { stores in
-            let sender = PostgresJobSignal(client: stores[0].client)
-            let receiver = PostgresJobSignal(client: stores[1].client)
+            let sender = PostgresJobSignal(pool: stores[0].pool)
+            let receiver = PostgresJobSignal(pool: stores[1].pool)
             try await withSignals([sender, receiver]) {
                 try await waitUntil(timeout: .seconds(30)) { receiver.listenCount == 1 }
                 let subscription = receiver.subscribe()
@@ -294,8 +294,8 @@ struct PostgresJobStoreTests {
     @Test("concurrent signals are coalesced into far fewer notifications")
     func coalescing() async throws {
         try await withStores(count: 2) { stores in
-            let signal = PostgresJobSignal(client: stores[0].client)
-            let counted = PostgresJobSignal(client: stores[1].client)
+            let signal = PostgresJobSignal(pool: stores[0].pool)
+            let counted = PostgresJobSignal(pool: stores[1].pool)
             try await withSignals([signal, counted]) {
                 try await waitUntil(timeout: .seconds(30)) { counted.listenCount == 1 }
                 let subscription = counted.subscribe()
@@ -303,7 +303,7 @@ struct PostgresJobStoreTests {
                     for _ in 0..<500 { group.addTask { await signal.signal(["busy"]) } }
                 }
                 // Every coalesced NOTIFY commits before this one, so it arrives after them.
-                try await stores[0].client.query("SELECT pg_notify('mastery_jobs', 'end')")
+                try await stores[0].pool.query("SELECT pg_notify('mastery_jobs', 'end')")
                 var busy = 0
                 for await queue in subscription {
                     if queue == "end" { break }
@@ -365,7 +365,7 @@ func withStores(
         for storage in storages { group.addTask { try await storage.run() } }
         defer { group.cancelAll() }
         try await storages[0].migrate([PostgresJobStore.migrations], logger: TestPostgres.quietLogger)
-        try await body(storages.map { PostgresJobStore(client: $0.client) })
+        try await body(storages.map { PostgresJobStore(pool: $0.pool) })
     }
 }
 

@@ -39,8 +39,8 @@ struct SharedPostgresTests {
             try await TestPostgres.withRunning(database) {
                 let applied = try await database.appliedMigrations(system: "echo")
                 #expect(applied.map(\.version) == [1])
-                let rows = try await database.client.query("SELECT count(*)::int FROM echo_messages")
-                for try await count in rows.decode(Int.self) { #expect(count == 0) }
+                let rows = try await database.pool.query("SELECT count(*)::int FROM echo_messages")
+                #expect(try rows.map { try $0.decode(Int.self) } == [0])
             }
         }
     }

@@ -53,7 +53,7 @@ struct PoolRestartTests {
                     group.addTask {
                         do {
                             try await pool.withConnection(label: "sleeper") { pooled in
-                                let rows = try await pooled.connection.query(
+                                let rows = try await pooled.query(
                                     "SELECT pg_sleep(30)",
                                     logger: TestPostgres.quietLogger
                                 )

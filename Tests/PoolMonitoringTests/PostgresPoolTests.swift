@@ -216,15 +216,30 @@ struct PostgresPoolTests {
         }
     }
 
-    @Test("a connection returned mid-transaction or after SET search_path is handed on clean")
-    func cleanOnRelease() async throws {
+    /// Through the raw connection (the dirty bit set on touching it) and through the pooled connection's `query`
+    /// (the bit set by what the statements are: a `set_config` hidden in a `SELECT` included).
+    @Test(
+        "a connection returned mid-transaction or after SET search_path is handed on clean",
+        arguments: [false, true]
+    )
+    func cleanOnRelease(throughPooledQuery: Bool) async throws {
         try await withPool({ $0.maximum = 1 }) { pool, _, name in
             let logger = TestPostgres.quietLogger
             let first = try await pool.withConnection { pooled in
-                try await pooled.connection.query("SET search_path TO pg_catalog", logger: logger)
-                try await pooled.connection.query("SET statement_timeout TO 1234", logger: logger)
-                try await pooled.connection.query("BEGIN", logger: logger)
-                try await pooled.connection.query("CREATE TABLE public.leftover (x int)", logger: logger)
+                if throughPooledQuery {
+                    try await pooled.query("SELECT 1", logger: logger)
+                    #expect(!pooled.isDirty)
+                    try await pooled.query("SELECT set_config('search_path', 'pg_catalog', false)", logger: logger)
+                    #expect(pooled.isDirty)
+                    try await pooled.query("SET statement_timeout TO 1234", logger: logger)
+                    try await pooled.query("BEGIN", logger: logger)
+                    try await pooled.query("CREATE TABLE public.leftover (x int)", logger: logger)
+                } else {
+                    try await pooled.connection.query("SET search_path TO pg_catalog", logger: logger)
+                    try await pooled.connection.query("SET statement_timeout TO 1234", logger: logger)
+                    try await pooled.connection.query("BEGIN", logger: logger)
+                    try await pooled.connection.query("CREATE TABLE public.leftover (x int)", logger: logger)
+                }
                 return pooled.backendPID
             }
             try await pool.withConnection { pooled in

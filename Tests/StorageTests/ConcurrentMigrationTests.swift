@@ -52,10 +52,10 @@ struct ConcurrentMigrationTests {
             // A client runs once: check through a fresh one.
             let checker = try PostgresStorage(url: url, logger: TestPostgres.quietLogger)
             try await TestPostgres.withRunning(checker) {
-                let rows = try await checker.client.query(
+                let rows = try await checker.pool.query(
                     "SELECT count(*), count(DISTINCT (system, version)) FROM runs"
                 )
-                for try await (total, distinct) in rows.decode((Int, Int).self) {
+                for (total, distinct) in try rows.map({ try $0.decode((Int, Int).self) }) {
                     #expect(total == 15)
                     #expect(distinct == 15)
                 }

@@ -63,17 +63,12 @@ extension SQLiteStorage: MigrationTarget {
 
 extension PostgresStorage: MigrationTarget {
     func tableExists(_ name: String) async throws -> Bool {
-        let rows = try await client.query("SELECT to_regclass(\(name)) IS NOT NULL")
-        for try await exists in rows.decode(Bool.self) { return exists }
-        return false
+        let rows = try await pool.query("SELECT to_regclass(\(name)) IS NOT NULL")
+        return try rows.first?.decode(Bool.self) ?? false
     }
 
     func integers(_ sql: String) async throws -> [Int] {
-        var values: [Int] = []
-        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) {
-            values.append(value)
-        }
-        return values
+        try await pool.query(PostgresQuery(unsafeSQL: sql)).map { try $0.decode(Int.self) }
     }
 
     func checksum(of migration: Migration) -> String { migration.postgresChecksum }

@@ -66,8 +66,8 @@ extension JobsBenchmarkCommand {
         let comparison = PeerComparison(rounds: rounds)
         _ = try await comparison.run(logger: logger) {
             let (enqueue, burn) = try await withDatabase(server: server, logger: logger) { storage in
-                let signal = PostgresJobSignal(client: storage.client, logger: nil)
-                let store = PostgresJobStore(client: storage.client, signal: signal)
+                let signal = PostgresJobSignal(pool: storage.pool, logger: nil)
+                let store = PostgresJobStore(pool: storage.pool, signal: signal)
                 let enqueue = try await JobsMeasurements.enqueue(store, count: jobs)
                 let burn = try await JobsMeasurements.burnDown(
                     store,
@@ -123,8 +123,8 @@ extension JobsBenchmarkCommand {
             )
         }
         let latency = try await withDatabase(server: server, logger: logger) { storage in
-            let signal = PostgresJobSignal(client: storage.client, logger: nil)
-            let store = PostgresJobStore(client: storage.client, signal: signal)
+            let signal = PostgresJobSignal(pool: storage.pool, logger: nil)
+            let store = PostgresJobStore(pool: storage.pool, signal: signal)
             return try await JobsMeasurements.idleLatency(
                 store,
                 signal: signal,
@@ -156,8 +156,8 @@ extension JobsBenchmarkCommand {
 
     /// `transactionalJobs` jobs, each enqueued in its own transaction by one of `transactionalTasks` tasks.
     func transactionalEnqueues(_ storage: PostgresStorage, logger: Logger) async throws -> Double {
-        let signal = PostgresJobSignal(client: storage.client, logger: nil)
-        let store = PostgresJobStore(client: storage.client, signal: signal)
+        let signal = PostgresJobSignal(pool: storage.pool, logger: nil)
+        let store = PostgresJobStore(pool: storage.pool, signal: signal)
         let job = NewJob(kind: JobsMeasurements.noop.name, queue: "bench", payload: Data("{}".utf8), runAt: Date())
         let perTask = transactionalJobs / transactionalTasks
         let clock = ContinuousClock()
@@ -170,7 +170,7 @@ extension JobsBenchmarkCommand {
                     for _ in 0..<transactionalTasks {
                         group.addTask {
                             for _ in 0..<perTask {
-                                try await storage.client.withTransaction(logger: logger) { connection in
+                                try await storage.pool.withTransaction(label: "bench", logger: logger) { connection in
                                     _ = try await store.enqueue([job], at: Date(), on: connection)
                                 }
                                 await signal.signal(["bench"])
@@ -202,15 +202,15 @@ extension JobsBenchmarkCommand {
     ) async throws -> T {
         let quiet = Logger(label: "mastery.bench.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         let adminURL = try PostgresURL(server)
-        let admin = PostgresStorage(url: adminURL, logger: quiet)
+        let admin = try PostgresStorage(url: adminURL, logger: quiet)
         let name = "mastery_bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
         var url = adminURL
         url.database = String(name)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await admin.run() }
             defer { group.cancelAll() }
-            try await admin.client.query("CREATE DATABASE \(unescaped: url.database)")
-            let storage = PostgresStorage(url: url, logger: quiet)
+            try await admin.pool.query("CREATE DATABASE \(unescaped: url.database)")
+            let storage = try PostgresStorage(url: url, logger: quiet)
             do {
                 let result = try await withThrowingTaskGroup(of: Void.self) { inner in
                     inner.addTask { try await storage.run() }
@@ -218,10 +218,10 @@ extension JobsBenchmarkCommand {
                     try await storage.migrate([PostgresJobStore.migrations], logger: quiet)
                     return try await body(storage)
                 }
-                try await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)")
+                try await admin.pool.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)")
                 return result
             } catch {
-                _ = try? await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)")
+                _ = try? await admin.pool.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)")
                 throw error
             }
         }

@@ -72,9 +72,9 @@ public struct JobsSystem: MasterySystem {
                     reason: "postgres needs postgresURL"
                 )
             }
-            let listener = PostgresJobSignal(client: postgres.client, logger: logger)
+            let listener = PostgresJobSignal(pool: postgres.pool, logger: logger)
             services.append(listener)
-            store = PostgresJobStore(client: postgres.client, signal: listener, logger: logger)
+            store = PostgresJobStore(pool: postgres.pool, signal: listener, logger: logger)
             signal = listener
             producerSignal = nil
         }

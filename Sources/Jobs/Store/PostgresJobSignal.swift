@@ -1,13 +1,15 @@
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
+public import Storage
 import Synchronization
 
 /// A ``JobSignal`` across processes: PostgreSQL `LISTEN/NOTIFY` on the channel `mastery_jobs`, the payload
 /// being the queue name.
 ///
-/// Run it as a service (``run()``): it holds one connection of the pool for its `LISTEN` (re-established with a
-/// bounded back-off, 50 ms doubling to 5 s, after PostgreSQL restarts or the connection drops), and sends the
+/// Run it as a service (``run()``): it holds a dedicated connection for its `LISTEN`, outside the pool's count
+/// (``ConnectionPool/withDedicatedConnection(label:isolation:_:)``), re-established with a bounded back-off, 50 ms
+/// doubling to 5 s, after PostgreSQL restarts or the connection drops, and sends the
 /// notifications. Each time it starts listening it tells its subscribers every queue it knows of and every
 /// queue with pending jobs once, since jobs may have been enqueued while it was deaf.
 ///
@@ -35,17 +37,17 @@ public final class PostgresJobSignal: JobSignal, Service {
         var listens = 0
     }
 
-    let client: PostgresClient
+    let pool: PostgresPool
     let logger: Logger
     let local = LocalJobSignal()
     let state = Mutex(State())
 
     /// Creates the signal.
     /// - Parameters:
-    ///   - client: The pool it listens and notifies through (one of its connections stays leased by ``run()``).
+    ///   - pool: The pool it notifies through and opens its dedicated `LISTEN` connection from.
     ///   - logger: Receives the connection's losses and returns (`debug`); nil logs nothing.
-    public init(client: PostgresClient, logger: Logger? = nil) {
-        self.client = client
+    public init(pool: PostgresPool, logger: Logger? = nil) {
+        self.pool = pool
         self.logger = logger ?? Logger(label: "mastery.jobs.signal", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
@@ -102,8 +104,9 @@ public final class PostgresJobSignal: JobSignal, Service {
             }
             guard !queues.isEmpty else { return }
             do {
-                try await client.query(
+                try await pool.query(
                     "SELECT pg_notify(\(Self.channel), q) FROM unnest(\(queues)::text[]) AS q",
+                    label: "jobs.notify",
                     logger: logger
                 )
             } catch {
@@ -120,15 +123,19 @@ public final class PostgresJobSignal: JobSignal, Service {
     func listen() async {
         var backoff = Duration.milliseconds(50)
         while !Task.isCancelled {
+            let before = listenCount
             do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: Self.channel) { notifications in
-                        backoff = .milliseconds(50)
-                        state.withLock { $0.listens += 1 }
-                        local.deliver(await announcedQueues())
-                        for try await notification in notifications {
-                            state.withLock { _ = $0.known.insert(notification.payload) }
-                            local.deliver([notification.payload])
+                try await pool.withDedicatedConnection(label: "jobs.listen") { pooled in
+                    let connection = pooled.connection
+                    // A connection that closes under the LISTEN fails it at once (PostgresNIO may not).
+                    try await PostgresPooledConnection.unlessClosed(connection) {
+                        try await connection.listen(on: Self.channel) { notifications in
+                            self.state.withLock { $0.listens += 1 }
+                            self.local.deliver(await self.announcedQueues())
+                            for try await notification in notifications {
+                                self.state.withLock { _ = $0.known.insert(notification.payload) }
+                                self.local.deliver([notification.payload])
+                            }
                         }
                     }
                 }
@@ -139,6 +146,7 @@ public final class PostgresJobSignal: JobSignal, Service {
                 )
             }
             guard !Task.isCancelled else { return }
+            if listenCount != before { backoff = .milliseconds(50) }
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(5))
         }
@@ -148,7 +156,7 @@ public final class PostgresJobSignal: JobSignal, Service {
     func announcedQueues() async -> [String] {
         var queues = state.withLock { $0.known }
         // A loose index scan of `jobs_claim`: one probe per queue, not one row per pending job.
-        let pending = try? await client.query(
+        let pending = try? await pool.query(
             """
             WITH RECURSIVE q AS (
                 SELECT min(queue) AS queue FROM jobs WHERE state = 'pending'
@@ -158,6 +166,7 @@ public final class PostgresJobSignal: JobSignal, Service {
             )
             SELECT queue FROM q WHERE queue IS NOT NULL
             """,
+            label: "jobs.announce",
             logger: logger
         ).collectRows()
         for row in pending ?? [] {

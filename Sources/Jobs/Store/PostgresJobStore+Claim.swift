@@ -1,6 +1,7 @@
 public import Foundation
 import NIOCore
 import PostgresNIO
+import Storage
 
 extension PostgresJobStore {
     // MARK: Workers
@@ -17,12 +18,12 @@ extension PostgresJobStore {
                 do {
                     // Unlocked first: one statement, no transaction. It claims nothing from a queue with a global
                     // limit and says so; such a queue is claimed under its advisory lock.
-                    let unlocked = try await client.query(
+                    let unlocked = try await pool.query(
                         Self.claimQuery(request, at: now, expiresAt: expiresAt, limit: request.limit, locked: false),
                         logger: logger
                     ).collectRows()
                     if let claimed = try Self.claimed(unlocked, expiresAt: expiresAt) { return claimed }
-                    return try await client.withTransaction(logger: logger) { connection in
+                    return try await pool.withTransaction(label: "jobs", logger: logger) { connection in
                         try await connection.query(
                             "SELECT pg_advisory_xact_lock(hashtextextended('jobs.queue:' || \(request.queue), 0))",
                             logger: logger
@@ -134,7 +135,7 @@ extension PostgresJobStore {
         let ids = leases.map(\.jobID.rawValue)
         let tokens = leases.map { Int64($0.token) }
         let rows = try await mapErrors("extend leases") {
-            try await client.query(
+            try await pool.query(
                 """
                 UPDATE jobs AS j SET lease_expires_at = \(PostgresTime(expiresAt))::timestamptz
                 FROM unnest(\(ids)::int8[], \(tokens)::int8[]) WITH ORDINALITY AS l(id, token, ord)
@@ -203,7 +204,7 @@ extension PostgresJobStore {
             outcomes.append(outcome.rawValue)
         }
         let rows = try await mapErrors("finish jobs") {
-            try await client.query(
+            try await pool.query(
                 Self.finishQuery(
                     ids: ids,
                     tokens: tokens,
@@ -290,7 +291,7 @@ extension PostgresJobStore {
     public func rescueExpiredLeases(at now: Date) async throws -> Int {
         let now = PostgresTime(now)
         return try await mapErrors("rescue expired leases") {
-            let rows = try await client.query(
+            let rows = try await pool.query(
                 """
                 WITH expired AS (
                     SELECT id, claims, attempt, coalesce(worker_id, 'unknown') AS worker_id,

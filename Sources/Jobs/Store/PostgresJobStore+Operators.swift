@@ -1,12 +1,13 @@
 public import Foundation
 import PostgresNIO
+import Storage
 
 extension PostgresJobStore {
     // MARK: Operators
 
     public func cancel(_ id: JobID, at now: Date) async throws -> JobRecord {
         let rows = try await mapErrors("cancel a job") {
-            try await client.query(
+            try await pool.query(
                 """
                 WITH changed AS (
                     UPDATE jobs SET
@@ -31,13 +32,13 @@ extension PostgresJobStore {
 
     public func job(_ id: JobID) async throws -> JobDetail? {
         try await mapErrors("read a job") {
-            let rows = try await client.query(
+            let rows = try await pool.query(
                 "SELECT \(unescaped: Self.jobColumns) FROM jobs WHERE id = \(id.rawValue)",
                 logger: logger
             ).collectRows()
             guard let row = rows.first else { return nil }
             let job = try Self.decodeJob(row)
-            let attempts = try await client.query(
+            let attempts = try await pool.query(
                 """
                 SELECT claim, attempt, worker_id, started_at, finished_at, outcome, error FROM job_attempts
                 WHERE job_id = \(id.rawValue)
@@ -74,7 +75,7 @@ extension PostgresJobStore {
     public func jobs(matching filter: JobFilter) async throws -> [JobRecord] {
         try filter.validate()
         return try await mapErrors("list jobs") {
-            try await client.query(
+            try await pool.query(
                 Self.filtered(filter, select: "SELECT \(Self.jobColumns) FROM jobs"),
                 logger: logger
             ).collectRows().map { try Self.decodeJob($0) }
@@ -113,7 +114,7 @@ extension PostgresJobStore {
     public func replay(_ selection: JobSelection, at now: Date) async throws -> [JobID] {
         try selection.validate()
         let replayed = try await mapErrors("replay jobs") {
-            try await client.withTransaction(logger: logger) { connection in
+            try await pool.withTransaction(label: "jobs", logger: logger) { connection in
                 // The dead jobs, locked, in the selection's order; then their unique keys' locks and holders.
                 let rows = try await connection.query(Self.deadQuery(selection, suffix: " FOR UPDATE"), logger: logger)
                     .collectRows()
@@ -173,7 +174,7 @@ extension PostgresJobStore {
         }
         if let signal, !replayed.isEmpty {
             let queues = try await mapErrors("read replayed jobs' queues") {
-                try await client.query(
+                try await pool.query(
                     "SELECT DISTINCT queue FROM jobs WHERE id = ANY(\(replayed.map(\.rawValue))::int8[])",
                     logger: logger
                 ).collectRows().map { try $0[0].decode(String.self) }
@@ -206,7 +207,7 @@ extension PostgresJobStore {
             SELECT count(*) FROM deleted
             """
         return try await mapErrors("purge jobs") {
-            let rows = try await client.query(query, logger: logger).collectRows()
+            let rows = try await pool.query(query, logger: logger).collectRows()
             return try rows.first?[0].decode(Int.self) ?? 0
         }
     }
@@ -214,7 +215,7 @@ extension PostgresJobStore {
     public func prune(finishedBefore: Date, deadBefore: Date, limit: Int) async throws -> Int {
         guard limit > 0 else { return 0 }
         return try await mapErrors("prune jobs") {
-            let rows = try await client.query(
+            let rows = try await pool.query(
                 """
                 WITH deleted AS (
                     DELETE FROM jobs WHERE id IN (

@@ -1,5 +1,6 @@
 public import Foundation
 import PostgresNIO
+import Storage
 
 extension PostgresJobStore {
     // MARK: Queues
@@ -12,7 +13,7 @@ extension PostgresJobStore {
         let setsLimit = concurrencyLimit != nil
         let limit = concurrencyLimit.flatMap { $0 }.map(Int64.init)
         return try await mapErrors("update a queue") {
-            let rows = try await client.query(
+            let rows = try await pool.query(
                 """
                 INSERT INTO job_queues (queue, paused, concurrency_limit)
                 VALUES (\(queue), coalesce(\(paused)::boolean, false), \(limit)::int8)
@@ -35,7 +36,7 @@ extension PostgresJobStore {
 
     public func statistics(at now: Date) async throws -> [JobQueueStatistics] {
         try await mapErrors("read queue statistics") {
-            let rows = try await client.query(
+            let rows = try await pool.query(
                 """
                 WITH counts AS (
                     SELECT queue,
@@ -78,7 +79,7 @@ extension PostgresJobStore {
 
     public func activity(since: Date) async throws -> [JobActivity] {
         try await mapErrors("read activity") {
-            let rows = try await client.query(
+            let rows = try await pool.query(
                 """
                 SELECT queue, floor(extract(epoch FROM finished_at) / 60)::int8 AS minute,
                     count(*) FILTER (WHERE state = 'completed'),
@@ -107,7 +108,7 @@ extension PostgresJobStore {
 
     public func recordWorker(_ worker: JobWorkerRecord) async throws {
         try await mapErrors("record a worker") {
-            try await client.query(
+            try await pool.query(
                 """
                 INSERT INTO job_workers (id, host, pid, queues, started_at, last_seen_at)
                 VALUES (\(worker.id), \(worker.host), \(Int64(worker.pid))::int8, \(worker.queues)::text[],
@@ -122,13 +123,13 @@ extension PostgresJobStore {
 
     public func removeWorker(_ id: String) async throws {
         try await mapErrors("remove a worker") {
-            try await client.query("DELETE FROM job_workers WHERE id = \(id)", logger: logger)
+            try await pool.query("DELETE FROM job_workers WHERE id = \(id)", logger: logger)
         }
     }
 
     public func workers(seenSince: Date) async throws -> [JobWorkerRecord] {
         try await mapErrors("list workers") {
-            let rows = try await client.query(
+            let rows = try await pool.query(
                 """
                 WITH gone AS (
                     DELETE FROM job_workers WHERE last_seen_at < \(PostgresTime(seenSince))::timestamptz

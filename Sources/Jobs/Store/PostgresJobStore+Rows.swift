@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import PostgresNIO
+import Storage
 
 /// A `timestamptz` that round-trips a `Date` to the nearest microsecond (PostgresNIO's own `Date` coding truncates,
 /// so a date with a fraction of a millisecond could come back a microsecond early).
@@ -141,5 +142,12 @@ extension PostgresRowSequence {
         var rows: [PostgresRandomAccessRow] = []
         for try await row in self { rows.append(row.makeRandomAccess()) }
         return rows
+    }
+}
+
+extension [PostgresRow] {
+    /// Every row, as random-access rows.
+    func collectRows() async throws -> [PostgresRandomAccessRow] {
+        map { $0.makeRandomAccess() }
     }
 }

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 import NIOCore
 public import PostgresNIO
+public import Storage
 
 /// Jobs in PostgreSQL, for many worker processes on many machines: ``JobStore``'s semantics on the schema of
 /// ``migrations``, with the queue patterns of River, Oban and graphile-worker.
@@ -26,7 +27,7 @@ public import PostgresNIO
 /// Errors become `JobsError(.storeFailure, …)` with the server's message and SQLSTATE, never SQL or payloads.
 public struct PostgresJobStore: JobStore {
     /// The connection pool (run it as a service: `PostgresStorage.run()`).
-    public let client: PostgresClient
+    public let pool: PostgresPool
     /// Told which queues got ready jobs after each enqueue (and replay, and release) commits.
     public let signal: (any JobSignal)?
     /// The logger for the queries' transactions.
@@ -40,8 +41,8 @@ public struct PostgresJobStore: JobStore {
     ///   - client: The connection pool; the schema of ``migrations`` must be applied.
     ///   - signal: Told of enqueued ready jobs (a ``PostgresJobSignal`` reaches every process); nil: none.
     ///   - logger: The logger for transactions; nil logs nothing.
-    public init(client: PostgresClient, signal: (any JobSignal)? = nil, logger: Logger? = nil) {
-        self.client = client
+    public init(pool: PostgresPool, signal: (any JobSignal)? = nil, logger: Logger? = nil) {
+        self.pool = pool
         self.signal = signal
         self.logger = logger ?? Logger(label: "mastery.jobs.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     }
@@ -53,14 +54,14 @@ public struct PostgresJobStore: JobStore {
         guard !jobs.isEmpty else { return [] }
         let outcomes = try await mapErrors("enqueue jobs") {
             if jobs.contains(where: { $0.uniqueKey != nil }) {
-                return try await client.withTransaction(logger: logger) { connection in
+                return try await pool.withTransaction(label: "jobs", logger: logger) { connection in
                     try await Self.enqueue(jobs, at: now) { query in
                         try await connection.query(query, logger: logger).collectRows()
                     }
                 }
             }
             return try await Self.enqueue(jobs, at: now) { query in
-                try await client.query(query, logger: logger).collectRows()
+                try await pool.query(query, logger: logger).collectRows()
             }
         }
         await announce(jobs, outcomes: outcomes, at: now)
@@ -70,7 +71,7 @@ public struct PostgresJobStore: JobStore {
     /// Enqueues jobs inside the caller's open transaction: they exist if and only if the caller commits.
     ///
     /// ```swift
-    /// try await client.withTransaction(logger: logger) { connection in
+    /// try await pool.withTransaction(label: "jobs", logger: logger) { connection in
     ///     try await connection.query("INSERT INTO orders …", logger: logger)
     ///     _ = try await store.enqueue([job], at: clock.now, on: connection)
     /// }
@@ -89,7 +90,7 @@ public struct PostgresJobStore: JobStore {
     public func enqueue(
         _ jobs: [NewJob],
         at now: Date,
-        on connection: PostgresConnection
+        on connection: PostgresPooledConnection
     ) async throws -> [EnqueueOutcome] {
         try Self.validate(jobs)
         guard !jobs.isEmpty else { return [] }

@@ -28,25 +28,14 @@ public struct PoolSystem: MasterySystem {
         var pool: PoolSnapshot?
     }
 
-    let pool: ConnectionPool<PostgresPoolConnectionFactory, ContinuousClock>?
+    /// The server's pool (Storage's), when it has a PostgreSQL tier.
+    let pool: PostgresPool?
 
-    /// Builds the pool on the server's PostgreSQL database, if it has one.
-    /// - Throws: When the TLS context for the database cannot be built.
+    /// Watches the pool of the server's PostgreSQL database, if it has one (the pool is Storage's: every system
+    /// borrows from it, and Storage runs it).
     public init(context: SystemContext) async throws {
-        guard let postgres = context.resources[PostgresStorage.self] else {
-            pool = nil
-            return
-        }
-        let factory = try PostgresPoolConnectionFactory(
-            url: postgres.url,
-            applicationName: "mastery-pool",
-            logger: context.logger
-        )
-        pool = try ConnectionPool(factory: factory, configuration: PoolConfiguration(), logger: context.logger)
+        pool = context.resources[PostgresStorage.self]?.pool
     }
-
-    /// The pool, run for the server's lifetime.
-    public var services: [any Service] { pool.map { [$0] } ?? [] }
 
     /// The snapshot names holders' labels and the source files they acquired in: reading it needs the admin token
     /// or a dashboard session.

@@ -1,12 +1,12 @@
 public import Logging
 public import PostgresNIO
-public import Storage
 import Synchronization
 
 /// Opens the pool's PostgreSQL connections with PostgresNIO, each with the instance's `application_name`.
 ///
-/// - Reset: `ROLLBACK` (a warning, not an error, outside a transaction) then `DISCARD ALL` (session settings,
-///   temporary tables, prepared statements, `LISTEN`s, advisory locks): two round trips per release.
+/// - Reset: when the session is dirty (``PostgresPooledConnection``), `ROLLBACK` (a warning, not an error, outside
+///   a transaction) then `DISCARD ALL` (session settings, temporary tables, prepared statements, `LISTEN`s,
+///   advisory locks): two round trips; a session that only read and wrote rows is handed on as it is.
 /// - Cancel: `SELECT pg_cancel_backend(pid)` on a short-lived connection of its own, the pid being the one read
 ///   with `pg_backend_pid()` when the connection opened. PostgresNIO keeps the backend key data of the startup
 ///   internal, so PostgreSQL's own cancel request (which needs that secret key) cannot be sent; the function needs
@@ -49,42 +49,14 @@ public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
         }
     }
 
-    /// Creates the factory from a URL (its `sslmode` means what it means to ``PostgresURL``).
-    /// - Parameters:
-    ///   - url: Where to connect.
-    ///   - applicationName: What `pg_stat_activity.application_name` shows for this instance's connections.
-    ///   - logger: Receives PostgresNIO's connection events.
-    /// - Throws: When the TLS context cannot be built.
-    public init(url: PostgresURL, applicationName: String, logger: Logger) throws {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
-        let tls: PostgresConnection.Configuration.TLS =
-            switch url.sslMode {
-            case .disable: .disable
-            case .require: .require(try NIOSSLContext(configuration: unverified))
-            case .verifyFull: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            default: .prefer(try NIOSSLContext(configuration: unverified))
-            }
-        let configuration = PostgresConnection.Configuration(
-            host: url.host,
-            port: url.port,
-            username: url.username,
-            password: url.password,
-            database: url.database,
-            tls: tls
-        )
-        self.init(configuration: configuration, applicationName: applicationName, logger: logger)
-    }
-
     public func makeConnection(id: Int) async throws -> PostgresPooledConnection {
         let connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
         do {
             var pid: Int32 = 0
-            for try await (value) in try await connection.query("SELECT pg_backend_pid()", logger: logger)
-                .decode(Int32.self)
-            {
-                pid = value
+            let rows = try await PostgresPooledConnection.unlessClosed(connection) { [logger] in
+                try await connection.query("SELECT pg_backend_pid()", logger: logger)
             }
+            for try await value in rows.decode(Int32.self) { pid = value }
             return PostgresPooledConnection(connection: connection, backendPID: pid)
         } catch {
             try? await connection.close()
@@ -93,22 +65,26 @@ public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
     }
 
     public func isClosed(_ connection: PostgresPooledConnection) -> Bool {
-        connection.connection.isClosed
+        connection.raw.isClosed
     }
 
     public func validate(_ connection: PostgresPooledConnection) async throws {
-        try await connection.connection.query("SELECT 1", logger: logger)
+        try await connection.run("SELECT 1", logger: logger)
     }
 
     public func reset(_ connection: PostgresPooledConnection) async throws {
-        try await connection.connection.query("ROLLBACK", logger: logger)
-        try await connection.connection.query("DISCARD ALL", logger: logger)
+        guard connection.isDirty else { return }
+        try await connection.run("ROLLBACK", logger: logger)
+        try await connection.run("DISCARD ALL", logger: logger)
+        connection.session.dirty.withLock { $0 = false }
     }
 
     public func cancel(_ connection: PostgresPooledConnection) async throws {
         let canceller = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         do {
-            try await canceller.query("SELECT pg_cancel_backend(\(connection.backendPID))", logger: logger)
+            try await PostgresPooledConnection.unlessClosed(canceller) { [logger] in
+                try await canceller.query("SELECT pg_cancel_backend(\(connection.backendPID))", logger: logger)
+            }
             try await canceller.close()
         } catch {
             try? await canceller.close()
@@ -118,7 +94,7 @@ public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
 
     public func close(_ connection: PostgresPooledConnection) async {
         do {
-            try await connection.connection.close()
+            try await connection.raw.close()
         } catch {
             logger.debug("Closing a pool connection failed", metadata: ["pool.error": "\(describe(error))"])
         }

@@ -67,6 +67,8 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
     /// Connections held, being opened or being checked that ``retireAll(now:)`` retired: closed when they come back.
     var retired: Set<Int> = []
     var shutDown = false
+    /// Connections opened outside the pool by ``ConnectionPool/withDedicatedConnection(label:isolation:_:)``.
+    var dedicated = 0
     var backoffUntil: Instant?
     var backoff: Duration
     var lastConnectError: String?

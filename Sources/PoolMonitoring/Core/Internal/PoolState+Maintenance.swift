@@ -151,6 +151,7 @@ extension PoolState {
             inUse: leases.count,
             opening: opening,
             waiting: waiters.count,
+            dedicated: dedicated,
             acquired: counters.acquired,
             timeouts: counters.timeouts,
             rejected: counters.rejected,

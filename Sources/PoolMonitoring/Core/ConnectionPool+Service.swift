@@ -56,6 +56,7 @@ extension ConnectionPool {
             let now = clock.now
             perform(state.withLock { $0.opened(connection, id: id, now: now) })
         } catch {
+            notify { $0.connectFailed(error) }
             let reason = factory.describe(error)
             logger.debug("Pool could not open a connection", metadata: ["pool.error": "\(reason)"])
             let now = clock.now

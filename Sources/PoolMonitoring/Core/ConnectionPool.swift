@@ -38,6 +38,7 @@ where C.Duration == Duration {
     let events: AsyncStream<Event>
     let eventSink: AsyncStream<Event>.Continuation
     let configuration: PoolConfiguration
+    let observers = Mutex<[any PoolObserver]>([])
 
     /// Creates a pool; it opens no connection until ``run()`` runs.
     /// - Parameters:
@@ -54,6 +55,15 @@ where C.Duration == Duration {
         self.logger = logger
         self.state = Mutex(State(configuration: configuration))
         (events, eventSink) = AsyncStream.makeStream(of: Event.self)
+    }
+
+    /// Tells `observer` of every acquire, release and failed connect from now on.
+    public func addObserver(_ observer: any PoolObserver) {
+        observers.withLock { $0.append(observer) }
+    }
+
+    func notify(_ event: (any PoolObserver) -> Void) {
+        for observer in observers.withLock({ $0 }) { event(observer) }
     }
 
     /// The counts and counters now.
@@ -102,7 +112,22 @@ where C.Duration == Duration {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Factory.Connection) async throws -> Result
     ) async throws -> Result {
-        let borrowed = try await acquire(State.Holder(label: label, file: file, line: line))
+        let asked = clock.now
+        let borrowed: State.Borrowed
+        do {
+            borrowed = try await acquire(State.Holder(label: label, file: file, line: line))
+        } catch let error as PoolError {
+            let wait = asked.duration(to: clock.now)
+            notify { $0.acquireFailed(error, wait: wait) }
+            throw error
+        }
+        let got = clock.now
+        let wait = asked.duration(to: got)
+        notify { $0.acquired(wait: wait) }
+        defer {
+            let held = got.duration(to: clock.now)
+            notify { $0.released(held: held) }
+        }
         do {
             let result: Result
             if let queryTimeout {
@@ -114,6 +139,44 @@ where C.Duration == Duration {
             return result
         } catch {
             await release(borrowed)
+            throw error
+        }
+    }
+
+    /// Runs `body` on a connection of its own, opened for it and closed when it ends: for a session that lives as
+    /// long as a service (a `LISTEN`), which would otherwise hold a pooled connection forever and be reported as a
+    /// leak. It is outside the pool's maximum and counted in ``PoolSnapshot/dedicated``.
+    /// - Parameters:
+    ///   - label: What it is for, in logs.
+    ///   - body: The work; when the connection breaks, `body`'s statements fail, and the caller opens another.
+    /// - Throws: What opening the connection throws (the database is unreachable), or what `body` throws.
+    public func withDedicatedConnection<Result>(
+        label: String,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (Factory.Connection) async throws -> Result
+    ) async throws -> Result {
+        let id = state.withLock { state in
+            state.dedicated += 1
+            return state.makeID()
+        }
+        let connection: Factory.Connection
+        do {
+            connection = try await factory.makeConnection(id: id)
+        } catch {
+            state.withLock { $0.dedicated -= 1 }
+            logger.debug(
+                "Pool could not open a dedicated connection",
+                metadata: ["pool.label": "\(label)", "pool.error": "\(factory.describe(error))"]
+            )
+            throw error
+        }
+        defer { state.withLock { $0.dedicated -= 1 } }
+        do {
+            let result = try await body(connection)
+            await factory.close(connection)
+            return result
+        } catch {
+            await factory.close(connection)
             throw error
         }
     }

@@ -26,6 +26,8 @@ public struct PoolSnapshot: Sendable, Hashable, Codable {
     public var opening: Int
     /// Acquires waiting for a connection.
     public var waiting: Int
+    /// Connections opened outside the pool for long sessions (a `LISTEN`), not counted in ``total``.
+    public var dedicated: Int
     /// Acquires served since the pool started.
     public var acquired: Int
     /// Acquires that failed on the acquire timeout.

@@ -1,0 +1,136 @@
+public import Logging
+public import PostgresNIO
+import Synchronization
+
+/// A PostgresNIO connection as the pool hands it out, with its server process's id.
+///
+/// Run statements through ``query(_:logger:file:line:)``, not `connection.query` directly: PostgresNIO (1.33) never
+/// answers a statement written to a connection that has just closed (a server restart, `pg_terminate_backend`, an
+/// `idle_session_timeout`): the write fails with no one told and the caller waits forever. This one fails with
+/// ``PoolError/Code/connectionBroken`` as soon as the connection is closed.
+///
+/// It keeps a dirty bit, as HikariCP's connection proxy does: the release resets the session (two round trips)
+/// only when it may hold state for the next borrower. A statement run through ``query(_:logger:file:line:)`` that
+/// plainly reads or writes rows (`SELECT`, `INSERT`, `UPDATE`, `DELETE`, `WITH`, `VALUES`, `TABLE`, with no
+/// `set_config`, advisory lock or temporary table in its text) leaves the bit clear; any other statement sets it,
+/// and so does touching ``connection`` (what runs there cannot be seen).
+public struct PostgresPooledConnection: Sendable {
+    /// The connection itself: reading it marks the session dirty (it is reset on release). Never close it.
+    public var connection: PostgresConnection {
+        session.markDirty()
+        return raw
+    }
+    /// The connection, without marking the session dirty (the pool's own statements).
+    let raw: PostgresConnection
+    /// Whether the session may hold state (an open transaction, settings, temporary tables, locks).
+    let session = Session()
+    /// The server process serving it (`pg_backend_pid()`, read when it opened): what `pg_cancel_backend` targets
+    /// and `pg_stat_activity.pid` shows.
+    public let backendPID: Int32
+
+    /// Wraps a connection.
+    /// - Parameters:
+    ///   - connection: The connection.
+    ///   - backendPID: Its server process (`pg_backend_pid()`).
+    public init(connection: PostgresConnection, backendPID: Int32) {
+        self.raw = connection
+        self.backendPID = backendPID
+    }
+
+    /// Whether the session may hold state for the next borrower.
+    public var isDirty: Bool { session.dirty.withLock { $0 } }
+
+    /// Runs a statement; fails (rather than waits forever) if the connection closes before the server answers.
+    /// - Parameters:
+    ///   - query: The statement, with its binds.
+    ///   - logger: For PostgresNIO's events.
+    ///   - file: The caller (for PostgresNIO's errors).
+    ///   - line: The caller (for PostgresNIO's errors).
+    /// - Returns: The rows, to be read (the connection is released by whoever holds it, not by reading them).
+    /// - Throws: The server's error, or ``PoolError`` with code ``PoolError/Code/connectionBroken``.
+    @discardableResult
+    public func query(
+        _ query: PostgresQuery,
+        logger: Logger,
+        file: String = #fileID,
+        line: Int = #line
+    ) async throws -> PostgresRowSequence {
+        if !Self.leavesSessionClean(query.sql) { session.markDirty() }
+        return try await run(query, logger: logger, file: file, line: line)
+    }
+
+    /// Runs a statement without looking at the dirty bit (the pool's own: validation, reset, transactions).
+    @discardableResult
+    func run(
+        _ query: PostgresQuery,
+        logger: Logger,
+        file: String = #fileID,
+        line: Int = #line
+    ) async throws -> PostgresRowSequence {
+        let connection = raw
+        return try await Self.unlessClosed(connection) {
+            try await connection.query(query, logger: logger, file: file, line: line)
+        }
+    }
+
+    /// Runs `operation`, failing at once if `connection` is or becomes closed before it ends. An operation that
+    /// PostgresNIO never answers is left behind (one suspended task), never waited for.
+    public static func unlessClosed<Result: Sendable>(
+        _ connection: PostgresConnection,
+        _ operation: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        if connection.isClosed { throw Self.closed }
+        let outcome = Outcome<Result>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                outcome.set(continuation)
+                outcome.task.withLock {
+                    $0 = Task {
+                        do {
+                            outcome.resume(.success(try await operation()))
+                        } catch {
+                            outcome.resume(.failure(error))
+                        }
+                    }
+                }
+                connection.closeFuture.whenComplete { _ in outcome.resume(.failure(Self.closed)) }
+            }
+        } onCancel: {
+            outcome.task.withLock { $0 }?.cancel()
+        }
+    }
+
+    /// Whether a statement plainly reads or writes rows, leaving no session state behind (when in doubt: no).
+    static func leavesSessionClean(_ sql: String) -> Bool {
+        let text = sql.drop { $0.isWhitespace || $0 == "(" }
+        let keyword = text.prefix { $0.isLetter }.uppercased()
+        guard ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES", "TABLE"].contains(keyword) else {
+            return false
+        }
+        let lowered = text.lowercased()
+        return !["set_config", "advisory_lock", "temp"].contains { lowered.contains($0) }
+    }
+
+    /// The session's dirty bit.
+    final class Session: Sendable {
+        let dirty = Mutex(false)
+
+        func markDirty() { dirty.withLock { $0 = true } }
+    }
+
+    static var closed: PoolError { PoolError(.connectionBroken, "the connection closed before the server answered") }
+
+    /// The first of the operation's result and the connection's close, delivered once.
+    final class Outcome<Result: Sendable>: Sendable {
+        let continuation = Mutex<CheckedContinuation<Result, any Error>?>(nil)
+        let task = Mutex<Task<Void, Never>?>(nil)
+
+        func set(_ continuation: CheckedContinuation<Result, any Error>) {
+            self.continuation.withLock { $0 = continuation }
+        }
+
+        func resume(_ result: Swift.Result<Result, any Error>) {
+            continuation.withLock { $0.take() }?.resume(with: result)
+        }
+    }
+}
