@@ -212,7 +212,7 @@ struct PostgresJobStoreTests {
             #expect(try await store.job(committed[0].id)?.job.state == .pending)
             struct Rollback: Error {}
             let rolledBack = Mutex<JobID?>(nil)
-            await #expect(throws: PostgresTransactionError.self) {
+            await #expect(throws: Rollback.self) {
                 try await store.pool.withTransaction(logger: logger) { connection in
                     let outcomes = try await store.enqueue([Self.job(unique: "rolled")], at: Self.t0, on: connection)
                     rolledBack.withLock { $0 = outcomes[0].id }

@@ -1,4 +1,5 @@
 import PoolMonitoring
+import TestSupport
 import Synchronization
 import Testing
 

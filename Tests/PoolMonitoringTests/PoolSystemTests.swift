@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import MasteryServer
 import PoolMonitoring
+import Storage
 import TestSupport
 import Testing
 
@@ -47,7 +48,7 @@ struct PoolSystemTests {
                     let body = try jsonObject(response)
                     #expect(body["configured"] as? Bool == true)
                     let pool = try #require(body["pool"] as? [String: Any])
-                    #expect(pool["maximum"] as? Int == 10)
+                    #expect(pool["maximum"] as? Int == PostgresStorage.defaultPoolConfiguration.maximum)
                     #expect(pool["inUse"] as? Int == 0)
                 }
             }

@@ -1,5 +1,6 @@
 import Logging
 import PoolMonitoring
+import TestSupport
 import Synchronization
 import Testing
 
@@ -80,33 +81,6 @@ final class StubFactory: PoolConnectionFactory {
 
 struct StubFailure: Error {
     var reason: String
-}
-
-/// A clock that moves only when told to; its sleeps poll it.
-struct ManualClock: Clock {
-    struct Instant: InstantProtocol {
-        var offset: Duration
-        func advanced(by duration: Duration) -> Self { Instant(offset: offset + duration) }
-        func duration(to other: Self) -> Duration { other.offset - offset }
-        static func < (lhs: Self, rhs: Self) -> Bool { lhs.offset < rhs.offset }
-    }
-
-    final class Storage: Sendable {
-        let now = Mutex(Instant(offset: .zero))
-    }
-
-    let storage = Storage()
-
-    var now: Instant { storage.now.withLock { $0 } }
-    var minimumResolution: Duration { .zero }
-
-    func advance(by duration: Duration) {
-        storage.now.withLock { $0 = $0.advanced(by: duration) }
-    }
-
-    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        while now < deadline { try await Task.sleep(for: .milliseconds(2)) }
-    }
 }
 
 /// A logger that discards everything.

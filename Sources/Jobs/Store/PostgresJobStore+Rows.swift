@@ -112,27 +112,15 @@ extension PostgresJobStore {
         }
     }
 
-    /// A short description of a PostgresNIO error: the server's message and SQLSTATE, or the connection failure.
+    /// A short description of a PostgreSQL or pool error: the server's message and SQLSTATE, or the connection
+    /// failure (``PostgresStorage/describe(_:)``).
     static func describe(_ error: any Error) -> String {
-        if let error = error as? PostgresTransactionError {
-            if let inner = error.closureError ?? error.beginError ?? error.commitError { return describe(inner) }
-            return "the transaction failed"
-        }
-        guard let error = error as? PSQLError else { return "\(type(of: error))" }
-        if let info = error.serverInfo {
-            let message = info[.message] ?? "server error"
-            return info[.sqlState].map { "\(message) (SQLSTATE \($0))" } ?? message
-        }
-        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
-        return "\(error.code)"
+        PostgresStorage.describe(error)
     }
 
     /// The SQLSTATE of a server error, if it is one.
     static func sqlState(_ error: any Error) -> String? {
-        if let error = error as? PostgresTransactionError {
-            return (error.closureError ?? error.beginError ?? error.commitError).flatMap(sqlState)
-        }
-        return (error as? PSQLError)?.serverInfo?[.sqlState]
+        (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 }
 
