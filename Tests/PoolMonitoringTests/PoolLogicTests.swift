@@ -1,6 +1,6 @@
 import PoolMonitoring
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 /// The pool's logic on stub connections (no I/O): fairness, bounds, timeouts, resizing, leaks, resets.

@@ -1,7 +1,7 @@
 import Logging
 import PoolMonitoring
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 /// A connection with no I/O: it counts what the pool does to it.

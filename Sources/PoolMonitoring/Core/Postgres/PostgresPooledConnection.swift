@@ -12,8 +12,8 @@ import Synchronization
 /// It keeps a dirty bit, as HikariCP's connection proxy does: the release resets the session (two round trips)
 /// only when it may hold state for the next borrower. A statement run through ``query(_:logger:file:line:)`` that
 /// plainly reads or writes rows (`SELECT`, `INSERT`, `UPDATE`, `DELETE`, `WITH`, `VALUES`, `TABLE`, with no
-/// `set_config`, advisory lock or temporary table in its text) leaves the bit clear; any other statement sets it,
-/// and so does touching ``connection`` (what runs there cannot be seen).
+/// `set_config`, session-level advisory lock or `INTO TEMP` among its words) leaves the bit clear; any other
+/// statement sets it, and so does touching ``connection`` (what runs there cannot be seen).
 public struct PostgresPooledConnection: Sendable {
     /// The connection itself: reading it marks the session dirty (it is reset on release). Never close it.
     public var connection: PostgresConnection {
@@ -101,15 +101,26 @@ public struct PostgresPooledConnection: Sendable {
     }
 
     /// Whether a statement plainly reads or writes rows, leaving no session state behind (when in doubt: no).
+    /// It looks at words, not substrings: `attempt` is not `temp`.
     static func leavesSessionClean(_ sql: String) -> Bool {
-        let text = sql.drop { $0.isWhitespace || $0 == "(" }
-        let keyword = text.prefix { $0.isLetter }.uppercased()
-        guard ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES", "TABLE"].contains(keyword) else {
-            return false
+        let words = sql.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "_") }
+        guard let first = words.first, cleanKeywords.contains(first) else { return false }
+        for (index, word) in words.enumerated() {
+            if sessionFunctions.contains(word) { return false }
+            // SELECT … INTO TEMP[ORARY] creates a table that lives as long as the session.
+            if word == "into", index + 1 < words.count, ["temp", "temporary"].contains(words[index + 1]) {
+                return false
+            }
         }
-        let lowered = text.lowercased()
-        return !["set_config", "advisory_lock", "temp"].contains { lowered.contains($0) }
+        return true
     }
+
+    static let cleanKeywords: Set<Substring> = ["select", "insert", "update", "delete", "with", "values", "table"]
+    /// Functions whose effect outlives the statement: settings and session-level advisory locks.
+    static let sessionFunctions: Set<Substring> = [
+        "set_config", "pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock",
+        "pg_try_advisory_lock_shared",
+    ]
 
     /// The session's dirty bit.
     final class Session: Sendable {
