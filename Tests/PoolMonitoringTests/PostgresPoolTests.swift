@@ -340,6 +340,54 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test("a leaking caller is reported once with its label, file and line, then its connection is reclaimed")
+    func leak() async throws {
+        try await TestPostgres.withDatabase { url in
+            let factory = try PostgresPoolConnectionFactory(
+                url: try PostgresURL(url),
+                applicationName: "mastery-pool-leak",
+                logger: TestPostgres.quietLogger
+            )
+            var configuration = PoolConfiguration()
+            configuration.maximum = 2
+            configuration.leakThreshold = .milliseconds(300)
+            configuration.leakReclaimLimit = .seconds(2)
+            configuration.maintenanceInterval = .milliseconds(50)
+            let logs = CapturedLogs()
+            let pool = try Pool(factory: factory, configuration: configuration, logger: logs.logger(label: "pool"))
+            try await withRunning(pool) {
+                let outcome = Locked<String?>(nil)
+                let line = #line + 3
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await pool.withConnection(label: "leaky.report") { pooled in
+                            try await pooled.query("SELECT 1", logger: TestPostgres.quietLogger)
+                            // Holds it past the reclaim limit; its next statement then fails.
+                            try await waitUntil("reclaimed", limit: .seconds(60)) { pool.snapshot().reclaimed == 1 }
+                            do {
+                                try await pooled.query("SELECT 1", logger: TestPostgres.quietLogger)
+                                outcome.withLock { $0 = "the statement ran on a reclaimed connection" }
+                            } catch {
+                                outcome.withLock { $0 = "failed" }
+                            }
+                        }
+                    }
+                    try await waitUntil("reported", limit: .seconds(60)) { pool.snapshot().leaks == 1 }
+                    let leak = try #require(pool.snapshot().currentLeaks.first)
+                    #expect(leak.label == "leaky.report")
+                    #expect(leak.file.hasSuffix("PostgresPoolTests.swift") && leak.line == line, "\(leak)")
+                    let reported = logs.matching("held past the leak threshold", "leaky.report", "\(line)")
+                    #expect(reported.count == 1, "\(logs.entries)")
+                    try await group.waitForAll()
+                }
+                #expect(outcome.value == "failed")
+                #expect(pool.snapshot().leaks == 1, "reported once")
+                // A reclaimed connection is replaced: the pool still serves.
+                #expect(try await pool.withConnection { $0.backendPID } != 0)
+            }
+        }
+    }
+
     @Test("resizing under load fails no caller and ends within the new limits")
     func resizeUnderLoad() async throws {
         try await withPool({ $0.maximum = 2 }) { pool, factory, name in
