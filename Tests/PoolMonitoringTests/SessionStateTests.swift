@@ -1,3 +1,8 @@
+import Foundation
+import PostgresNIO
+import Storage
+import Synchronization
+import TestSupport
 import Testing
 
 @testable import PoolMonitoringCore
@@ -44,5 +49,46 @@ struct SessionStateTests {
     )
     func dirty(sql: String) {
         #expect(!PostgresPooledConnection.leavesSessionClean(sql))
+    }
+}
+
+/// PostgresNIO (1.33) never answers a statement written to a connection that has just closed; the pooled
+/// connection's `query` must fail instead, and keep no callback per statement.
+@Suite(
+    "The pooled connection on a connection that closes",
+    .enabled(if: TestServers.shouldRun(TestServers.postgresURL), "needs PostgreSQL: run scripts/test")
+)
+struct ClosingConnectionTests {
+    @Test("a statement after pg_terminate_backend fails at once, ten times out of ten; statements leave no callback")
+    func terminated() async throws {
+        try await TestPostgres.withDatabase { url in
+            let factory = try PostgresPoolConnectionFactory(
+                url: try PostgresURL(url),
+                applicationName: "mastery-pool-closing",
+                logger: TestPostgres.quietLogger
+            )
+            let admin = try await factory.makeConnection(id: 0)
+            let logger = TestPostgres.quietLogger
+            for round in 1...10 {
+                let pooled = try await factory.makeConnection(id: round)
+                for _ in 0..<50 { try await pooled.query("SELECT 1", logger: logger) }
+                #expect(pooled.watch.state.withLock { $0.waiting.isEmpty }, "a finished statement leaves nothing")
+                try await admin.query("SELECT pg_terminate_backend(\(pooled.backendPID))", logger: logger)
+                if round.isMultiple(of: 2) {
+                    // Some rounds wait for the channel to notice, so the statement is written to a closed one.
+                    let deadline = ContinuousClock.now + .seconds(20)
+                    while !pooled.raw.isClosed, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
+                }
+                let started = ContinuousClock.now
+                await #expect(throws: (any Error).self) {
+                    try await pooled.query("SELECT 1", logger: logger)
+                }
+                #expect(ContinuousClock.now - started < .seconds(20), "round \(round)")
+                await factory.close(pooled)
+            }
+            await factory.close(admin)
+        }
     }
 }
