@@ -286,7 +286,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Platform", "Storage", "MasteryServer", hummingbird, logging, metrics, configuration, nioCore, nioPosix,
-                httpClient,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), httpClient,
                 httpTypes, postgresNIO, hummingbirdTesting, "APIDocumentation", openAPIKit,
             ],
             exclude: ["README.md"],

@@ -182,6 +182,48 @@ struct PostgresPoolTests {
         }
     }
 
+    /// A NAT that forgets a connection drops its packets with no FIN and no RST: the client's socket stays open
+    /// and a statement waits for ever. A proxy of the test's own black-holes the pooled connections.
+    @Test("a connection black-holed by a NAT fails its validation and keepalive in time and is replaced")
+    func blackHoled() async throws {
+        try await TestPostgres.withDatabase { url in
+            let parsed = try PostgresURL(url)
+            let proxy = try await BlackHoleProxy(to: parsed.host, port: parsed.port)
+            var throughProxy = parsed
+            throughProxy.port = proxy.port
+            let factory = try PostgresPoolConnectionFactory(
+                url: throughProxy,
+                applicationName: "mastery-pool-nat",
+                logger: TestPostgres.quietLogger
+            )
+            var configuration = PoolConfiguration()
+            configuration.minimum = 1
+            configuration.maximum = 1
+            configuration.validationThreshold = .zero
+            configuration.validationTimeout = .milliseconds(500)
+            configuration.keepaliveInterval = .milliseconds(200)
+            configuration.maintenanceInterval = .milliseconds(50)
+            let pool = try Pool(factory: factory, configuration: configuration, logger: TestPostgres.quietLogger)
+            try await withRunning(pool) {
+                let first = try await pool.withConnection { $0.backendPID }
+                // Held: the acquire's validation finds it silent.
+                proxy.blackHole()
+                let started = ContinuousClock.now
+                let second = try await pool.withConnection { $0.backendPID }
+                #expect(second != first)
+                #expect(ContinuousClock.now - started < .seconds(20), "bounded by the validation timeout")
+                // Idle: the keepalive finds it silent and the maintenance loop replaces it.
+                proxy.blackHole()
+                try await waitUntil("the keepalive replaced it", limit: .seconds(60)) {
+                    pool.snapshot().connectionErrors >= 2 && pool.snapshot().idle == 1
+                }
+                let third = try await pool.withConnection { $0.backendPID }
+                #expect(third != second)
+            }
+            await proxy.close()
+        }
+    }
+
     @Test("a 200 ms query timeout cancels pg_sleep(30) on the server and the connection is reused")
     func queryTimeout() async throws {
         try await withPool({ $0.maximum = 1 }) { pool, factory, _ in
