@@ -192,6 +192,40 @@ struct AutoscalerPolicyTests {
         #expect(policy.bottleneckSize == nil)
     }
 
+    @Test("hold times are judged when the pool would grow again, and forgotten once the pressure ends")
+    func growthJudgedAtTheNextGrowth() {
+        var policy = AutoscalerPolicy(configuration: Self.configuration())
+        _ = policy.decide(Self.window(maximum: 4, p95: Self.busy, hold: .milliseconds(20)), budget: Self.budget)
+        #expect(
+            policy.decide(Self.window(maximum: 4, p95: Self.busy, hold: .milliseconds(20)), budget: Self.budget).action
+                == .grow(to: 6)
+        )
+        // The first window after the growth still holds statements started before it: not judged yet.
+        #expect(
+            policy.decide(Self.window(maximum: 6, p95: Self.busy, hold: .milliseconds(21)), budget: Self.budget).rule
+                == .pressure
+        )
+        let judged = policy.decide(
+            Self.window(maximum: 6, p95: Self.busy, hold: .milliseconds(35)),
+            budget: Self.budget
+        )
+        #expect(judged.rule == .databaseBottleneck)
+        // Another run: growth, then calm, then pressure again at higher hold times is a new load, not the growth's.
+        var fresh = AutoscalerPolicy(configuration: Self.configuration { $0.growAfter = 1 })
+        #expect(
+            fresh.decide(Self.window(maximum: 4, p95: Self.busy, hold: .milliseconds(20)), budget: Self.budget).action
+                == .grow(to: 6)
+        )
+        #expect(
+            fresh.decide(Self.window(maximum: 6, p95: .milliseconds(1), hold: .milliseconds(20)), budget: Self.budget)
+                .rule == .steady
+        )
+        #expect(
+            fresh.decide(Self.window(maximum: 6, p95: Self.busy, hold: .milliseconds(50)), budget: Self.budget).action
+                == .grow(to: 8)
+        )
+    }
+
     @Test("a bottleneck caps growth at the size where latency rose, even from below it")
     func bottleneckCapsFromBelow() {
         var policy = AutoscalerPolicy(
@@ -204,7 +238,10 @@ struct AutoscalerPolicyTests {
             policy.decide(Self.window(maximum: 4, p95: Self.busy, hold: .milliseconds(20)), budget: Self.budget).action
                 == .grow(to: 8)
         )
-        _ = policy.decide(Self.window(maximum: 8, p95: .milliseconds(1), hold: .milliseconds(40)), budget: Self.budget)
+        #expect(
+            policy.decide(Self.window(maximum: 8, p95: Self.busy, hold: .milliseconds(40)), budget: Self.budget).rule
+                == .databaseBottleneck
+        )
         #expect(policy.bottleneckSize == 8)
         // Someone shrank the pool to 5: growth goes back to 8, no further.
         #expect(

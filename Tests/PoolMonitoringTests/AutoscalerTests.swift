@@ -210,6 +210,61 @@ struct AutoscalerTests {
         #expect(factory.open.withLock { $0.refused } >= 1)
     }
 
+    @Test("no growth past the size at which hold times rose with it (the database is the bottleneck)")
+    func stopsWhereLatencyRisesWithSize() async throws {
+        var poolConfiguration = PoolConfiguration()
+        poolConfiguration.maximum = 2
+        poolConfiguration.acquireTimeout = .seconds(30)
+        let pool = try Pool(factory: StubFactory(), configuration: poolConfiguration, logger: quietLogger)
+        let autoscaler = try PoolAutoscaler(
+            pool: pool,
+            configuration: Self.configuration {
+                $0.interval = .milliseconds(100)
+                $0.step = .connections(2)
+                $0.latencyTolerance = 0.25
+                $0.bottleneckCooldown = .seconds(120)
+            },
+            clock: ContinuousClock(),
+            logger: quietLogger,
+            budget: { AutoscalerBudget(maxConnections: 100, reserve: 4, instances: 8) },  // 12
+            isTooManyConnections: { _ in false }
+        )
+        try await withRunning(pool) {
+            try await withThrowingTaskGroup(of: Void.self) { service in
+                service.addTask { try await autoscaler.run() }
+                defer { service.cancelAll() }
+                let stop = Locked(false)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // A database that serves connections one at a time: each statement takes 15 ms per connection
+                    // in use, so a larger pool only makes every statement slower.
+                    for _ in 0..<20 {
+                        group.addTask {
+                            while !stop.value {
+                                try await pool.withConnection(label: "serial") { _ in
+                                    try await Task.sleep(for: .milliseconds(15) * pool.snapshot().inUse)
+                                }
+                            }
+                        }
+                    }
+                    try await waitUntil("growth held as a database bottleneck") {
+                        autoscaler.recentDecisions.contains { $0.rule == .databaseBottleneck }
+                    }
+                    let blocked = try #require(autoscaler.recentDecisions.first { $0.rule == .databaseBottleneck })
+                    try await waitUntil("ten more decisions") { autoscaler.status.decisions >= blocked.tick + 10 }
+                    stop.withLock { $0 = true }
+                    try await group.waitForAll()
+                }
+            }
+        }
+        let decisions = autoscaler.recentDecisions
+        let blocked = try #require(decisions.first { $0.rule == .databaseBottleneck })
+        #expect(blocked.reason.contains("the database is the bottleneck: mean hold rose from"))
+        let size = try #require(autoscaler.status.bottleneckSize)
+        #expect(size < 12)
+        #expect(decisions.allSatisfy { $0.to <= size })
+        #expect(pool.snapshot().maximum <= size)
+    }
+
     @Test("when disabled it never resizes, and run() ends on cancellation")
     func disabled() async throws {
         let pool = try Pool(factory: StubFactory(), configuration: PoolConfiguration(), logger: quietLogger)

@@ -11,8 +11,9 @@
 /// 4. Pressure (the 95th percentile of acquire waits above the target, or acquires that failed because the pool was
 ///    full) for ``AutoscalerConfiguration/growAfter`` windows in a row: grow by a step, up to the limit; unless the
 ///    budget is not known yet, a 53300 back-off is running, or the database is the bottleneck. The database is taken
-///    to be the bottleneck when the mean hold time of the first window after a growth is above the one before it by
-///    more than ``AutoscalerConfiguration/latencyTolerance``: no growth past that size for
+///    to be the bottleneck when, as the pool is about to grow again (``AutoscalerConfiguration/growAfter`` windows
+///    after the last growth, so measured at the new size), the mean hold time is above the one before the last
+///    growth by more than ``AutoscalerConfiguration/latencyTolerance``: no growth past that size for
 ///    ``AutoscalerConfiguration/bottleneckCooldown`` (more connections would only queue inside the database).
 /// 5. Idleness (no wait past the target, none waiting, nothing failed, at most
 ///    ``AutoscalerConfiguration/idleUtilisation`` of the maximum in use) for ``AutoscalerConfiguration/idlePeriod``:
@@ -67,7 +68,6 @@ public struct AutoscalerPolicy: Sendable {
     public mutating func decide(_ window: AutoscalerWindow, budget: AutoscalerBudget?) -> AutoscalerDecision {
         elapsed += window.length
         expire()
-        checkLastGrowth(window)
         let current = window.maximum
         let limit = min(configuration.ceiling, budget?.connections ?? .max)
         let limitName =
@@ -140,6 +140,7 @@ public struct AutoscalerPolicy: Sendable {
                 let left = Self.format(until - elapsed)
                 return decision(.hold, .backingOff, "\(pressure), but backing off after a 53300 for \(left) more")
             }
+            checkLastGrowth(window)
             if let bottleneck, current >= bottleneck.size {
                 let reason =
                     "\(pressure), but the database is the bottleneck: mean hold rose from "
@@ -158,6 +159,8 @@ public struct AutoscalerPolicy: Sendable {
             return decision(.grow(to: size), .pressure, "\(pressure) for \(windows) window(s)")
         }
         pressureWindows = 0
+        // The pressure is over: the next growth is judged afresh.
+        lastGrowth = nil
 
         let busy = max(Double(window.inUse), window.averageInUse)
         let inUse = "in use \(window.inUse) (\(Self.format(window.averageInUse)) on average) of \(current)"
@@ -194,9 +197,10 @@ public struct AutoscalerPolicy: Sendable {
         if let bottleneck, elapsed >= bottleneck.until { self.bottleneck = nil }
     }
 
-    /// Compares the first mean hold time after a growth with the one before it.
+    /// Before growing again, compares the mean hold time now (``AutoscalerConfiguration/growAfter`` windows after the
+    /// last growth, so at its size) with the one before the last growth.
     mutating func checkLastGrowth(_ window: AutoscalerWindow) {
-        guard let growth = lastGrowth, let holdAfter = window.holdMean else { return }
+        guard let growth = lastGrowth, let holdAfter = window.holdMean, window.maximum >= growth.to else { return }
         lastGrowth = nil
         guard holdAfter > growth.holdBefore * (1 + configuration.latencyTolerance) else { return }
         bottleneck = Bottleneck(
