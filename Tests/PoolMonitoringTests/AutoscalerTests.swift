@@ -265,6 +265,66 @@ struct AutoscalerTests {
         #expect(pool.snapshot().maximum <= size)
     }
 
+    @Test("decide() on a manual clock: the window's p95 wait and mean hold come from the pool's own reports")
+    func windowFromThePoolsReports() async throws {
+        let clock = ManualClock()
+        var poolConfiguration = PoolConfiguration()
+        poolConfiguration.maximum = 1
+        poolConfiguration.acquireTimeout = .seconds(3_600)
+        let pool = try ConnectionPool(
+            factory: StubFactory(),
+            configuration: poolConfiguration,
+            clock: clock,
+            logger: quietLogger
+        )
+        let autoscaler = try PoolAutoscaler(
+            pool: pool,
+            configuration: Self.configuration {
+                $0.interval = .seconds(1)
+                $0.floor = 1
+                $0.targetWaitP95 = .milliseconds(10)
+                $0.step = .connections(2)
+            },
+            clock: clock,
+            logger: quietLogger,
+            budget: { AutoscalerBudget(maxConnections: 100, reserve: 4, instances: 8) },
+            isTooManyConnections: { _ in false }
+        )
+        let decisions = try await withRunning(pool) {
+            await autoscaler.refreshBudget()
+            var decisions: [AutoscalerDecision] = []
+            for _ in 0..<2 {
+                // One holder for 50 ms (manual) and one acquire waiting those 50 ms behind it.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    let gate = Gate()
+                    group.addTask { try await pool.withConnection(label: "holder") { _ in await gate.wait() } }
+                    try await waitUntil("held") { pool.snapshot().inUse == 1 }
+                    group.addTask { try await pool.withConnection(label: "waiter") { _ in } }
+                    try await waitUntil("waiting") { pool.snapshot().waiting == 1 }
+                    clock.advance(by: .milliseconds(50))
+                    gate.open()
+                    try await group.waitForAll()
+                }
+                clock.advance(by: .milliseconds(950))
+                decisions.append(autoscaler.decide())
+            }
+            return decisions
+        }
+        let first = try #require(decisions.first)
+        #expect(first.action == .hold)
+        #expect(first.rule == .pressure)
+        // Waits of 0 and 50 ms: the p95 is 50 ms, read from the histogram's bucket (at most 19 % above).
+        let p95 = try #require(first.p95Wait)
+        #expect(p95 >= .milliseconds(50) && p95 <= .milliseconds(60))
+        // Held 50 ms and 0 ms.
+        #expect(first.holdMean == .milliseconds(25))
+        #expect(first.budget == 12)
+        #expect(decisions.last?.action == .grow(to: 3))
+        #expect(pool.snapshot().maximum == 3)
+        #expect(autoscaler.status.lastDecision == decisions.last)
+        #expect(autoscaler.recentDecisions == [decisions[1]])
+    }
+
     @Test("when disabled it never resizes, and run() ends on cancellation")
     func disabled() async throws {
         let pool = try Pool(factory: StubFactory(), configuration: PoolConfiguration(), logger: quietLogger)
