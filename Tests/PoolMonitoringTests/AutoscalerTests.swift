@@ -1,6 +1,7 @@
 import Logging
 import PoolMonitoring
 import Synchronization
+import TestSupport
 import Testing
 
 /// The autoscaler on a stub pool with real time: a load spike followed by idleness, and a server that refuses
