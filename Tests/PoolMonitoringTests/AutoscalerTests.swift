@@ -298,8 +298,15 @@ struct AutoscalerTests {
                 // One holder for 50 ms (manual) and one acquire waiting those 50 ms behind it.
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     let gate = Gate()
-                    group.addTask { try await pool.withConnection(label: "holder") { _ in await gate.wait() } }
-                    try await waitUntil("held") { pool.snapshot().inUse == 1 }
+                    let entered = Locked(false)
+                    group.addTask {
+                        try await pool.withConnection(label: "holder") { _ in
+                            entered.withLock { $0 = true }
+                            await gate.wait()
+                        }
+                    }
+                    // In its body, not only leased: the hold is timed from when withConnection hands it over.
+                    try await waitUntil("held") { entered.value }
                     group.addTask { try await pool.withConnection(label: "waiter") { _ in } }
                     try await waitUntil("waiting") { pool.snapshot().waiting == 1 }
                     clock.advance(by: .milliseconds(50))
