@@ -60,8 +60,8 @@ struct PoolAPI: Sendable {
         )
     }
 
-    /// What PostgreSQL sees for the pool's `application_name` against what the pool believes it holds, read on a
-    /// pooled connection (labelled `pool.crossCheck`, with a short statement timeout). Unavailable, rather than
+    /// What PostgreSQL sees for the pool's `application_name` in its database against what the pool believes it
+    /// holds, read on a pooled connection (labelled `pool.crossCheck`, with a short statement timeout). Unavailable, rather than
     /// waiting, when the pool has no connection to spare.
     func crossCheck(_ pool: PostgresPool, logger: Logger) async -> PoolViews.ServerView {
         let before = pool.snapshot()
@@ -81,7 +81,8 @@ struct PoolAPI: Sendable {
                     let rows = try await pooled.query(
                         """
                         SELECT coalesce(state, 'unknown'), count(*)::int FROM pg_stat_activity \
-                        WHERE application_name = \(name) AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 1
+                        WHERE application_name = \(name) AND datname = current_database() \
+                        AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 1
                         """,
                         logger: logger
                     )
