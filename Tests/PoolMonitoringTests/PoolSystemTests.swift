@@ -7,6 +7,7 @@ import NIOCore
 import OpenAPIKit
 import Platform
 import PoolMonitoring
+import Synchronization
 import TestSupport
 import Testing
 
@@ -416,6 +417,64 @@ struct PoolSystemTests {
                 #expect(!answer.contains(url) && !answer.lowercased().contains("password"))
             }
         }
+    }
+
+    @Test("the series follow a stub pool: waiting, a timeout, a leak, a failed connect and a resize (no I/O)")
+    func metricsOnStubPool() async throws {
+        let factory = StubFactory()
+        let clock = ManualClock()
+        var configuration = PoolConfiguration()
+        configuration.maximum = 1
+        configuration.acquireTimeout = .seconds(5)
+        configuration.leakThreshold = .seconds(10)
+        let pool = try ConnectionPool(factory: factory, configuration: configuration, clock: clock, logger: quietLogger)
+        let registry = MetricsRegistry()
+        let metrics = PoolMetrics(registry: registry.registry)
+        pool.addObserver(metrics)
+        let history = PoolHistory()
+        let sampler = PoolSampler(snapshot: { pool.snapshot() }, metrics: metrics, history: history, clock: clock)
+        let text: @Sendable () -> String = { String(decoding: registry.render(), as: UTF8.self) }
+        let gate = Gate()
+        try await withRunning(pool) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await pool.withConnection(label: "holder") { _ in await gate.wait() } }
+                try await waitUntil("the connection is held") { pool.snapshot().inUse == 1 }
+                group.addTask { _ = try? await pool.withConnection(label: "late") { _ in } }
+                try await waitUntil("an acquire waits") { pool.snapshot().waiting == 1 }
+                sampler.sample()
+                #expect(text().contains(#"mastery_pool_connections{state="waiting"} 1"#), "\(text())")
+                #expect(text().contains(#"mastery_pool_connections{state="in_use"} 1"#))
+                // Past the acquire timeout (5 s) and the leak threshold (10 s): the maintenance loop finds the leak.
+                // The clock moves a second per poll, as the waiter's timer may start after any one step.
+                try await waitUntil("the wait times out") {
+                    clock.advance(by: .seconds(1))
+                    return pool.snapshot().timeouts == 1
+                }
+                try await waitUntil("the leak is found") {
+                    clock.advance(by: .seconds(1))
+                    return pool.snapshot().leaks == 1
+                }
+                factory.behaviour.withLock { $0.failConnects = true }
+                try pool.resize(minimum: 2, maximum: 2)
+                try await waitUntil("the connect fails") { pool.snapshot().connectionErrors >= 1 }
+                gate.open()
+                try await group.waitForAll()
+            }
+        }
+        sampler.sample()
+        let final = text()
+        for line in [
+            "mastery_pool_acquire_timeouts_total 1", "mastery_pool_leaks_total 1", "mastery_pool_size_changes_total 1",
+            "mastery_pool_acquire_wait_seconds_count 2", "mastery_pool_hold_seconds_count 1",
+            #"mastery_pool_connections{state="waiting"} 0"#,
+        ] {
+            #expect(final.contains(line), "\(line) in \(final)")
+        }
+        #expect(final.contains("mastery_pool_connection_errors_total ") && !final.contains("connection_errors_total 0"))
+        #expect(history.samples.count == 2)
+        #expect(history.samples.map(\.acquires).reduce(0, +) == 2, "the holder's wait and the late one's failed wait")
+        sampler.sample()
+        #expect(text().contains("mastery_pool_acquire_timeouts_total 1"), "a counter advances by the pool's delta only")
     }
 
     /// Waits (bounded, generously) until `condition` holds.
