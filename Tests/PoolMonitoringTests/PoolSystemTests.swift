@@ -7,6 +7,7 @@ import NIOCore
 import OpenAPIKit
 import Platform
 import PoolMonitoring
+import Storage
 import Synchronization
 import TestSupport
 import Testing
@@ -415,6 +416,43 @@ struct PoolSystemTests {
                 #expect(try await limits() == before, "only refused or same-size requests were sent")
                 let answer = try await client.send("GET", "/v1/pool", headers: auth).body
                 #expect(!answer.contains(url) && !answer.lowercased().contains("password"))
+            }
+        }
+    }
+
+    @Test(
+        "an exhausted pool reports the cross-check unavailable at once, rather than waiting for a connection",
+        .enabled(if: TestServers.shouldRun(TestServers.postgresURL), "needs PostgreSQL: run scripts/test")
+    )
+    func crossCheckWhenExhausted() async throws {
+        try await TestPostgres.withDatabase { url in
+            let storage = try PostgresStorage(url: url, logger: TestPostgres.quietLogger)
+            try storage.pool.resize(minimum: 0, maximum: 1)
+            var context = try await SystemContext.forTesting(PoolSystem.self)
+            context.resources.add(storage)
+            let system = try await PoolSystem(context: context)
+            let router = Router(context: MasteryRequestContext.self)
+            system.addRoutes(to: SystemRoutes(descriptor: PoolSystem.descriptor, router: router))
+            let application = Application(router: router)
+            try await TestPostgres.withRunning(storage) {
+                let gate = Gate()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await storage.pool.withConnection(label: "hog") { _ in await gate.wait() } }
+                    try await waitUntil("the only connection is held") { storage.pool.snapshot().inUse == 1 }
+                    let started = ContinuousClock.now
+                    try await application.test(.router) { client in
+                        try await client.execute(uri: "/v1/pool", method: .get) { response in
+                            let view = try jsonObject(response)["serverView"] as? [String: Any]
+                            #expect(view?["available"] as? Bool == false)
+                            let reason = view?["reason"] as? String ?? ""
+                            #expect(reason.contains("the pool is exhausted (1 of 1 connections held)"), "\(reason)")
+                        }
+                    }
+                    #expect(ContinuousClock.now - started < .seconds(10), "no wait for the 30 s acquire timeout")
+                    #expect(storage.pool.snapshot().timeouts == 0)
+                    gate.open()
+                    try await group.waitForAll()
+                }
             }
         }
     }
