@@ -81,6 +81,14 @@ struct PoolSystemTests {
             ) { response in
                 #expect(response.status == .conflict)
             }
+            try await client.execute(
+                uri: "/v1/pool",
+                method: .put,
+                headers: Self.auth,
+                body: ByteBuffer(string: #"{"minimum":5}"#)
+            ) { response in
+                #expect(response.status == .conflict, "a valid body, and no pool to resize")
+            }
         }
     }
 

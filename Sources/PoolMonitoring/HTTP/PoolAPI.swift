@@ -23,10 +23,11 @@ struct PoolAPI: Sendable {
         }
         group.put { request, context in
             let body = try await request.decodeJSON(as: PoolViews.Resize.self, context: context)
+            // Without a pool the body is still checked (ranges, minimum <= maximum), then refused with 409.
             let current = pool?.currentConfiguration
             let (minimum, maximum) = try body.limits(
                 currentMinimum: current?.minimum ?? 0,
-                currentMaximum: current?.maximum ?? 1
+                currentMaximum: current?.maximum ?? PoolSystem.Configuration.maximumLimit
             )
             guard let pool else {
                 throw ProblemDetails.conflict("This server has no PostgreSQL tier, so it has no pool to resize.")
