@@ -145,9 +145,16 @@ let systems: [System] = [
     ),
     system(
         "PoolMonitoring",
-        // Core/ (the pool, under Storage) needs ServiceLifecycle and PostgresNIO only; HTTP/ mounts Storage's pool.
-        dependencies: ["Platform", "Storage", hummingbird, logging, lifecycle, postgresNIO],
-        tests: ["Storage", logging, lifecycle, postgresNIO, hummingbird, httpTypes],
+        // Core/ (the pool, under Storage) needs ServiceLifecycle and PostgresNIO only; HTTP/ mounts Storage's pool
+        // (the API, its document, the page on the Dashboard kit, the `pool.` keys); Metrics/ writes to Prometheus.
+        dependencies: [
+            "Platform", "Storage", "Dashboard", "APIDocumentation", hummingbird, logging, lifecycle, postgresNIO,
+            configuration, openAPIKit, .product(name: "Prometheus", package: "swift-prometheus"),
+        ],
+        tests: [
+            "Storage", "APIDocumentation", "Dashboard", logging, lifecycle, postgresNIO, hummingbird, httpTypes,
+            openAPIKit,
+        ],
         core: [logging, lifecycle, postgresNIO]
     ),
     system(

@@ -1,12 +1,20 @@
+import Dashboard
 import Hummingbird
 import Logging
+public import OpenAPIKit
 public import Platform
 public import ServiceLifecycle
 import Storage
 
-/// The pool monitor, mounted in `mastery serve`: with a PostgreSQL tier it runs a ``ConnectionPool`` on the
-/// server's database (`application_name` `mastery-pool`) as a service, and `GET /v1/pool` (admin token) answers
-/// its ``PoolSnapshot``. Metrics, the page and the autoscaler come later (issue 14).
+/// The pool monitor, mounted in `mastery serve`. With a PostgreSQL tier it watches the server's shared pool
+/// (Storage's, `application_name` `mastery`, from which every system borrows):
+///
+/// - the `pool.` keys (``Configuration``) resize it and set its leak threshold when the system starts;
+/// - its metrics go to the server's `/metrics` (``PoolMetrics``), refreshed every second by ``PoolSampler``, which
+///   also keeps the last samples (``PoolHistory``);
+/// - `GET /v1/pool` answers its snapshot, limits, the `pg_stat_activity` cross-check and the samples, and
+///   `PUT /v1/pool` resizes it (both need the admin token or a session: the snapshot names holders and files);
+/// - the page `/systems/pool` charts it live and resizes it.
 public struct PoolSystem: MasterySystem {
     /// The roadmap's row 03.
     public static let descriptor: SystemDescriptor =
@@ -20,31 +28,70 @@ public struct PoolSystem: MasterySystem {
             anchors: "HikariCP, PgBouncer, psycopg-pool, PostgresNIO's pool"
         )
 
-    /// What `GET /v1/pool` answers.
-    struct Status: Codable, Sendable {
-        /// Whether the server has a PostgreSQL tier (and so a pool).
-        var configured: Bool
-        /// The pool's counts, when there is one.
-        var pool: PoolSnapshot?
-    }
-
+    /// The configuration read at start.
+    public let configuration: Configuration
     /// The server's pool (Storage's), when it has a PostgreSQL tier.
     let pool: PostgresPool?
+    /// The pool's metrics, when there is a pool.
+    public let metrics: PoolMetrics?
+    /// The last samples of the pool.
+    public let history: PoolHistory
+    let api: PoolAPI
+    let page: PoolPage
+    let backgroundServices: [any Service]
 
-    /// Watches the pool of the server's PostgreSQL database, if it has one (the pool is Storage's: every system
-    /// borrows from it, and Storage runs it).
+    /// Reads the `pool.` keys and applies them to the server's pool, if it has one (the pool is Storage's: every
+    /// system borrows from it, and Storage runs it), and registers its metrics.
+    /// - Throws: ``ConfigurationError`` for an invalid `pool.` key.
     public init(context: SystemContext) async throws {
-        pool = context.resources[PostgresStorage.self]?.pool
+        let configuration = try Configuration(reader: context.configuration)
+        let storage = context.resources[PostgresStorage.self]
+        let pool = storage?.pool
+        let history = PoolHistory(capacity: configuration.historySize)
+        var services: [any Service] = []
+        var metrics: PoolMetrics?
+        if let pool {
+            try configuration.apply(to: pool)
+            let created = PoolMetrics(registry: context.metrics.registry)
+            pool.addObserver(created)
+            services.append(
+                PoolSampler(snapshot: { pool.snapshot() }, metrics: created, history: history, clock: ContinuousClock())
+            )
+            metrics = created
+        }
+        self.configuration = configuration
+        self.pool = pool
+        self.metrics = metrics
+        self.history = history
+        self.backgroundServices = services
+        self.api = PoolAPI(
+            pool: pool,
+            applicationName: storage?.factory.applicationName ?? "",
+            history: history,
+            checkTimeout: .seconds(2)
+        )
+        let credentials =
+            try context.credentials
+            ?? AdminCredentials.load(configured: context.server.adminToken, dataDirectory: context.server.dataDirectory)
+        self.page = PoolPage(
+            renderer: try DashboardRenderer(credentials: credentials, templates: PoolPage.templates),
+            api: api
+        )
     }
+
+    /// The sampler that refreshes the metrics and the history every second (with a pool).
+    public var services: [any Service] { backgroundServices }
 
     /// The snapshot names holders' labels and the source files they acquired in: reading it needs the admin token
     /// or a dashboard session.
     public var protectedReadRoutes: Set<String> { [""] }
 
-    /// `GET /v1/pool`: the snapshot.
+    /// The API's document, merged into `GET /v1/openapi.json` and `/docs`.
+    public var apiDocument: OpenAPI.Document? { PoolOpenAPI.document }
+
+    /// `GET` and `PUT /v1/pool`, and the page `/systems/pool`.
     public func addRoutes(to routes: SystemRoutes) {
-        routes.api.get { [pool] _, _ in
-            try Response.json(Status(configured: pool != nil, pool: pool?.snapshot()))
-        }
+        api.addRoutes(to: routes.api)
+        page.addRoutes(to: routes)
     }
 }
