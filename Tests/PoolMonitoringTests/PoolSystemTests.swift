@@ -314,7 +314,58 @@ struct PoolSystemTests {
     }
 
     @Test(
-        "the pool. keys apply to the shared pool; an acquire timeout it cannot take stops the server",
+        "pool.autoscale. keys turn the autoscaler on: it reads its budget, shrinks an idle pool, and says why",
+        .enabled(if: TestServers.shouldRun(TestServers.postgresURL), "needs PostgreSQL: run scripts/test")
+    )
+    func autoscalerWired() async throws {
+        try await TestPostgres.withDatabase { url in
+            let (assembly, _) = try await TestApplication.make(
+                flags: [
+                    "postgresURL": url, "adminToken": Self.adminToken, "pool.minimum": "0", "pool.maximum": "12",
+                    "pool.autoscale.enabled": "true", "pool.autoscale.interval": "0.1",
+                    "pool.autoscale.idlePeriod": "1", "pool.autoscale.floor": "2", "pool.autoscale.instances": "1",
+                ],
+                systems: [PoolSystem.self]
+            )
+            try await assembly.application.test(.live) { client in
+                var autoscaler: [String: Any] = [:]
+                var maximum = 0
+                for _ in 0..<600 {
+                    let body = try await client.execute(uri: "/v1/pool", method: .get, headers: Self.auth) {
+                        try jsonObject($0)
+                    }
+                    autoscaler = body["autoscaler"] as? [String: Any] ?? [:]
+                    maximum = (body["pool"] as? [String: Any])?["maximum"] as? Int ?? 0
+                    if maximum < 12 { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(autoscaler["enabled"] as? Bool == true)
+                #expect((autoscaler["budget"] as? Int ?? 0) > 2, "read from max_connections: \(autoscaler)")
+                #expect(maximum < 12, "an idle pool shrinks toward the floor")
+                let decisions = autoscaler["decisions"] as? [[String: Any]] ?? []
+                #expect(
+                    decisions.contains { $0["action"] as? String == "shrink" && ($0["reason"] as? String ?? "") != "" },
+                    "\(decisions)"
+                )
+            }
+            for (flags, key) in [
+                (["pool.autoscale.floor": "0"], "pool.autoscale.floor"),
+                (["pool.autoscale.enabled": "maybe"], "pool.autoscale.enabled"),
+                (["pool.autoscale.floor": "30", "pool.autoscale.ceiling": "10"], "pool.autoscale"),
+            ] {
+                let error = await #expect(throws: ConfigurationError.self, "\(flags)") {
+                    _ = try await TestApplication.make(
+                        flags: flags.merging(["postgresURL": url]) { $1 },
+                        systems: [PoolSystem.self]
+                    )
+                }
+                #expect(error?.key == key, "\(flags): \(String(describing: error))")
+            }
+        }
+    }
+
+    @Test(
+        "the pool. keys apply to the shared pool; a value out of range stops the server naming the key",
         .enabled(if: TestServers.shouldRun(TestServers.postgresURL), "needs PostgreSQL: run scripts/test")
     )
     func configurationApplies() async throws {
@@ -322,7 +373,7 @@ struct PoolSystemTests {
             let (assembly, _) = try await TestApplication.make(
                 flags: [
                     "postgresURL": url, "adminToken": Self.adminToken, "pool.minimum": "1", "pool.maximum": "4",
-                    "pool.leakThreshold": "2.5", "pool.acquireTimeout": "30",
+                    "pool.leakThreshold": "2.5", "pool.acquireTimeout": "7.5",
                 ],
                 systems: [PoolSystem.self]
             )
@@ -332,6 +383,7 @@ struct PoolSystemTests {
                     let limits = try #require(body["configuration"] as? [String: Any])
                     #expect(limits["minimum"] as? Int == 1 && limits["maximum"] as? Int == 4)
                     #expect(limits["leakThresholdSeconds"] as? Double == 2.5)
+                    #expect(limits["acquireTimeoutSeconds"] as? Double == 7.5)
                     let view = try #require(body["serverView"] as? [String: Any])
                     #expect(
                         view["available"] as? Bool == true,
@@ -340,7 +392,7 @@ struct PoolSystemTests {
                 }
             }
             for (flags, key) in [
-                (["pool.acquireTimeout": "5"], "pool.acquireTimeout"),
+                (["pool.acquireTimeout": "601"], "pool.acquireTimeout"),
                 (["pool.minimum": "25"], "pool.minimum"),
             ] {
                 let error = await #expect(throws: ConfigurationError.self, "\(flags)") {

@@ -28,6 +28,16 @@ extension ConnectionPool {
     }
 }
 
+extension ConnectionPool {
+    /// Changes the acquire timeout while the pool runs: acquires that start waiting from now on use it.
+    /// - Parameter timeout: The new timeout.
+    /// - Throws: ``PoolError`` with code ``PoolError/Code/invalidConfiguration`` when it is not positive.
+    public func setAcquireTimeout(_ timeout: Duration) throws {
+        guard timeout > .zero else { throw PoolError(.invalidConfiguration, "acquireTimeout must be > 0") }
+        state.withLock { $0.configuration.acquireTimeout = timeout }
+    }
+}
+
 extension PostgresPoolConnectionFactory {
     /// What `pg_stat_activity.application_name` shows for the connections this factory opens.
     public var applicationName: String {

@@ -230,7 +230,7 @@ where C.Duration == Duration {
         let now = clock.now
         if let borrowed = state.withLock({ $0.takeIdle(holder: holder, now: now) }) { return borrowed }
         let waiterID = state.withLock { $0.makeID() }
-        let timeout = configuration.acquireTimeout
+        let timeout = state.withLock { $0.configuration.acquireTimeout }
         return try await withThrowingTaskGroup(of: Void.self, returning: State.Borrowed.self) { group in
             group.addTask { [clock] in
                 try await clock.sleep(for: timeout)

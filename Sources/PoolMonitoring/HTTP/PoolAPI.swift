@@ -14,6 +14,8 @@ struct PoolAPI: Sendable {
     /// What `pg_stat_activity.application_name` shows for the pool's connections.
     let applicationName: String
     let history: PoolHistory
+    /// The autoscaler, when there is a pool.
+    let autoscaler: PoolAutoscaler<PostgresPoolConnectionFactory, ContinuousClock>?
     /// How long the cross-check may wait for a connection, and its statement run.
     let checkTimeout: Duration
 
@@ -57,7 +59,8 @@ struct PoolAPI: Sendable {
             pool: pool.snapshot(),
             configuration: configuration,
             serverView: serverView,
-            history: history.samples
+            history: history.samples,
+            autoscaler: autoscaler.map(PoolViews.Autoscaler.init)
         )
     }
 

@@ -64,6 +64,25 @@ public enum PoolOpenAPI: Sendable {
             )
         )
         builder.schema(
+            "PoolAutoscaler",
+            .object(
+                properties: [
+                    "enabled": .boolean,
+                    "budget": .integer(required: false),
+                    "budgetError": .string(required: false),
+                    "backingOff": .boolean,
+                    "decisions": .array(
+                        items: .object(
+                            properties: [
+                                "action": .string(allowedValues: ["grow", "shrink", "hold"]),
+                                "rule": .string, "reason": .string, "from": count, "to": count,
+                            ]
+                        )
+                    ),
+                ]
+            )
+        )
+        builder.schema(
             "PoolStatus",
             .object(
                 properties: [
@@ -72,6 +91,7 @@ public enum PoolOpenAPI: Sendable {
                     "configuration": .component("PoolLimits", required: false),
                     "serverView": .component("PoolServerView", required: false),
                     "history": .array(items: .component("PoolSample")),
+                    "autoscaler": .component("PoolAutoscaler", required: false),
                 ]
             )
         )

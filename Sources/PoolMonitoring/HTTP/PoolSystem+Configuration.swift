@@ -15,12 +15,16 @@ extension PoolSystem {
         /// `pool.leakThreshold` (seconds, 0.1 to 86,400; `off` turns leak detection off): a connection held longer
         /// is reported once and counted; nil keeps Storage's (60 s).
         public var leakThreshold: LeakThreshold?
-        /// `pool.acquireTimeout` (seconds, 0.1 to 600): accepted only when it equals the shared pool's own (30 s),
-        /// since that pool is built before the systems and cannot change it while it runs.
+        /// `pool.acquireTimeout` (seconds, 0.1 to 600): how long an acquire waits before failing with `exhausted`;
+        /// nil keeps Storage's (30 s).
         public var acquireTimeout: Duration?
         /// `pool.historySize`: how many one-second samples `GET /v1/pool` and the page keep (10 to 3,600, default
         /// 120).
         public var historySize = 120
+        /// `pool.autoscale.enabled` (default false), `.interval` (seconds), `.targetWaitP95` (seconds),
+        /// `.floor`, `.ceiling`, `.reserve`, `.instances` (omitted: counted in `pg_stat_activity` by
+        /// `.instancePrefix`, else 1), `.idlePeriod` (seconds): the autoscaler's settings.
+        public var autoscale = AutoscalerConfiguration()
 
         /// A leak threshold, or none.
         public enum LeakThreshold: Hashable, Sendable {
@@ -73,6 +77,48 @@ extension PoolSystem {
             }
             acquireTimeout = try reader.validatedDuration("acquireTimeout", in: 0.1...600)
             if let size = try reader.validatedInt("historySize", in: 10...3_600) { historySize = size }
+            try readAutoscale(reader)
+        }
+
+        private mutating func readAutoscale(_ reader: ConfigReader) throws {
+            if let enabled = try reader.validatedBool("autoscale.enabled") { autoscale.enabled = enabled }
+            if let interval = try reader.validatedDuration("autoscale.interval", in: 0.1...3_600) {
+                autoscale.interval = interval
+            }
+            if let target = try reader.validatedDuration("autoscale.targetWaitP95", in: 0.001...60) {
+                autoscale.targetWaitP95 = target
+            }
+            if let idle = try reader.validatedDuration("autoscale.idlePeriod", in: 1...86_400) {
+                autoscale.idlePeriod = idle
+            }
+            if let floor = try reader.validatedInt("autoscale.floor", in: 1...Self.maximumLimit) {
+                autoscale.floor = floor
+            }
+            if let ceiling = try reader.validatedInt("autoscale.ceiling", in: 1...Self.maximumLimit) {
+                autoscale.ceiling = ceiling
+            }
+            if let reserve = try reader.validatedInt("autoscale.reserve", in: 0...10_000) {
+                autoscale.reserve = reserve
+            }
+            if let instances = try reader.validatedInt("autoscale.instances", in: 1...10_000) {
+                autoscale.instances = instances
+            }
+            if let prefix = try reader.validatedString(
+                "autoscale.instancePrefix",
+                expected: "an application_name prefix of 1 to 63 characters",
+                validate: { (1...63).contains($0.count) }
+            ) {
+                autoscale.instancePrefix = prefix
+            }
+            do {
+                try autoscale.validate()
+            } catch let error as PoolError {
+                throw ConfigurationError(
+                    key: "autoscale",
+                    expected: "consistent autoscaler settings",
+                    reason: error.message
+                )
+            }
         }
 
         /// Applies the keys to `pool`.
@@ -88,13 +134,7 @@ extension PoolSystem {
                     reason: "the pool's minimum would be \(minimum) and its maximum \(maximum)"
                 )
             }
-            if let acquireTimeout, acquireTimeout != current.acquireTimeout {
-                throw ConfigurationError(
-                    key: "pool.acquireTimeout",
-                    expected: "the shared pool's own acquire timeout (\(current.acquireTimeout)), or no value",
-                    reason: "the server's pool is created before the systems and cannot change it while it runs"
-                )
-            }
+            if let acquireTimeout { try pool.setAcquireTimeout(acquireTimeout) }
             if minimum != current.minimum || maximum != current.maximum {
                 try pool.resize(minimum: minimum, maximum: maximum)
             }

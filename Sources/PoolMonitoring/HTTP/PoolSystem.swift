@@ -9,7 +9,8 @@ import Storage
 /// The pool monitor, mounted in `mastery serve`. With a PostgreSQL tier it watches the server's shared pool
 /// (Storage's, `application_name` `mastery`, from which every system borrows):
 ///
-/// - the `pool.` keys (``Configuration``) resize it and set its leak threshold when the system starts;
+/// - the `pool.` keys (``Configuration``) resize it and set its timeouts when the system starts, and the
+///   `pool.autoscale.` keys turn on and tune its ``PoolAutoscaler`` (off unless `pool.autoscale.enabled`);
 /// - its metrics go to the server's `/metrics` (``PoolMetrics``), refreshed every second by ``PoolSampler``, which
 ///   also keeps the last samples (``PoolHistory``);
 /// - `GET /v1/pool` answers its snapshot, limits, the `pg_stat_activity` cross-check and the samples, and
@@ -50,6 +51,7 @@ public struct PoolSystem: MasterySystem {
         let history = PoolHistory(capacity: configuration.historySize)
         var services: [any Service] = []
         var metrics: PoolMetrics?
+        var autoscaler: PoolAutoscaler<PostgresPoolConnectionFactory, ContinuousClock>?
         if let pool {
             try configuration.apply(to: pool)
             let created = PoolMetrics(registry: context.metrics.registry)
@@ -58,6 +60,21 @@ public struct PoolSystem: MasterySystem {
                 PoolSampler(snapshot: { pool.snapshot() }, metrics: created, history: history, clock: ContinuousClock())
             )
             metrics = created
+            do {
+                let scaler = try PoolAutoscaler(
+                    pool: pool,
+                    configuration: configuration.autoscale,
+                    logger: context.logger
+                )
+                services.append(scaler)
+                autoscaler = scaler
+            } catch let error as PoolError {
+                throw ConfigurationError(
+                    key: "pool.autoscale",
+                    expected: "valid autoscaler settings",
+                    reason: error.message
+                )
+            }
         }
         self.configuration = configuration
         self.pool = pool
@@ -68,6 +85,7 @@ public struct PoolSystem: MasterySystem {
             pool: pool,
             applicationName: storage?.factory.applicationName ?? "",
             history: history,
+            autoscaler: autoscaler,
             checkTimeout: .seconds(2)
         )
         let credentials =
@@ -79,7 +97,7 @@ public struct PoolSystem: MasterySystem {
         )
     }
 
-    /// The sampler that refreshes the metrics and the history every second (with a pool).
+    /// The sampler that refreshes the metrics and the history every second, and the autoscaler (with a pool).
     public var services: [any Service] { backgroundServices }
 
     /// The snapshot names holders' labels and the source files they acquired in: reading it needs the admin token

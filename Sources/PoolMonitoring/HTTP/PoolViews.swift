@@ -14,9 +14,53 @@ enum PoolViews {
         var serverView: ServerView?
         /// The last one-second samples, oldest first.
         var history: [PoolHistory.Sample]
+        /// The autoscaler: whether it is on, its budget, its latest decisions.
+        var autoscaler: Autoscaler? = nil
     }
 
     /// The pool's settings, in seconds.
+    /// The autoscaler's state, as `GET /v1/pool` reports it.
+    struct Autoscaler: Encodable, Sendable {
+        var enabled: Bool
+        /// This instance's share of `max_connections`, once read.
+        var budget: Int?
+        var budgetError: String?
+        var backingOff: Bool
+        /// The latest decisions that changed the size or blocked a change, oldest first.
+        var decisions: [Decision]
+
+        struct Decision: Encodable, Sendable {
+            var action: String
+            var rule: String
+            var reason: String
+            var from: Int
+            var to: Int
+        }
+
+        init(_ autoscaler: PoolAutoscaler<PostgresPoolConnectionFactory, ContinuousClock>) {
+            let status = autoscaler.status
+            enabled = status.enabled
+            budget = status.budget?.connections
+            budgetError = status.budgetError
+            backingOff = status.backingOff
+            decisions = autoscaler.recentDecisions.map { decision in
+                let action =
+                    switch decision.action {
+                    case .grow: "grow"
+                    case .shrink: "shrink"
+                    case .hold: "hold"
+                    }
+                return Decision(
+                    action: action,
+                    rule: "\(decision.rule)",
+                    reason: decision.reason,
+                    from: decision.from,
+                    to: decision.to
+                )
+            }
+        }
+    }
+
     struct Limits: Encodable, Sendable {
         var minimum: Int
         var maximum: Int
