@@ -137,7 +137,11 @@ let systems: [System] = [
             "Platform", "Storage", hummingbird, logging, lifecycle, postgresNIO,
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ],
-        tests: ["Storage", logging, lifecycle, postgresNIO, hummingbird, httpTypes]
+        benchmark: ["Storage", postgresNIO, .product(name: "Histogram", package: "hdrhistogram-swift")],
+        tests: [
+            "PoolMonitoringBenchmark", "Benchmarking", "Storage", argumentParser, logging, lifecycle, postgresNIO,
+            hummingbird, httpTypes,
+        ]
     ),
     system(
         "Tally",

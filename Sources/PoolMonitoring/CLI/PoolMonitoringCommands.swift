@@ -1,8 +1,11 @@
+public import ArgumentParser
 public import CLIKit
 public import Platform
 import PoolMonitoring
+import PoolMonitoringBenchmark
 
-/// The pool monitor's faces in the `mastery` executable: the system only, for now (no verbs, no benchmark yet).
+/// The pool monitor's faces in the `mastery` executable: the system and `mastery bench pool` (no verbs yet).
 public enum PoolMonitoringCommands: SystemCommands, Sendable {
     public static var system: any MasterySystem.Type { PoolSystem.self }
+    public static var benchmark: (any ParsableCommand.Type)? { PoolBenchmarkCommand.self }
 }
