@@ -15,15 +15,6 @@ enum PoolBenchmarkSide: Hashable, Sendable {
     case pgbench
     /// psycopg-pool: `SELECT 1` per `pool.connection()`, in Python.
     case psycopg
-
-    /// Whether it needs a PostgreSQL server.
-    var needsServer: Bool {
-        if case .stubCycles = self { return false }
-        return true
-    }
-
-    /// Whether it is a peer run as another process (left out by `--skip-peers`).
-    var isExternalPeer: Bool { self == .pgbench || self == .psycopg }
 }
 
 /// What one side measured in one round.
