@@ -151,9 +151,10 @@ let systems: [System] = [
             "Platform", "Storage", "Dashboard", "APIDocumentation", hummingbird, logging, lifecycle, postgresNIO,
             configuration, openAPIKit, .product(name: "Prometheus", package: "swift-prometheus"),
         ],
+        benchmark: ["Storage", postgresNIO, .product(name: "Histogram", package: "hdrhistogram-swift")],
         tests: [
-            "Storage", "APIDocumentation", "Dashboard", logging, lifecycle, postgresNIO, hummingbird, httpTypes,
-            openAPIKit,
+            "PoolMonitoringBenchmark", "Benchmarking", "Storage", "APIDocumentation", "Dashboard", argumentParser,
+            logging, lifecycle, postgresNIO, hummingbird, httpTypes, openAPIKit,
         ],
         core: [logging, lifecycle, postgresNIO]
     ),

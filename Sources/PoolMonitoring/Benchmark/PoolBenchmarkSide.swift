@@ -1,0 +1,28 @@
+/// One thing `mastery bench pool` measures in each round: a pool, a workload and a concurrency.
+enum PoolBenchmarkSide: Hashable, Sendable {
+    /// Ours on ``StubPoolConnectionFactory``: `withConnection { _ in }` cycles, no I/O at all.
+    case stubCycles(tasks: Int)
+    /// Ours on PostgreSQL: `withConnection { _ in }` cycles, no query, reset off (so no I/O per cycle either).
+    case poolCycles(tasks: Int)
+    /// PostgresNIO's `PostgresClient` on PostgreSQL: `withConnection { _ in }` cycles, no query (its lease and
+    /// release send nothing; its keepalive only pings connections idle for 30 s).
+    case clientCycles(tasks: Int)
+    /// Ours on PostgreSQL: `SELECT 1` per `withConnection`, with or without the reset on release.
+    case poolSelect(reset: Bool)
+    /// `PostgresClient`: `SELECT 1` per `withConnection`.
+    case clientSelect
+    /// pgbench: `SELECT 1` transactions, one connection per client.
+    case pgbench
+    /// psycopg-pool: `SELECT 1` per `pool.connection()`, in Python.
+    case psycopg
+}
+
+/// What one side measured in one round.
+struct PoolBenchmarkMeasurement: Sendable {
+    /// Cycles, queries or transactions per second.
+    var perSecond: Double
+    /// The median acquire wait, in microseconds, when measured.
+    var waitP50: Double?
+    /// The 99th percentile acquire wait, in microseconds, when measured.
+    var waitP99: Double?
+}
