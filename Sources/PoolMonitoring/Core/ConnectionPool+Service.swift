@@ -12,6 +12,7 @@ extension ConnectionPool {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.maintainPeriodically() }
+                group.addTask { await self.expireWaitersOnTime() }
                 self.maintain()
                 for await event in self.events {
                     switch event {
@@ -26,8 +27,12 @@ extension ConnectionPool {
                 group.cancelAll()
             }
         }
-        let actions = state.withLock { $0.shut() }
+        let actions = state.withLock { state in
+            state.timerRunning = false
+            return state.shut()
+        }
         eventSink.finish()
+        timerSink.finish()
         perform(actions, closing: false)
         for connection in actions.close { await factory.close(connection) }
     }
@@ -46,6 +51,28 @@ extension ConnectionPool {
                 return
             }
             maintain()
+        }
+    }
+
+    /// The acquire timeout of every waiter, in one task: it sleeps until the earliest deadline in the queue (or,
+    /// with an empty queue, until a waiter joins) and fails the waiters past theirs. A timeout shortened while
+    /// the queue is long applies to waiters that join after the next deadline passes.
+    func expireWaitersOnTime() async {
+        state.withLock { $0.timerRunning = true }
+        // Waiters that joined before the timer ran watch their own timeout.
+        var wakeups = timerWakeups.makeAsyncIterator()
+        while !Task.isCancelled {
+            if let deadline = state.withLock({ $0.earliestDeadline }) {
+                do {
+                    try await clock.sleep(until: deadline, tolerance: nil)
+                } catch {
+                    return
+                }
+                let now = clock.now
+                perform(state.withLock { $0.expireWaiters(now: now) })
+            } else {
+                guard await wakeups.next() != nil else { return }
+            }
         }
     }
 

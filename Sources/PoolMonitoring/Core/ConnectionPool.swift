@@ -39,6 +39,11 @@ where C.Duration == Duration {
     let eventSink: AsyncStream<Event>.Continuation
     let configuration: PoolConfiguration
     let observers = Mutex<[any PoolObserver]>([])
+    /// How many observers there are: an acquire with none takes no lock for them.
+    let observerCount = Atomic<Int>(0)
+    /// Wakes the timer of ``run()`` when a waiter joins an empty queue.
+    let timerWakeups: AsyncStream<Void>
+    let timerSink: AsyncStream<Void>.Continuation
 
     /// Creates a pool; it opens no connection until ``run()`` runs.
     /// - Parameters:
@@ -55,14 +60,17 @@ where C.Duration == Duration {
         self.logger = logger
         self.state = Mutex(State(configuration: configuration))
         (events, eventSink) = AsyncStream.makeStream(of: Event.self)
+        (timerWakeups, timerSink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Tells `observer` of every acquire, release and failed connect from now on.
     public func addObserver(_ observer: any PoolObserver) {
         observers.withLock { $0.append(observer) }
+        observerCount.add(1, ordering: .releasing)
     }
 
     func notify(_ event: (any PoolObserver) -> Void) {
+        guard observerCount.load(ordering: .acquiring) > 0 else { return }
         for observer in observers.withLock({ $0 }) { event(observer) }
     }
 
@@ -109,6 +117,20 @@ where C.Duration == Duration {
         queryTimeout: Duration? = nil,
         file: String = #fileID,
         line: Int = #line,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (Factory.Connection) async throws -> Result
+    ) async throws -> Result {
+        try await lease(label: label, queryTimeout: queryTimeout, file: file, line: line, body)
+    }
+
+    /// ``withConnection(label:queryTimeout:file:line:isolation:_:)``'s work, apart so that a pool of concrete types
+    /// (``PostgresPool``) gets a copy specialised for them: generic code called from another module finds its type
+    /// metadata at run time on every call, which cost the pool a third of its `SELECT 1` throughput.
+    func lease<Result>(
+        label: String,
+        queryTimeout: Duration?,
+        file: String,
+        line: Int,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Factory.Connection) async throws -> Result
     ) async throws -> Result {
@@ -225,11 +247,17 @@ where C.Duration == Duration {
         }
     }
 
-    /// An idle connection at once, else a place in the queue (with the acquire timeout and cancellation).
+    /// An idle connection at once, else a place in the queue (with the acquire timeout and cancellation). While
+    /// ``run()`` runs, its timer fails waiters past their deadline (one task for the whole queue); before it runs,
+    /// each waiter watches its own timeout.
     func borrow(_ holder: State.Holder) async throws -> State.Borrowed {
         let now = clock.now
-        if let borrowed = state.withLock({ $0.takeIdle(holder: holder, now: now) }) { return borrowed }
-        let waiterID = state.withLock { $0.makeID() }
+        let (idle, waiterID, timed) = state.withLock { state -> (State.Borrowed?, Int, Bool) in
+            if let borrowed = state.takeIdle(holder: holder, now: now) { return (borrowed, 0, false) }
+            return (nil, state.makeID(), state.timerRunning)
+        }
+        if let idle { return idle }
+        if timed { return try await wait(waiterID: waiterID, holder: holder) }
         let timeout = state.withLock { $0.configuration.acquireTimeout }
         return try await withThrowingTaskGroup(of: Void.self, returning: State.Borrowed.self) { group in
             group.addTask { [clock] in
@@ -237,19 +265,24 @@ where C.Duration == Duration {
                 self.perform(self.state.withLock { $0.timeOut(waiterID: waiterID, after: timeout) })
             }
             defer { group.cancelAll() }
-            return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { continuation in
-                    let now = clock.now
-                    perform(
-                        state.withLock {
-                            $0.acquire(waiterID: waiterID, holder: holder, continuation: continuation, now: now)
-                        }
-                    )
-                    if Task.isCancelled { perform(state.withLock { $0.cancel(waiterID: waiterID) }) }
-                }
-            } onCancel: {
-                perform(state.withLock { $0.cancel(waiterID: waiterID) })
+            return try await wait(waiterID: waiterID, holder: holder)
+        }
+    }
+
+    /// Joins the queue and waits to be served, failed (timeout, shutdown) or cancelled.
+    func wait(waiterID: Int, holder: State.Holder) async throws -> State.Borrowed {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let now = clock.now
+                perform(
+                    state.withLock {
+                        $0.acquire(waiterID: waiterID, holder: holder, continuation: continuation, now: now)
+                    }
+                )
+                if Task.isCancelled { perform(state.withLock { $0.cancel(waiterID: waiterID) }) }
             }
+        } onCancel: {
+            perform(state.withLock { $0.cancel(waiterID: waiterID) })
         }
     }
 
@@ -275,6 +308,7 @@ where C.Duration == Duration {
     /// Resumes waiters and hands opening, closing and keepalives to ``run()``.
     func perform(_ actions: State.Actions, closing: Bool = true) {
         for (continuation, result) in actions.resume { continuation.resume(with: result) }
+        if actions.wakeTimer { timerSink.yield() }
         for _ in 0..<actions.open { eventSink.yield(.open) }
         if closing {
             for connection in actions.close { eventSink.yield(.close(connection)) }

@@ -36,6 +36,9 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
         var id: Int
         var holder: Holder
         var continuation: CheckedContinuation<Borrowed, any Error>
+        /// When it fails with `exhausted` (its acquire timeout from when it started waiting).
+        var deadline: Instant
+        var timeout: Duration
     }
 
     /// A leak to report: the holder and how long it has held the connection.
@@ -53,6 +56,8 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
         var close: [Connection] = []
         var keepalive: [(id: Int, connection: Connection)] = []
         var leaks: [LeakReport] = []
+        /// A waiter joined an empty queue: the timer (``ConnectionPool/run()``) has a deadline to watch again.
+        var wakeTimer = false
     }
 
     var configuration: PoolConfiguration
@@ -67,6 +72,9 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
     /// Connections held, being opened or being checked that ``retireAll(now:)`` retired: closed when they come back.
     var retired: Set<Int> = []
     var shutDown = false
+    /// Whether ``ConnectionPool/run()``'s timer fails waiters past their acquire timeout (else each waiter times
+    /// itself).
+    var timerRunning = false
     /// Connections opened outside the pool by ``ConnectionPool/withDedicatedConnection(label:isolation:_:)``.
     var dedicated = 0
     var backoffUntil: Instant?
@@ -132,7 +140,17 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
             )
             actions.resume.append((continuation, .failure(error)))
         } else {
-            waiters.append(Waiter(id: waiterID, holder: holder, continuation: continuation))
+            let timeout = configuration.acquireTimeout
+            waiters.append(
+                Waiter(
+                    id: waiterID,
+                    holder: holder,
+                    continuation: continuation,
+                    deadline: now.advanced(by: timeout),
+                    timeout: timeout
+                )
+            )
+            actions.wakeTimer = waiters.count == 1
             openForWaiters(&actions, now: now)
         }
         return actions
@@ -149,6 +167,34 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
             "the pool is exhausted: no connection within \(timeout) for '\(waiter.holder.label)'; " + holdersText
         )
         actions.resume.append((waiter.continuation, .failure(error)))
+        return actions
+    }
+
+    /// The earliest deadline of a waiter, for the timer.
+    var earliestDeadline: Instant? {
+        waiters.lazy.map(\.deadline).min()
+    }
+
+    /// Fails every waiter whose acquire timeout passed by `now`.
+    mutating func expireWaiters(now: Instant) -> Actions {
+        var actions = Actions()
+        guard waiters.contains(where: { $0.deadline <= now }) else { return actions }
+        var kept: [Waiter] = []
+        kept.reserveCapacity(waiters.count)
+        var expired: [Waiter] = []
+        for waiter in waiters {
+            if waiter.deadline <= now { expired.append(waiter) } else { kept.append(waiter) }
+        }
+        waiters = kept
+        for waiter in expired {
+            counters.timeouts += 1
+            let error = PoolError(
+                .exhausted,
+                "the pool is exhausted: no connection within \(waiter.timeout) for '\(waiter.holder.label)'; "
+                    + holdersText
+            )
+            actions.resume.append((waiter.continuation, .failure(error)))
+        }
         return actions
     }
 
