@@ -166,7 +166,8 @@ extension PoolBenchmarkCommand {
         case .clientCycles(let count):
             return
                 "acquire/release, PostgresClient on PostgreSQL, no query, \(count) tasks on \(connections) connections"
-        case .poolSelect(let reset): return "\(select): ours, reset \(reset ? "on (ROLLBACK + DISCARD ALL)" : "off")"
+        case .poolSelect(let reset):
+            return "\(select): ours, reset \(reset ? "on (the default: dirty sessions only)" : "off")"
         case .clientSelect: return "\(select): PostgresClient"
         case .pgbench: return "SELECT 1: pgbench -c \(tasks) -j 2 (\(tasks) connections, simple protocol)"
         case .psycopg: return "\(select): psycopg-pool (reference: Python asyncio)"

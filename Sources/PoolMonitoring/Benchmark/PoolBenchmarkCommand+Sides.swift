@@ -51,7 +51,9 @@ extension PoolBenchmarkCommand {
                         let called = ContinuousClock.now
                         return try await pool.withConnection(label: "bench") { pooled in
                             let waited = called.duration(to: .now)
-                            try await Self.selectOne(on: pooled.connection)
+                            // The pooled connection's own query: close-safe, and a SELECT leaves the session clean.
+                            let rows = try await pooled.query("SELECT 1", logger: Self.quiet)
+                            for try await _ in rows {}
                             return waited
                         }
                     }

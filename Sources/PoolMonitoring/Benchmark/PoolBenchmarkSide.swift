@@ -7,7 +7,8 @@ enum PoolBenchmarkSide: Hashable, Sendable {
     /// PostgresNIO's `PostgresClient` on PostgreSQL: `withConnection { _ in }` cycles, no query (its lease and
     /// release send nothing; its keepalive only pings connections idle for 30 s).
     case clientCycles(tasks: Int)
-    /// Ours on PostgreSQL: `SELECT 1` per `withConnection`, with or without the reset on release.
+    /// Ours on PostgreSQL: `SELECT 1` through `PostgresPooledConnection.query` per `withConnection`, with the reset
+    /// on release off, or on (the default, which resets only dirty sessions: a `SELECT` leaves it clean).
     case poolSelect(reset: Bool)
     /// `PostgresClient`: `SELECT 1` per `withConnection`.
     case clientSelect
