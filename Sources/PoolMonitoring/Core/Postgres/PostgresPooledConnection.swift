@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Run statements through ``query(_:logger:file:line:)``, not `connection.query` directly: PostgresNIO (1.33) never
 /// answers a statement written to a connection that has just closed (a server restart, `pg_terminate_backend`, an
-/// `idle_session_timeout`): the write fails with no one told and the caller waits forever. This one fails with
-/// ``PoolError/Code/connectionBroken`` as soon as the connection is closed.
+/// `idle_session_timeout`): the write fails with no one told and the caller waits forever. This one checks the
+/// connection and writes the statement on the connection's own event loop, where no close can slip in between,
+/// and fails with ``PoolError/Code/connectionBroken`` when it is closed.
 ///
 /// It keeps a dirty bit, as HikariCP's connection proxy does: the release resets the session (two round trips)
 /// only when it may hold state for the next borrower. A statement run through ``query(_:logger:file:line:)`` that
@@ -24,8 +25,8 @@ public struct PostgresPooledConnection: Sendable {
     let raw: PostgresConnection
     /// Whether the session may hold state (an open transaction, settings, temporary tables, locks).
     let session = Session()
-    /// Fails the statements in flight when the connection closes.
-    let watch: CloseWatch
+    /// The connection's event loop, as a task executor.
+    let executor: EventLoopTaskExecutor
     /// The server process serving it (`pg_backend_pid()`, read when it opened): what `pg_cancel_backend` targets
     /// and `pg_stat_activity.pid` shows.
     public let backendPID: Int32
@@ -37,7 +38,7 @@ public struct PostgresPooledConnection: Sendable {
     public init(connection: PostgresConnection, backendPID: Int32) {
         self.raw = connection
         self.backendPID = backendPID
-        self.watch = CloseWatch(connection)
+        self.executor = EventLoopTaskExecutor(connection.eventLoop)
     }
 
     /// Whether the session may hold state for the next borrower.
@@ -71,39 +72,12 @@ public struct PostgresPooledConnection: Sendable {
         line: Int = #line
     ) async throws -> PostgresRowSequence {
         let connection = raw
-        return try await Self.run(watch) {
-            try await connection.query(query, logger: logger, file: file, line: line)
-        }
-    }
-
-    /// Runs `operation`, failing at once if the watched connection is or becomes closed before it ends.
-    static func run<Result: Sendable>(
-        _ watch: CloseWatch,
-        _ operation: @escaping @Sendable () async throws -> Result
-    ) async throws -> Result {
-        let outcome = Outcome<Result>()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                outcome.set(continuation)
-                guard let id = watch.register({ outcome.resume(.failure(Self.closed)) }) else {
-                    outcome.resume(.failure(Self.closed))
-                    return
-                }
-                outcome.task.withLock {
-                    $0 = Task {
-                        let result: Swift.Result<Result, any Error>
-                        do {
-                            result = .success(try await operation())
-                        } catch {
-                            result = .failure(error)
-                        }
-                        watch.unregister(id)
-                        outcome.resume(result)
-                    }
-                }
-            }
-        } onCancel: {
-            outcome.task.withLock { $0 }?.cancel()
+        // On the connection's own event loop, a channel seen open takes the write that `query` makes before its
+        // first suspension: no close can come between the check and the write, so the statement is either
+        // refused here or answered (or failed) by PostgresNIO's handler. No task, no callback per statement.
+        return try await withTaskExecutorPreference(executor) {
+            guard !connection.isClosed else { throw Self.closed }
+            return try await connection.query(query, logger: logger, file: file, line: line)
         }
     }
 
@@ -157,45 +131,6 @@ public struct PostgresPooledConnection: Sendable {
         "set_config", "pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock",
         "pg_try_advisory_lock_shared",
     ]
-
-    /// The operations in flight on one connection, failed when it closes: one callback on its close future for
-    /// the connection's whole life, however many statements run on it.
-    final class CloseWatch: Sendable {
-        struct State {
-            var closed = false
-            var nextID: UInt64 = 0
-            var waiting: [UInt64: @Sendable () -> Void] = [:]
-        }
-
-        let state = Mutex(State())
-
-        init(_ connection: PostgresConnection) {
-            connection.closeFuture.whenComplete { _ in self.closed() }
-        }
-
-        func closed() {
-            let waiting = state.withLock { state in
-                state.closed = true
-                defer { state.waiting = [:] }
-                return state.waiting
-            }
-            for fail in waiting.values { fail() }
-        }
-
-        /// Registers `fail` to be called if the connection closes; nil when it already has.
-        func register(_ fail: @escaping @Sendable () -> Void) -> UInt64? {
-            state.withLock { state in
-                guard !state.closed else { return nil }
-                defer { state.nextID += 1 }
-                state.waiting[state.nextID] = fail
-                return state.nextID
-            }
-        }
-
-        func unregister(_ id: UInt64) {
-            _ = state.withLock { $0.waiting.removeValue(forKey: id) }
-        }
-    }
 
     /// The session's dirty bit.
     final class Session: Sendable {
