@@ -71,16 +71,7 @@ extension ConnectionPool where Factory == PostgresPoolConnectionFactory, C == Co
 
 /// The same API for a pool on another clock (tests, the autoscaler's budget reader): generic, so slower.
 extension ConnectionPool where Factory == PostgresPoolConnectionFactory {
-    /// Runs one statement on a pooled connection and returns its rows, read whole (the connection goes back to the
-    /// pool before this returns).
-    /// - Parameters:
-    ///   - query: The statement, with its binds.
-    ///   - label: Who runs it, for leak reports and exhaustion errors.
-    ///   - logger: For PostgresNIO's events; nil logs nothing.
-    ///   - file: Where it runs from (leak reports).
-    ///   - line: Where it runs from (leak reports).
-    /// - Returns: Every row.
-    /// - Throws: ``PoolError`` (no connection, the connection broke), or the server's `PSQLError`.
+    /// Runs one statement and returns its rows: `PostgresPool`'s `query(_:label:logger:file:line:)`, on any clock.
     @discardableResult
     public func query(
         _ query: PostgresQuery,
@@ -92,16 +83,8 @@ extension ConnectionPool where Factory == PostgresPoolConnectionFactory {
         try await rows(query, label: label, logger: logger, file: file, line: line)
     }
 
-    /// Runs `body` in a transaction on a pooled connection: `BEGIN`, then `COMMIT` when `body` returns or
-    /// `ROLLBACK` when it throws (or the connection is closed if even that fails).
-    /// - Parameters:
-    ///   - label: Who runs it, for leak reports and exhaustion errors.
-    ///   - logger: For PostgresNIO's events; nil logs nothing.
-    ///   - file: Where it runs from (leak reports).
-    ///   - line: Where it runs from (leak reports).
-    ///   - body: The work, on the transaction's connection.
-    /// - Returns: What `body` returns, once committed.
-    /// - Throws: ``PoolError``, the server's error (a failed `COMMIT` included), or what `body` throws.
+    /// Runs `body` in a transaction: `PostgresPool`'s `withTransaction(label:logger:file:line:isolation:_:)`, on any
+    /// clock.
     public func withTransaction<Result>(
         label: String = "transaction",
         logger: Logger? = nil,
