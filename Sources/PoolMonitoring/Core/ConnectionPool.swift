@@ -134,6 +134,31 @@ where C.Duration == Duration {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Factory.Connection) async throws -> Result
     ) async throws -> Result {
+        let lent = try await checkOut(label: label, file: file, line: line)
+        do {
+            let result: Result
+            if let queryTimeout {
+                result = try await run(body, on: lent.borrowed.connection, timeout: queryTimeout)
+            } else {
+                result = try await body(lent.borrowed.connection)
+            }
+            await checkIn(lent)
+            return result
+        } catch {
+            await checkIn(lent)
+            throw error
+        }
+    }
+
+    /// A connection lent to a caller, and when.
+    struct Lent: Sendable {
+        var borrowed: State.Borrowed
+        var since: C.Instant
+    }
+
+    /// Acquires a connection for a caller and tells the observers how long it waited. Not generic over the
+    /// caller's result, so that a pool of concrete types calls a fully specialised copy.
+    func checkOut(label: String, file: String, line: Int) async throws -> Lent {
         let asked = clock.now
         let borrowed: State.Borrowed
         do {
@@ -146,23 +171,14 @@ where C.Duration == Duration {
         let got = clock.now
         let wait = asked.duration(to: got)
         notify { $0.acquired(wait: wait) }
-        defer {
-            let held = got.duration(to: clock.now)
-            notify { $0.released(held: held) }
-        }
-        do {
-            let result: Result
-            if let queryTimeout {
-                result = try await run(body, on: borrowed.connection, timeout: queryTimeout)
-            } else {
-                result = try await body(borrowed.connection)
-            }
-            await release(borrowed)
-            return result
-        } catch {
-            await release(borrowed)
-            throw error
-        }
+        return Lent(borrowed: borrowed, since: got)
+    }
+
+    /// Gives back a lent connection (reset if needed) and tells the observers how long it was held.
+    func checkIn(_ lent: Lent) async {
+        await release(lent.borrowed)
+        let held = lent.since.duration(to: clock.now)
+        notify { $0.released(held: held) }
     }
 
     /// Runs `body` on a connection of its own, opened for it and closed when it ends: for a session that lives as

@@ -23,7 +23,22 @@ extension ConnectionPool where Factory == PostgresPoolConnectionFactory, C == Co
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresPooledConnection) async throws -> Result
     ) async throws -> Result {
-        try await lease(label: label, queryTimeout: queryTimeout, file: file, line: line, body)
+        // `lease` spelled out: checking out and in are then called with concrete types, and so specialised (an
+        // async function generic over the caller's result is not).
+        let lent = try await checkOut(label: label, file: file, line: line)
+        do {
+            let result: Result
+            if let queryTimeout {
+                result = try await run(body, on: lent.borrowed.connection, timeout: queryTimeout)
+            } else {
+                result = try await body(lent.borrowed.connection)
+            }
+            await checkIn(lent)
+            return result
+        } catch {
+            await checkIn(lent)
+            throw error
+        }
     }
 
     /// Runs one statement on a pooled connection and returns its rows, read whole (the connection goes back to the
@@ -44,7 +59,10 @@ extension ConnectionPool where Factory == PostgresPoolConnectionFactory, C == Co
         file: String = #fileID,
         line: Int = #line
     ) async throws -> [PostgresRow] {
-        try await rows(query, label: label, logger: logger, file: file, line: line)
+        let logger = logger ?? factory.logger
+        return try await withConnection(label: label, file: file, line: line) { pooled in
+            try await pooled.query(query, logger: logger, file: file, line: line).collect()
+        }
     }
 
     /// Runs `body` in a transaction on a pooled connection: `BEGIN`, then `COMMIT` when `body` returns or
@@ -65,7 +83,10 @@ extension ConnectionPool where Factory == PostgresPoolConnectionFactory, C == Co
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresPooledConnection) async throws -> Result
     ) async throws -> Result {
-        try await transaction(label: label, logger: logger, file: file, line: line, body)
+        let logger = logger ?? factory.logger
+        return try await withConnection(label: label, file: file, line: line) { pooled in
+            try await Self.inTransaction(pooled, logger: logger, body)
+        }
     }
 }
 
@@ -121,16 +142,26 @@ extension ConnectionPool where Factory == PostgresPoolConnectionFactory {
     ) async throws -> Result {
         let logger = logger ?? factory.logger
         return try await lease(label: label, queryTimeout: nil, file: file, line: line) { pooled in
-            do {
-                try await pooled.run("BEGIN", logger: logger)
-                let result = try await body(pooled)
-                try await pooled.run("COMMIT", logger: logger)
-                return result
-            } catch {
-                // Whatever state the transaction is in, the release rolls it back (or closes the connection).
-                pooled.session.markDirty()
-                throw error
-            }
+            try await Self.inTransaction(pooled, logger: logger, body)
+        }
+    }
+
+    /// `BEGIN`, `body`, `COMMIT`; on any failure the session is marked dirty, so the release rolls it back (or
+    /// closes the connection).
+    static func inTransaction<Result>(
+        _ pooled: PostgresPooledConnection,
+        logger: Logger,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresPooledConnection) async throws -> Result
+    ) async throws -> Result {
+        do {
+            try await pooled.run("BEGIN", logger: logger)
+            let result = try await body(pooled)
+            try await pooled.run("COMMIT", logger: logger)
+            return result
+        } catch {
+            pooled.session.markDirty()
+            throw error
         }
     }
 }
