@@ -85,6 +85,19 @@ public final class PrivatePostgres: Sendable {
             }
             return (try? RawConnection(port: port)) != nil
         }
+        // The port accepts before the server takes sessions ("the database system is starting up", 57P03): wait
+        // for pg_isready too, so a pool that fails fast on a refused connect meets a started server.
+        try await waitUntil(timeout: .seconds(60), interval: .milliseconds(50)) {
+            guard process.isRunning else {
+                throw MissingTestServer(what: "postgres exited: \(process.readStandardError().suffix(500))")
+            }
+            return
+                (try? await Self.run(
+                    "\(Self.binaries)/pg_isready",
+                    ["-q", "-h", "127.0.0.1", "-p", "\(port)"],
+                    asPostgres: false
+                )) != nil
+        }
     }
 
     /// Stops the server with a fast shutdown (SIGINT: every connection closed), bounded.
