@@ -1,5 +1,5 @@
 public import Logging
-public import PostgresNIO
+import PostgresNIO
 public import ServiceLifecycle
 
 /// A PostgreSQL database: a ``PostgresPool`` (PoolMonitoring's connection pool) run as a lifecycle service.

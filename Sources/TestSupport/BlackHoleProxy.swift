@@ -1,5 +1,5 @@
 import NIOConcurrencyHelpers
-public import NIOCore
+import NIOCore
 import NIOPosix
 
 /// A TCP proxy on 127.0.0.1 that can black-hole its connections, as a NAT that forgot them does: after

@@ -82,7 +82,7 @@ public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
     public func cancel(_ connection: PostgresPooledConnection) async throws {
         let canceller = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         do {
-            try await PostgresPooledConnection.unlessClosed(canceller) { [logger] in
+            _ = try await PostgresPooledConnection.unlessClosed(canceller) { [logger] in
                 try await canceller.query("SELECT pg_cancel_backend(\(connection.backendPID))", logger: logger)
             }
             try await canceller.close()
