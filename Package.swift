@@ -159,6 +159,20 @@ let systems: [System] = [
         core: [logging, lifecycle, postgresNIO, nioCore]
     ),
     system(
+        "ResponseCaching",
+        // The tiers, the backplane and single-flight need Redis and NIO's ByteBuffer; HTTP/ is the Hummingbird
+        // middleware (RFC 9111) and the mounted system.
+        dependencies: [
+            "Platform", "Dashboard", "APIDocumentation", "Redis", "Storage", "StorageSchema", hummingbird, httpTypes,
+            logging, metrics, lifecycle, configuration, nioCore, openAPIKit, crypto, grdb,
+        ],
+        benchmark: ["Redis", hummingbird, httpTypes, nioCore, nioPosix],
+        tests: [
+            "ResponseCachingBenchmark", "Benchmarking", "Redis", "APIDocumentation", logging, lifecycle, hummingbird,
+            httpTypes, openAPIKit, httpClient, .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]
+    ),
+    system(
         "Tally",
         dependencies: [
             "Platform", "Dashboard", "APIDocumentation", "Storage", "StorageSchema", hummingbird, grdb, openAPIKit,

@@ -3,6 +3,7 @@ import JobsCLI
 import PoolMonitoringCLI
 import ProgressTrackingCLI
 import RateLimitingCLI
+import ResponseCachingCLI
 import TallyCLI
 
 /// The systems of the `mastery` executable: what `mastery serve` mounts, the `mastery <slug>` command trees and
@@ -13,5 +14,6 @@ let systems: [any SystemCommands.Type] = [
     PoolMonitoringCommands.self,
     ProgressTrackingCommands.self,
     RateLimitingCommands.self,
+    ResponseCachingCommands.self,
     TallyCommands.self,
 ]

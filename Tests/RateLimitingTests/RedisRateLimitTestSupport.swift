@@ -77,51 +77,7 @@ enum RedisRateLimitTesting {
 }
 
 /// A redis-server of the test's own, on a free port: for tests that stop, freeze or kill it.
-struct OwnRedisServer {
-    let process: ChildProcess
-    let port: Int
-
-    var url: String { "redis://127.0.0.1:\(port)" }
-
-    static func start() async throws -> OwnRedisServer {
-        let port = try freePort()
-        let process = try ChildProcess(
-            executable: "redis-server",
-            arguments: [
-                "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-            ]
-        )
-        let server = OwnRedisServer(process: process, port: port)
-        do {
-            try await waitUntil(timeout: .seconds(60)) {
-                (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
-            }
-        } catch {
-            await server.stop()
-            throw error
-        }
-        return server
-    }
-
-    /// Runs `body` with a fresh server, stopped afterwards whatever happens.
-    static func with<Result: Sendable>(_ body: (OwnRedisServer) async throws -> Result) async throws -> Result {
-        let server = try await start()
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
-    }
-
-    func stop() async {
-        process.kill(signal: ChildProcess.Signal(rawValue: SIGCONT))
-        _ = try? await process.stop(gracePeriod: .seconds(5))
-    }
-}
+typealias OwnRedisServer = PrivateRedis
 
 /// A deterministic random number generator (SplitMix64), so a failing scenario replays exactly.
 struct SeededGenerator: RandomNumberGenerator {

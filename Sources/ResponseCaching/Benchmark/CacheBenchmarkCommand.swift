@@ -1,0 +1,79 @@
+public import ArgumentParser
+import Benchmarking
+import Logging
+import ResponseCaching
+
+/// `mastery bench cache`: the in-process tier's gets per second on both cores beside a bare sharded dictionary
+/// (alternating rounds, median ratio), its hit ratio beside plain LRU at the same byte budget on Zipf(0.99) with
+/// scans, and its bytes against its budget.
+public struct CacheBenchmarkCommand: AsyncParsableCommand, Sendable {
+    public static let configuration = CommandConfiguration(
+        commandName: "cache",
+        abstract: "Benchmark the response cache: in-process gets/s and hit ratio beside LRU (use a release build)."
+    )
+
+    @Option(help: "Rounds of the throughput comparison.") var rounds = 9
+    @Option(help: "Gets per task per round.") var gets = 1_000_000
+    @Option(help: "Concurrent tasks (one per core).") var tasks = 2
+    @Option(help: "Requests of the hit-ratio workload (Zipf 0.99 over 1,000,000 keys, a 10 % scan every 100,000).")
+    var requests = 2_000_000
+    @Flag(help: "Print one JSON object instead of a table.") var json = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard rounds >= 1, gets >= 1_000, tasks >= 1, tasks <= 64, requests >= 100_000 else {
+            throw ValidationError("--rounds ≥ 1, --gets ≥ 1000, --tasks 1…64, --requests ≥ 100000")
+        }
+    }
+
+    public func run() async throws {
+        try await BenchmarkReport.printing(json: json) { logger in
+            var report = BenchmarkReport(benchmark: "cache")
+            var throughput = ThroughputWorkload()
+            throughput.rounds = rounds
+            throughput.getsPerTask = gets
+            throughput.tasks = tasks
+            logger.info("measuring in-process gets", metadata: ["rounds": "\(rounds)", "tasks": "\(tasks)"])
+            let speed = await throughput.run()
+            report.addFigure(
+                "in-process gets/s, \(tasks) tasks (median round)",
+                value: speed.memoryCacheGetsPerSecond,
+                unit: "/s"
+            )
+            report.addFigure(
+                "bare sharded dictionary gets/s (median round)",
+                value: speed.baselineGetsPerSecond,
+                unit: "/s"
+            )
+            report.ratios.append(
+                BenchmarkReport.Ratio(
+                    name: "in-process gets",
+                    value: speed.medianRatio,
+                    against: "bare sharded dictionary"
+                )
+            )
+            report.addFigure("in-process gets ratio min", value: speed.ratioRange.lowerBound, unit: "x")
+            report.addFigure("in-process gets ratio max", value: speed.ratioRange.upperBound, unit: "x")
+            var hits = HitRatioWorkload()
+            hits.requests = requests
+            logger.info("measuring hit ratios", metadata: ["requests": "\(requests)"])
+            let ratio = hits.run()
+            report.addFigure("budget (bytes)", value: Double(ratio.budget), unit: "B")
+            report.addFigure("W-TinyLFU hit ratio, Zipf lookups", value: ratio.memoryCacheZipfHitRatio * 100, unit: "%")
+            report.addFigure("LRU hit ratio, Zipf lookups", value: ratio.lruZipfHitRatio * 100, unit: "%")
+            report.addFigure(
+                "W-TinyLFU − LRU, Zipf lookups",
+                value: (ratio.memoryCacheZipfHitRatio - ratio.lruZipfHitRatio) * 100,
+                unit: "points"
+            )
+            report.addFigure(
+                "W-TinyLFU hit ratio, all lookups (scans miss)",
+                value: ratio.memoryCacheHitRatio * 100,
+                unit: "%"
+            )
+            report.addFigure("LRU hit ratio, all lookups", value: ratio.lruHitRatio * 100, unit: "%")
+            return report
+        }
+    }
+}

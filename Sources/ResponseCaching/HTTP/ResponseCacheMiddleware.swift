@@ -1,0 +1,180 @@
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+import Synchronization
+
+/// Caches `GET` and `HEAD` responses of the routes behind it in a ``ResponseCache`` as a shared cache (RFC 9111):
+/// keyed by the normalised URL plus the request fields the response's `Vary` names; request and response
+/// `Cache-Control` honoured (a request with `Authorization` is never answered from a response that did not allow
+/// it); stale responses revalidated with the origin (`If-None-Match`, `If-Modified-Since`; a 304 refreshes the
+/// entry); 304 to clients whose validators match; `Age` and `Cache-Status` (RFC 9211) on every answer. A handler
+/// tags its response with `Surrogate-Key` (space-separated tags, removed before the client sees them); a successful
+/// unsafe request (`POST`, `PUT`, `DELETE`, …) invalidates its URL. Concurrent misses of one URL make one origin
+/// call, across instances too; an uncacheable answer releases the others at once (hit-for-pass).
+public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The cache.
+    public let cache: ResponseCache
+    /// The middleware's settings.
+    public let configuration: Configuration
+    let policy: HTTPCachePolicy
+
+    /// A middleware storing into `cache`.
+    public init(cache: ResponseCache, configuration: Configuration = Configuration()) {
+        self.cache = cache
+        self.configuration = configuration
+        self.policy = HTTPCachePolicy(configuration: configuration.policy)
+    }
+
+    public func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let head = request.head
+        guard head.method == .get || head.method == .head else {
+            return try await invalidating(request, context: context, next: next)
+        }
+        let primary = HTTPCacheKey(head).primary
+        guard (try? ResponseCacheKey.validate(primary)) != nil else {
+            return try await bypass(request, context: context, next: next, detail: "key-too-long")
+        }
+        let control = HTTPCacheControl(head.headerFields)
+        var reload = control.noCache || control.maxAge == 0
+        var key = primary
+        for _ in 0..<3 {
+            let origin = OriginCall(middleware: self, request: request, primary: primary, key: key)
+            let result = try await cache.value(
+                forKey: key,
+                options: origin.defaultOptions,
+                reload: reload,
+                inline: { stale in try await origin.call(stale: stale, context: context, next: next) }
+            )
+            if let error = origin.failure.withLock({ $0.take() }) { throw error }
+            if let response = origin.delivered.withLock({ $0.take() }) {
+                return try await origin.finishDelivered(response, result: result)
+            }
+            guard let stored = result.entry.flatMap({ StoredResponse(decoding: $0.value) }) else {
+                return try await bypass(request, context: context, next: next, detail: "unreadable-entry")
+            }
+            switch stored.content {
+            case .vary(let names):
+                key = Self.variantKey(primary: primary, names: names, fields: head.headerFields)
+                continue
+            case .response(_, _, _, let metadata):
+                let now = Double(cache.clock.now) / 1_000
+                switch policy.decision(for: head, stored: metadata, now: now) {
+                case .serve, .serveWhileRevalidating:
+                    return respond(stored, result: result, request: head, now: now)
+                case .gatewayTimeout:
+                    return Response(
+                        status: .gatewayTimeout,
+                        headers: [.cacheStatus: status(hit: false, detail: "only-if-cached")]
+                    )
+                case .revalidate, .forward:
+                    guard !reload else { return respond(stored, result: result, request: head, now: now) }
+                    reload = true
+                    continue
+                }
+            }
+        }
+        return try await bypass(request, context: context, next: next, detail: "vary-loop")
+    }
+
+    /// An unsafe request: passed on; when it succeeds, its URL (and `Location`, `Content-Location` on the same
+    /// origin) is invalidated (RFC 9111 §4.4).
+    func invalidating(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let response = try await next(request, context)
+        let head = HTTPResponse(status: response.status, headerFields: response.headers)
+        for key in policy.invalidatedKeys(request: request.head, response: head) {
+            try? await cache.invalidate(tag: Self.urlTag(key.primary))
+        }
+        return response
+    }
+
+    /// Passes a request the cache does not handle, saying so in `Cache-Status`.
+    func bypass(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response,
+        detail: String
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.cacheStatus] = status(hit: false, forward: .bypass, detail: detail)
+        response.headers[.surrogateKey] = nil
+        return response
+    }
+
+    /// A stored response for the client: `Age`, `Cache-Status`, a 304 when its validators match, no body for
+    /// `HEAD`.
+    func respond(_ stored: StoredResponse, result: ResponseCacheResult, request: HTTPRequest, now: Double) -> Response {
+        guard case .response(let code, var headers, let body, let metadata) = stored.content else {
+            return Response(status: .internalServerError)
+        }
+        headers[.age] = metadata.ageFieldValue(now: now)
+        let ttl = Int64(metadata.timeToLive(now: now).rounded(.down))
+        headers[.cacheStatus] = cacheStatus(for: result, ttl: ttl)
+        if HTTPCacheValidation.isNotModified(request: request, stored: metadata) {
+            var fields = HTTPCacheValidation.notModifiedFields(from: headers)
+            fields[.age] = headers[.age]
+            fields[.cacheStatus] = headers[.cacheStatus]
+            return Response(status: .notModified, headers: fields)
+        }
+        let status = HTTPResponse.Status(code: code)
+        if request.method == .head {
+            return Response(status: status, headers: headers, body: ResponseBody())
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    func cacheStatus(for result: ResponseCacheResult, ttl: Int64?) -> String {
+        switch result.source {
+        case .memory, .shared:
+            return status(hit: true, ttl: ttl)
+        case .revalidating:
+            return status(hit: true, ttl: ttl, detail: "stale-while-revalidate")
+        case .staleOnError:
+            return status(hit: true, ttl: ttl, detail: "stale-if-error")
+        case .origin:
+            return status(hit: false, forward: .uriMiss, ttl: ttl, stored: result.stored)
+        case .collapsed:
+            return status(hit: false, forward: .uriMiss, ttl: ttl, collapsed: true)
+        case .pass:
+            return status(hit: false, forward: .uriMiss, detail: "uncacheable")
+        }
+    }
+
+    func status(
+        hit: Bool,
+        forward: HTTPCacheStatus.Forward? = nil,
+        ttl: Int64? = nil,
+        stored: Bool = false,
+        collapsed: Bool = false,
+        detail: String? = nil
+    ) -> String {
+        HTTPCacheStatus(
+            cacheName: configuration.name,
+            hit: hit,
+            forward: forward,
+            forwardStatus: nil,
+            timeToLive: ttl,
+            stored: stored,
+            collapsed: collapsed,
+            key: nil,
+            detail: detail
+        ).description
+    }
+
+    /// The tag every variant of a URL carries, so one invalidation reaches them all.
+    static func urlTag(_ primary: String) -> String { "url:" + primary }
+}
+
+extension HTTPField.Name {
+    /// `Cache-Status` (RFC 9211).
+    static let cacheStatus = HTTPField.Name("Cache-Status")!
+    /// `Surrogate-Key`: a response's tags, as Fastly and Varnish read them.
+    static let surrogateKey = HTTPField.Name("Surrogate-Key")!
+}

@@ -1,0 +1,156 @@
+import APIDocumentation
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MasteryServer
+import NIOCore
+import OpenAPIKit
+import Platform
+import ResponseCaching
+import TestSupport
+import Testing
+
+@Suite("The cache mounted alone: purge, counters, the demo products API, the document")
+struct CacheSystemTests {
+    static let adminToken = "test-admin-token-0123456789"
+
+    @Test("the demo is cached and a PUT invalidates it; purge and counters need the admin token")
+    func api() async throws {
+        let (assembly, _) = try await TestApplication.make(
+            flags: ["adminToken": Self.adminToken],
+            systems: [ResponseCacheSystem.self]
+        )
+        try await assembly.application.test(.router) { client in
+            let auth: HTTPFields = [.authorization: "Bearer \(Self.adminToken)", .contentType: "application/json"]
+            let status = HTTPField.Name("Cache-Status")!
+            try await client.execute(
+                uri: "/v1/cache/demo/products/7",
+                method: .put,
+                headers: auth,
+                body: .init(string: #"{"name":"lamp","priceCents":1999}"#)
+            ) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/cache/demo/products/7", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[status]?.contains("fwd=uri-miss") == true, "\(response.headers)")
+            }
+            try await client.execute(uri: "/v1/cache/demo/products/7", method: .get) { response in
+                #expect(response.headers[status]?.contains("hit") == true)
+                let product = try jsonObject(response)
+                #expect(product["name"] as? String == "lamp")
+            }
+            try await client.execute(
+                uri: "/v1/cache/demo/products/7",
+                method: .put,
+                headers: auth,
+                body: .init(string: #"{"name":"desk lamp","priceCents":2499}"#)
+            ) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/cache/demo/products/7", method: .get) { response in
+                let product = try jsonObject(response)
+                #expect(product["name"] as? String == "desk lamp")
+            }
+            // Purge and counters: 401 without the token.
+            try await client.execute(
+                uri: "/v1/cache/purge",
+                method: .post,
+                headers: [.contentType: "application/json"],
+                body: .init(string: #"{"tags":["products"]}"#)
+            ) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/v1/cache", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(
+                uri: "/v1/cache/purge",
+                method: .post,
+                headers: auth,
+                body: .init(string: #"{"tags":["products"]}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                let outcome = try jsonObject(response)
+                #expect(outcome["purged"] as? Int == 1)
+            }
+            try await client.execute(uri: "/v1/cache/demo/products/7", method: .get) { response in
+                #expect(response.headers[status]?.contains("hit") == false)
+            }
+            for bad in [#"{}"#, #"{"tags":[""]}"#, #"{"tags":["a\nb"]}"#, "{", #"{"keys":"x"}"#] {
+                try await client.execute(uri: "/v1/cache/purge", method: .post, headers: auth, body: .init(string: bad))
+                {
+                    #expect($0.status == .badRequest, "\(bad)")
+                }
+            }
+            let tooMany = "{\"tags\":[" + (0...1_000).map { "\"t\($0)\"" }.joined(separator: ",") + "]}"
+            try await client.execute(uri: "/v1/cache/purge", method: .post, headers: auth, body: .init(string: tooMany))
+            {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/v1/cache", method: .get, headers: auth) { response in
+                let stats = try jsonObject(response)
+                #expect((stats["memory"] as? [String: Any])?["hits"] as? Int ?? 0 >= 1)
+                #expect(stats["invalidationsMade"] as? Int ?? 0 >= 2)
+            }
+            try await client.execute(uri: "/v1/cache/demo/products/0", method: .get) {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/v1/cache/demo/products/99", method: .get) {
+                #expect($0.status == .notFound)
+            }
+            try await client.execute(uri: "/systems/cache", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains(#"data-api="/v1/cache""#))
+            }
+        }
+    }
+
+    @Test("the API document describes exactly the routes under /v1/cache, in both directions")
+    func documentMatchesRoutes() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (assembly, _) = try await TestApplication.make(
+            flags: ["adminToken": Self.adminToken, "dataDir": folder.path],
+            systems: [ResponseCacheSystem.self]
+        )
+        _ = assembly
+        let context = try await SystemContext.forTesting(ResponseCacheSystem.self, flags: ["dataDir": folder.path])
+        let system = try await ResponseCacheSystem(context: context)
+        let router = Router(context: MasteryRequestContext.self)
+        system.addRoutes(to: SystemRoutes(descriptor: ResponseCacheSystem.descriptor, router: router))
+        let check = OpenAPIRouteCheck(document: try #require(system.apiDocument), router: router, prefix: "/v1/cache")
+        #expect(check.matches, "\(check)")
+    }
+
+    @Test(
+        "the document, alone and merged, passes openapi-spec-validator as OpenAPI 3.1",
+        .enabled(
+            if: TestServers.shouldRun(tools: OpenAPISpecValidator.toolName),
+            "needs openapi-spec-validator: run scripts/test"
+        )
+    )
+    func documentValidates() async throws {
+        let (alone, merged) = try await OpenAPISpecValidator.validate(
+            ResponseCacheOpenAPI.document,
+            of: ResponseCacheSystem.descriptor
+        )
+        #expect(alone.isValid, "\(alone.output)")
+        #expect(merged.isValid, "\(merged.output)")
+    }
+
+    @Test("the hostile battery against the cache's routes on a real mastery serve")
+    func hostileBattery() async throws {
+        try await ServeProcess.withRunning { server in
+            let battery = HostileBattery(
+                routes: [
+                    .init("POST", "/v1/cache/purge", body: #"{"tags":["battery"]}"#),
+                    .init("GET", "/v1/cache/demo/products/1", parameterized: "/v1/cache/demo/products/{}"),
+                    .init(
+                        "PUT",
+                        "/v1/cache/demo/products/1",
+                        body: #"{"name":"battery","priceCents":1}"#,
+                        parameterized: "/v1/cache/demo/products/{}"
+                    ),
+                ],
+                pages: ["/systems/cache"],
+                statePaths: ["/v1/cache/demo/products/1"]
+            )
+            let findings = try await battery.run(against: server)
+            #expect(findings.isEmpty, "\(findings.joined(separator: "\n"))")
+        }
+    }
+}
