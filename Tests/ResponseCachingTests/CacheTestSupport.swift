@@ -1,6 +1,6 @@
 import Logging
-import Platform
 import NIOCore
+import Platform
 import ResponseCaching
 import Synchronization
 import TestSupport
