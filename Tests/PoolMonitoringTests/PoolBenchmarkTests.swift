@@ -31,7 +31,7 @@ import Testing
     @Test("a tiny run on the stub reports positive cycle rates")
     func stubRun() async throws {
         let command = try PoolBenchmarkCommand.parse([
-            "--parts", "stub", "--rounds", "2", "--duration", "0.2", "--warm-up", "0.05", "--connections", "2",
+            "--parts", "stub", "--rounds", "2", "--duration", "1", "--warm-up", "0.2", "--connections", "2",
             "--cycle-tasks", "1,4",
         ])
         let report = try await command.measure(logger: Self.logger)

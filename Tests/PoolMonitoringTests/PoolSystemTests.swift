@@ -384,12 +384,17 @@ struct PoolSystemTests {
                     #expect(limits["minimum"] as? Int == 1 && limits["maximum"] as? Int == 4)
                     #expect(limits["leakThresholdSeconds"] as? Double == 2.5)
                     #expect(limits["acquireTimeoutSeconds"] as? Double == 7.5)
-                    let view = try #require(body["serverView"] as? [String: Any])
-                    #expect(
-                        view["available"] as? Bool == true,
-                        "the router test runs the services, so the pool serves the check: \(view)"
-                    )
                 }
+                // The router test runs the services, so the pool serves the check: within its 2 s bound once the
+                // first connection is open (a loaded machine may need a few tries for that).
+                var view: [String: Any] = [:]
+                for _ in 0..<20 {
+                    try await client.execute(uri: "/v1/pool", method: .get, headers: Self.auth) { response in
+                        view = try jsonObject(response)["serverView"] as? [String: Any] ?? [:]
+                    }
+                    if view["available"] as? Bool == true { break }
+                }
+                #expect(view["available"] as? Bool == true, "\(view)")
             }
             for (flags, key) in [
                 (["pool.acquireTimeout": "601"], "pool.acquireTimeout"),

@@ -86,6 +86,13 @@ struct CacheSystemTests {
                 #expect((stats["memory"] as? [String: Any])?["hits"] as? Int ?? 0 >= 1)
                 #expect(stats["invalidationsMade"] as? Int ?? 0 >= 2)
             }
+            // GET /v1/cache copied the counters into /metrics, per tier.
+            try await client.execute(uri: "/metrics", method: .get, headers: auth) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"cache_hits_total{tier="memory"}"#), "\(text.prefix(2_000))")
+                #expect(text.contains("cache_origin_calls_total"))
+                #expect(text.contains(#"cache_bytes{tier="memory"}"#))
+            }
             try await client.execute(uri: "/v1/cache/demo/products/0", method: .get) {
                 #expect($0.status == .badRequest)
             }

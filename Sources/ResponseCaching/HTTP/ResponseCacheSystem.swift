@@ -36,6 +36,8 @@ public struct ResponseCacheSystem: MasterySystem {
     public let cache: ResponseCache
     let demo: CacheDemoProducts
     let page: ResponseCachePage
+    /// Copies the counters into `/metrics` every second.
+    let sampler: ResponseCacheSampler
     let backgroundServices: [any Service]
 
     /// The API's document (``ResponseCacheOpenAPI``).
@@ -85,6 +87,8 @@ public struct ResponseCacheSystem: MasterySystem {
             cache = try ResponseCache(configuration: cacheConfiguration, instance: instance, logger: context.logger)
         }
         services.append(cache)
+        sampler = ResponseCacheSampler(cache: cache, metrics: ResponseCacheMetrics(factory: context.metrics.factory))
+        services.append(sampler)
         backgroundServices = services
         demo = CacheDemoProducts(storage: try context.resources.require(SQLiteStorage.self), cache: cache)
         let credentials =
@@ -98,7 +102,10 @@ public struct ResponseCacheSystem: MasterySystem {
 
     /// Adds the API under `/v1/cache` and the page under `/systems/cache`.
     public func addRoutes(to routes: SystemRoutes) {
-        routes.api.get { [cache] _, _ in try Response.json(ResponseCacheStatisticsView(cache)) }
+        routes.api.get { [cache, sampler] _, _ in
+            sampler.sample()
+            return try Response.json(ResponseCacheStatisticsView(cache))
+        }
         routes.api.post("purge") { [cache] request, context in
             let purge = try await request.decodeJSON(as: ResponseCachePurge.self, context: context)
             try purge.validate()
