@@ -166,7 +166,10 @@ let systems: [System] = [
             "Platform", "Dashboard", "APIDocumentation", "Redis", "Storage", "StorageSchema", hummingbird, httpTypes,
             logging, metrics, lifecycle, configuration, nioCore, openAPIKit, crypto, grdb,
         ],
-        benchmark: ["Redis", hummingbird, httpTypes, nioCore, nioPosix],
+        benchmark: [
+            "Redis", hummingbird, httpTypes, httpClient, nioCore, nioPosix,
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
         tests: [
             "ResponseCachingBenchmark", "Benchmarking", "Redis", "APIDocumentation", logging, lifecycle, hummingbird,
             httpTypes, openAPIKit, httpClient, .product(name: "NIOHTTP1", package: "swift-nio"),

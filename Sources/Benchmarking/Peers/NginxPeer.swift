@@ -20,14 +20,23 @@ public struct NginxPeer: Sendable {
         public var workerProcesses: Int
         /// How long nginx may take to answer after it starts.
         public var startupTimeout: Duration
+        /// When set (`127.0.0.1:8080`), every path but `/health` is proxied to this origin through `proxy_cache`
+        /// (a cache peer, as a shared cache in front of the same origin as ours; `X-Cache-Status` says hit or miss).
+        public var proxyCacheOrigin: String?
 
         /// Creates a configuration.
-        public init(port: Int, responseBody: String, workerProcesses: Int = 2, startupTimeout: Duration = .seconds(10))
-        {
+        public init(
+            port: Int,
+            responseBody: String,
+            workerProcesses: Int = 2,
+            startupTimeout: Duration = .seconds(10),
+            proxyCacheOrigin: String? = nil
+        ) {
             self.port = port
             self.responseBody = responseBody
             self.workerProcesses = workerProcesses
             self.startupTimeout = startupTimeout
+            self.proxyCacheOrigin = proxyCacheOrigin
         }
     }
 
@@ -90,16 +99,31 @@ public struct NginxPeer: Sendable {
                 keepalive_requests 1000000;
                 keepalive_timeout 75s;
 
+                \(configuration.proxyCacheOrigin == nil ? "" : Self.proxyCachePath(directory: directory))
                 server {
                     listen 127.0.0.1:\(configuration.port);
                     location = /health {
                         default_type application/json;
                         return 200 '\(quoted)';
                     }
+                    \(configuration.proxyCacheOrigin.map { Self.proxyCacheLocation(origin: $0) } ?? "")
                 }
             }
 
             """
+    }
+
+    /// The `location /` of the proxy-cache mode: cached by the origin's `Cache-Control`, one fetch per key while
+    /// it is fetched (`proxy_cache_lock`), as a shared cache does.
+    static func proxyCacheLocation(origin: String) -> String {
+        "location / { proxy_pass http://\(origin); proxy_http_version 1.1; proxy_set_header Connection \"\"; "
+            + "proxy_cache bench; proxy_cache_lock on; proxy_cache_use_stale error timeout updating; "
+            + "add_header X-Cache-Status $upstream_cache_status; }"
+    }
+
+    /// The cache zone of the proxy-cache mode, inside `directory`.
+    static func proxyCachePath(directory: String) -> String {
+        "proxy_cache_path \(directory)/cache levels=1:2 keys_zone=bench:16m max_size=256m inactive=60m use_temp_path=off;"
     }
 
     /// Starts nginx, waits until it answers `/health` with 200, runs `body`, and stops nginx whatever happens.

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Benchmarking
+import Foundation
 import Logging
 import ResponseCaching
 
@@ -17,6 +18,8 @@ public struct CacheBenchmarkCommand: AsyncParsableCommand, Sendable {
     @Option(help: "Concurrent tasks (one per core).") var tasks = 2
     @Option(help: "Requests of the hit-ratio workload (Zipf 0.99 over 1,000,000 keys, a 10 % scan every 100,000).")
     var requests = 2_000_000
+    @Option(help: "Rounds of the HTTP comparison with nginx proxy_cache (0 leaves it out).") var httpRounds = 3
+    @Option(help: "Seconds of each wrk run.") var httpDuration = 5
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     public init() {}
@@ -73,6 +76,16 @@ public struct CacheBenchmarkCommand: AsyncParsableCommand, Sendable {
                 unit: "%"
             )
             report.addFigure("LRU hit ratio, all lookups", value: ratio.lruHitRatio * 100, unit: "%")
+            if httpRounds > 0 {
+                var http = CacheHTTPBenchmark()
+                http.rounds = httpRounds
+                http.duration = .seconds(max(1, httpDuration))
+                let executable =
+                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                    ?? CommandLine.arguments[0]
+                logger.info("measuring HTTP beside nginx proxy_cache", metadata: ["rounds": "\(httpRounds)"])
+                try await http.run(executable: executable, into: &report, logger: logger)
+            }
             return report
         }
     }
