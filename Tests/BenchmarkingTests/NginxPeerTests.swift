@@ -45,6 +45,19 @@ import Testing
         }
     }
 
+    @Test("the proxy-cache mode caches in its directory in front of the origin it is given")
+    func proxyCacheConfiguration() throws {
+        let text = try NginxPeer.configurationFile(
+            .init(port: 18_080, responseBody: "{}", proxyCacheOrigin: "127.0.0.1:9999"),
+            directory: "/tmp/peer"
+        )
+        #expect(text.contains("proxy_cache_path /tmp/peer/cache "))
+        #expect(text.contains("proxy_pass http://127.0.0.1:9999;"))
+        #expect(text.contains("proxy_cache bench;"))
+        let plain = try NginxPeer.configurationFile(.init(port: 18_080, responseBody: "{}"), directory: "/tmp/peer")
+        #expect(!plain.contains("proxy_cache"))
+    }
+
     @Test("serves the body on /health and stops when done", .enabled(if: FakeTools.installed("nginx")))
     func live() async throws {
         let body = NginxPeer.body(length: 37)
