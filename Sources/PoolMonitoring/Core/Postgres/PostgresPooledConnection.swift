@@ -82,8 +82,8 @@ public struct PostgresPooledConnection: Sendable {
     }
 
     /// Runs `operation`, failing at once if `connection` is or becomes closed before it ends: for a statement or
-    /// a `LISTEN` on a connection outside the pool. An operation that PostgresNIO never answers is left behind (one
-    /// suspended task), never waited for. Each call adds a callback to the connection's close future until it
+    /// a `LISTEN` on a connection outside the pool. An operation that PostgresNIO never answers, or that ignores the
+    /// caller's cancellation, is left behind (one suspended task), never waited for. Each call adds a callback to the connection's close future until it
     /// closes: for long-lived connections, run many statements through a ``PostgresPooledConnection`` instead.
     public static func unlessClosed<Result: Sendable>(
         _ connection: PostgresConnection,
@@ -104,9 +104,14 @@ public struct PostgresPooledConnection: Sendable {
                     }
                 }
                 connection.closeFuture.whenComplete { _ in outcome.resume(.failure(Self.closed)) }
+                // Cancelled before the continuation was there: the handler below found nothing to resume.
+                if Task.isCancelled { outcome.resume(.failure(CancellationError())) }
             }
         } onCancel: {
+            // The caller returns at once: an operation that ignores cancellation (a `LISTEN` whose `UNLISTEN`
+            // PostgresNIO never answers) is left behind, as it is when the connection closes.
             outcome.task.withLock { $0 }?.cancel()
+            outcome.resume(.failure(CancellationError()))
         }
     }
 
