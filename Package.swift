@@ -345,7 +345,8 @@ let package = Package(
             name: "PlatformTests",
             dependencies: [
                 "Platform", "Redis", "TestSupport", hummingbird, httpTypes, configuration, tracing, metrics, logging,
-                hummingbirdTesting,
+                hummingbirdTesting, nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: strictSettings
         ),

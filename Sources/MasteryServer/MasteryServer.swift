@@ -249,13 +249,23 @@ public struct MasteryServer: Sendable {
         }
         if let redis { services.append(redis) }
         for system in systems { services.append(contentsOf: system.services) }
+        let edgeResponders = systems.flatMap(\.edgeResponders)
         var application = Application(
             router: router,
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [
                         HTTP1ConnectionHandler.install(), RequestHeadTimeoutHandler(timeout: headTimeout),
-                    ],
+                    ]
+                        + (edgeResponders.isEmpty
+                            ? []
+                            : [
+                                EdgeChannelHandler.install(
+                                    responders: edgeResponders,
+                                    hostPolicy: hostPolicy,
+                                    serverName: "mastery"
+                                )
+                            ]),
                     idleTimeout: .nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1)))
                 )
             ),

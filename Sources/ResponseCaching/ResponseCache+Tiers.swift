@@ -26,6 +26,16 @@ extension ResponseCache {
         return cached.entry
     }
 
+    /// The in-process entry for `key` when it is fresh and may be served now (within the lease), counted as a
+    /// memory hit; `nil` otherwise, counting nothing (the caller then takes the full path, which counts). It never
+    /// waits: ``ResponseCacheEdge`` calls it on an event loop.
+    func freshMemoryEntry(_ key: String) -> ResponseCacheEntry? {
+        let now = clock.now
+        guard let cached = memoryEntry(key, now: now), cached.freshness(at: now) == .fresh else { return nil }
+        counters.memoryHits.add(1, ordering: .relaxed)
+        return cached
+    }
+
     func insertMemory(_ entry: ResponseCacheEntry, forKey key: String, validAt: Int64) {
         memory.insert(
             MemoryEntry(entry: entry, validAt: validAt),

@@ -1,10 +1,12 @@
 import APIDocumentation
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MasteryServer
 import NIOCore
+import NIOHTTP1
 import OpenAPIKit
 import Platform
 import ResponseCaching
@@ -159,5 +161,73 @@ struct CacheSystemTests {
             let findings = try await battery.run(against: server)
             #expect(findings.isEmpty, "\(findings.joined(separator: "\n"))")
         }
+    }
+}
+
+@Suite("The cache's edge on a real mastery serve", .timeLimit(.minutes(3)))
+struct CacheEdgeServeTests {
+    static let token = "edge-serve-token-0123456789abcdef0123456789"
+
+    /// One exchange; the response's head fields by lowercase name.
+    func send(
+        _ client: HTTPClient,
+        _ method: HTTPMethod,
+        _ url: String,
+        json: String? = nil
+    ) async throws -> (status: Int, fields: [String: String], body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let json {
+            request.headers.add(name: "Authorization", value: "Bearer \(Self.token)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        var fields: [String: String] = [:]
+        for (name, value) in response.headers { fields[name.lowercased()] = value }
+        return (Int(response.status.code), fields, String(buffer: body))
+    }
+
+    @Test(
+        "hits are answered before routing (no request ID), a PUT is seen at once, and cache.edge=false routes every hit",
+        arguments: [true, false]
+    )
+    func edge(enabled: Bool) async throws {
+        let environment = enabled ? [:] : ["MASTERY_CACHE_EDGE": "false"]
+        try await ServeProcess.withRunning(arguments: ["--admin-token", Self.token], environment: environment) {
+            server in
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            do {
+                try await exchanges(client, server, enabled: enabled)
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
+        }
+    }
+
+    func exchanges(_ client: HTTPClient, _ server: ServeProcess, enabled: Bool) async throws {
+        let url = "http://127.0.0.1:\(server.port)/v1/cache/demo/products/5"
+        #expect(try await send(client, .PUT, url, json: #"{"name":"lamp","priceCents":100}"#).status == 200)
+        let miss = try await send(client, .GET, url)
+        #expect(miss.fields["cache-status"]?.contains("fwd=uri-miss") == true && miss.fields["x-request-id"] != nil)
+        for _ in 0..<3 {
+            let hit = try await send(client, .GET, url)
+            #expect(hit.status == 200 && hit.body.contains(#""name":"lamp""#))
+            #expect(hit.fields["cache-status"]?.hasPrefix("mastery; hit") == true, "\(hit.fields)")
+            // The routed path gives every response a request ID; the edge answers before it.
+            #expect((hit.fields["x-request-id"] == nil) == enabled, "\(hit.fields)")
+            #expect(hit.fields["content-length"] == String(hit.body.utf8.count))
+            #expect(hit.fields["x-content-type-options"] == "nosniff" && hit.fields["date"] != nil)
+        }
+        #expect(try await send(client, .PUT, url, json: #"{"name":"desk lamp","priceCents":200}"#).status == 200)
+        let after = try await send(client, .GET, url)
+        #expect(after.body.contains(#""name":"desk lamp""#), "\(after.body)")
+        // A client that asks to close gets its answer, then the close (ServeProcess.get sends Connection: close).
+        let closing = try await server.get("/v1/cache/demo/products/5")
+        #expect(closing.status == 200 && closing.body.contains("desk lamp"))
+        #expect(closing.headers.lowercased().contains("connection: close"), "\(closing.headers)")
     }
 }

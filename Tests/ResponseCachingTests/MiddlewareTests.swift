@@ -15,8 +15,9 @@ final class CachedApp: Sendable {
     /// What `/changing` answers (its version), and the status `/flaky` answers.
     let state = Mutex<(version: Int, status: HTTPResponse.Status)>((1, .ok))
 
-    init() throws {
-        cache = try cluster.cache("http", shared: false)
+    /// An app whose cache is alone, or on the cluster's shared tier and backplane (`shared`).
+    init(shared: Bool = false) throws {
+        cache = try cluster.cache("http", shared: shared)
     }
 
     func count(_ path: String) -> Int { calls.withLock { $0[path] ?? 0 } }

@@ -64,7 +64,10 @@ struct OutageTests {
                 let (a, b) = (caches[0], caches[1])
                 let origin = Origin()
                 _ = try await b.value(forKey: "k", options: tagged, load: origin.load)
-                #expect(try await b.value(forKey: "k", options: tagged, load: origin.load).source == .memory)
+                // Stored, and served without the origin: from memory, or from Redis when a starved test process
+                // missed heartbeats for longer than the lease (then b rightly flushed its memory tier).
+                let source = try await b.value(forKey: "k", options: tagged, load: origin.load).source
+                #expect(source == .memory || source == .shared, "\(source)")
 
                 redis.freeze()
                 origin.answer("v2")

@@ -20,17 +20,22 @@ public struct HostValidationMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        // The authority (where HTTP/1's Host ends up) and any Host field left among the headers must all pass.
-        var allowed = request.head.authority.map(policy.allows(host:)) ?? true
-        for field in request.headers where field.name == Self.hostField {
-            allowed = allowed && policy.allows(host: field.value)
-        }
-        guard allowed else {
+        guard Self.isAllowed(request.head, policy: policy) else {
             context.logger.notice("Request for a host this server does not serve refused")
             throw ProblemDetails.unknownHost(
                 "This server does not answer for that Host name; configure it in allowedHosts if it is yours."
             )
         }
         return try await next(request, context)
+    }
+
+    /// Whether `request` names only hosts that `policy` serves: the authority (where HTTP/1's Host ends up) and any
+    /// Host field left among the headers must all pass.
+    public static func isAllowed(_ request: HTTPRequest, policy: HostPolicy) -> Bool {
+        var allowed = request.authority.map(policy.allows(host:)) ?? true
+        for field in request.headerFields where field.name == hostField {
+            allowed = allowed && policy.allows(host: field.value)
+        }
+        return allowed
     }
 }

@@ -48,6 +48,10 @@ public protocol MasterySystem: Sendable {
     /// prefixes and merges every mounted system's into `GET /v1/openapi.json` and renders `/docs` from it; `nil`
     /// (the default) leaves the system out of both.
     var apiDocument: OpenAPI.Document? { get }
+
+    /// Responders that answer some requests from memory on the connection's event loop, before routing (the
+    /// response cache's fresh entries): see ``EdgeResponder`` for what such an answer skips. Empty by default.
+    var edgeResponders: [any EdgeResponder] { get }
 }
 
 extension MasterySystem {
@@ -58,6 +62,7 @@ extension MasterySystem {
     public var protectedReadRoutes: Set<String> { [] }
     public var problemKinds: [ProblemDetails.Kind] { [] }
     public var apiDocument: OpenAPI.Document? { nil }
+    public var edgeResponders: [any EdgeResponder] { [] }
 }
 
 /// What a system is given when it is mounted.

@@ -63,7 +63,7 @@ struct CacheHTTPBenchmark: Sendable {
         }
         let median = PeerComparison.Spread.median(of:)
         report.addFigure(
-            "HTTP cached responses/s, ours (middleware in mastery serve)",
+            "HTTP cached responses/s, ours (edge + middleware in mastery serve)",
             value: median(rounds.map(\.ours.requestsPerSecond)),
             unit: "req/s"
         )

@@ -132,7 +132,7 @@ final class OriginCall<Context: RequestContext>: Sendable {
         let entryOptions = options(for: metadata, tags: entryTags)
         if !metadata.varyFieldNames.isEmpty, key == primary {
             // The first answer of a URL that varies: a marker at the URL, the variant at its own key.
-            let variant = ResponseCacheMiddleware<Context>.variantKey(
+            let variant = CachedAnswer.variantKey(
                 primary: primary,
                 names: metadata.varyFieldNames,
                 fields: request.head.headerFields
@@ -160,7 +160,7 @@ final class OriginCall<Context: RequestContext>: Sendable {
     func deliver(_ response: Response, detail: String) {
         var response = response
         response.headers[.surrogateKey] = nil
-        response.headers[.cacheStatus] = middleware.status(hit: false, forward: .uriMiss, detail: detail)
+        response.headers[.cacheStatus] = middleware.answers.status(hit: false, forward: .uriMiss, detail: detail)
         delivered.withLock { $0 = response }
     }
 
@@ -190,7 +190,7 @@ final class OriginCall<Context: RequestContext>: Sendable {
         let named = headers[values: .surrogateKey].flatMap { $0.split(separator: " ") }.map(String.init)
             .filter { (try? ResponseCacheKey.validate($0, kind: "tag")) != nil }
         return Array(named.prefix(ResponseCacheKey.maximumTags - 1))
-            + [ResponseCacheMiddleware<Context>.urlTag(primary)]
+            + [CachedAnswer.urlTag(primary)]
     }
 
     /// The whole body of a response.
@@ -213,18 +213,4 @@ final class BodyCollector: ResponseBodyWriter, Sendable {
     }
 
     func finish(_ trailingHeaders: HTTPFields?) async throws {}
-}
-
-extension ResponseCacheMiddleware {
-    /// The key of the variant a request selects, for a URL whose responses vary on `names`.
-    static func variantKey(primary: String, names: [String], fields: HTTPFields) -> String {
-        let secondary = HTTPCacheVary.secondaryKey(
-            names: names,
-            values: names.map { HTTPCacheVary.normalizedValue(of: $0, in: fields) }
-        )
-        let printable = String(
-            String.UnicodeScalarView(secondary.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 })
-        )
-        return primary + " " + printable
-    }
 }

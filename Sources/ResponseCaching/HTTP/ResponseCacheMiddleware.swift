@@ -17,12 +17,14 @@ public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware
     /// The middleware's settings.
     public let configuration: Configuration
     let policy: HTTPCachePolicy
+    let answers: CachedAnswer
 
     /// A middleware storing into `cache`.
     public init(cache: ResponseCache, configuration: Configuration = Configuration()) {
         self.cache = cache
         self.configuration = configuration
         self.policy = HTTPCachePolicy(configuration: configuration.policy)
+        self.answers = CachedAnswer(name: configuration.name)
     }
 
     public func handle(
@@ -58,7 +60,7 @@ public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware
             }
             switch stored.content {
             case .vary(let names):
-                key = Self.variantKey(primary: primary, names: names, fields: head.headerFields)
+                key = CachedAnswer.variantKey(primary: primary, names: names, fields: head.headerFields)
                 continue
             case .response(_, _, _, let metadata):
                 let now = Double(cache.clock.now) / 1_000
@@ -68,7 +70,7 @@ public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware
                 case .gatewayTimeout:
                     return Response(
                         status: .gatewayTimeout,
-                        headers: [.cacheStatus: status(hit: false, detail: "only-if-cached")]
+                        headers: [.cacheStatus: answers.status(hit: false, detail: "only-if-cached")]
                     )
                 case .revalidate, .forward:
                     guard !reload else { return respond(stored, result: result, request: head, now: now) }
@@ -90,7 +92,7 @@ public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware
         let response = try await next(request, context)
         let head = HTTPResponse(status: response.status, headerFields: response.headers)
         for key in policy.invalidatedKeys(request: request.head, response: head) {
-            try? await cache.invalidate(tag: Self.urlTag(key.primary))
+            try? await cache.invalidate(tag: CachedAnswer.urlTag(key.primary))
         }
         return response
     }
@@ -103,7 +105,7 @@ public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware
         detail: String
     ) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.cacheStatus] = status(hit: false, forward: .bypass, detail: detail)
+        response.headers[.cacheStatus] = answers.status(hit: false, forward: .bypass, detail: detail)
         response.headers[.surrogateKey] = nil
         return response
     }
@@ -111,65 +113,34 @@ public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware
     /// A stored response for the client: `Age`, `Cache-Status`, a 304 when its validators match, no body for
     /// `HEAD`.
     func respond(_ stored: StoredResponse, result: ResponseCacheResult, request: HTTPRequest, now: Double) -> Response {
-        guard case .response(let code, var headers, let body, let metadata) = stored.content else {
-            return Response(status: .internalServerError)
-        }
-        headers[.age] = metadata.ageFieldValue(now: now)
-        let ttl = Int64(metadata.timeToLive(now: now).rounded(.down))
-        headers[.cacheStatus] = cacheStatus(for: result, ttl: ttl)
-        if HTTPCacheValidation.isNotModified(request: request, stored: metadata) {
-            var fields = HTTPCacheValidation.notModifiedFields(from: headers)
-            fields[.age] = headers[.age]
-            fields[.cacheStatus] = headers[.cacheStatus]
-            return Response(status: .notModified, headers: fields)
-        }
-        let status = HTTPResponse.Status(code: code)
-        if request.method == .head {
-            return Response(status: status, headers: headers, body: ResponseBody())
-        }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+        guard
+            let answer = answers.answer(
+                stored,
+                request: request,
+                now: now,
+                cacheStatus: { cacheStatus(for: result, ttl: $0) }
+            )
+        else { return Response(status: .internalServerError) }
+        let body = answer.body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody()
+        return Response(status: answer.head.status, headers: answer.head.headerFields, body: body)
     }
 
     func cacheStatus(for result: ResponseCacheResult, ttl: Int64?) -> String {
         switch result.source {
         case .memory, .shared:
-            return status(hit: true, ttl: ttl)
+            return answers.status(hit: true, ttl: ttl)
         case .revalidating:
-            return status(hit: true, ttl: ttl, detail: "stale-while-revalidate")
+            return answers.status(hit: true, ttl: ttl, detail: "stale-while-revalidate")
         case .staleOnError:
-            return status(hit: true, ttl: ttl, detail: "stale-if-error")
+            return answers.status(hit: true, ttl: ttl, detail: "stale-if-error")
         case .origin:
-            return status(hit: false, forward: .uriMiss, ttl: ttl, stored: result.stored)
+            return answers.status(hit: false, forward: .uriMiss, ttl: ttl, stored: result.stored)
         case .collapsed:
-            return status(hit: false, forward: .uriMiss, ttl: ttl, collapsed: true)
+            return answers.status(hit: false, forward: .uriMiss, ttl: ttl, collapsed: true)
         case .pass:
-            return status(hit: false, forward: .uriMiss, detail: "uncacheable")
+            return answers.status(hit: false, forward: .uriMiss, detail: "uncacheable")
         }
     }
-
-    func status(
-        hit: Bool,
-        forward: HTTPCacheStatus.Forward? = nil,
-        ttl: Int64? = nil,
-        stored: Bool = false,
-        collapsed: Bool = false,
-        detail: String? = nil
-    ) -> String {
-        HTTPCacheStatus(
-            cacheName: configuration.name,
-            hit: hit,
-            forward: forward,
-            forwardStatus: nil,
-            timeToLive: ttl,
-            stored: stored,
-            collapsed: collapsed,
-            key: nil,
-            detail: detail
-        ).description
-    }
-
-    /// The tag every variant of a URL carries, so one invalidation reaches them all.
-    static func urlTag(_ primary: String) -> String { "url:" + primary }
 }
 
 extension HTTPField.Name {

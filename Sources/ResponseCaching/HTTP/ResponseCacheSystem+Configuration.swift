@@ -23,6 +23,11 @@ extension ResponseCacheSystem {
         /// `cache.keyPrefix`: the prefix of every Redis key (default `mastery:cache:`).
         public var keyPrefix = "mastery:cache:"
 
+        /// `cache.edge`: whether fresh hits of the demo's public reads are answered on the event loop, before
+        /// routing (``ResponseCacheEdge``; default `true`). Such hits skip the request log and HTTP metrics, as a
+        /// proxy cache's would; `false` routes every request through the middleware.
+        public var edge = true
+
         /// The defaults.
         public init() {}
 
@@ -36,6 +41,7 @@ extension ResponseCacheSystem {
             if let budget = try reader.validatedInt("memoryBudget", in: 0...(1 << 40)) { memoryBudget = budget }
             if let lease = try reader.validatedDuration("backplaneLease", in: 0.1...60) { backplaneLease = lease }
             if let timeout = try reader.validatedDuration("storeTimeout", in: 0.01...30) { storeTimeout = timeout }
+            if let edge = try reader.validatedBool("edge") { self.edge = edge }
             if let prefix = try reader.validatedString(
                 "keyPrefix",
                 expected: "1 to 128 printable characters without spaces",

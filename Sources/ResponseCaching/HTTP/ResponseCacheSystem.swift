@@ -43,6 +43,8 @@ public struct ResponseCacheSystem: MasterySystem {
     /// The API's document (``ResponseCacheOpenAPI``).
     public var apiDocument: OpenAPI.Document? { ResponseCacheOpenAPI.document }
     public var services: [any Service] { backgroundServices }
+    /// Fresh hits of the demo's public reads, answered before routing (`cache.edge`).
+    public let edgeResponders: [any EdgeResponder]
     /// The cache's counters name keys and tags: a protected read.
     public var protectedReadRoutes: Set<String> { [""] }
 
@@ -91,6 +93,9 @@ public struct ResponseCacheSystem: MasterySystem {
         services.append(sampler)
         backgroundServices = services
         demo = CacheDemoProducts(storage: try context.resources.require(SQLiteStorage.self), cache: cache)
+        edgeResponders =
+            configuration.edge
+            ? [ResponseCacheEdge(cache: cache, pathPrefixes: [Self.descriptor.apiPath + "/demo/products/"])] : []
         let credentials =
             try context.credentials
             ?? AdminCredentials.load(configured: context.server.adminToken, dataDirectory: context.server.dataDirectory)

@@ -1,6 +1,7 @@
 import HTTPTypes
-import ResponseCaching
 import Testing
+
+@testable import ResponseCaching
 
 @Suite struct HTTPCacheKeyTests {
     @Test(
@@ -33,6 +34,33 @@ import Testing
     )
     func primary(scheme: String, authority: String, path: String, expected: String) {
         #expect(HTTPCacheKey(scheme: scheme, authority: authority, path: path).primary == expected)
+    }
+
+    @Test("the one-scan path for parts already in normal form agrees with the full normalisation")
+    func alreadyNormalAgrees() {
+        // Random targets over the characters that matter to normalisation; a fixed seed keeps the run repeatable.
+        var random = MemoryCacheRandom(seed: 0x5EED_CAFE)
+        let schemes = ["http", "https", "HTTP", "ws"]
+        let authorities = [
+            "h", "example.com", "example.com:80", "example.com:443", "example.com:8080", "Ex.com", "u@h",
+            "[::1]:80", "h:", "a:b:81",
+        ]
+        let pieces = ["/", "a", "b", ".", "..", "%2e", "%7E", "%41", "?", "#", "&", "=", "~", "é", "-"]
+        var fast = 0
+        for _ in 0..<20_000 {
+            let scheme = schemes[Int(random.next() % UInt64(schemes.count))]
+            let authority = authorities[Int(random.next() % UInt64(authorities.count))]
+            var path = random.next() % 8 == 0 ? "" : "/"
+            for _ in 0..<Int(random.next() % 7) { path += pieces[Int(random.next() % UInt64(pieces.count))] }
+            let full = HTTPCacheKey.normalized(scheme: scheme, authority: authority, path: path)
+            if let quick = HTTPCacheKey.alreadyNormalized(scheme: scheme, authority: authority, path: path) {
+                fast += 1
+                #expect(quick == full, "\(scheme) \(authority) \(path)")
+            }
+            #expect(HTTPCacheKey(scheme: scheme, authority: authority, path: path).primary == full)
+        }
+        // The quick path is taken often enough for the comparison to mean something.
+        #expect(fast > 1_000, "\(fast) of 20000 took the quick path")
     }
 
     @Test("GET and HEAD share a key; a missing scheme is http")

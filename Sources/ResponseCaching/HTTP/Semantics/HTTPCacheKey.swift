@@ -22,6 +22,49 @@ public struct HTTPCacheKey: Hashable, Sendable, CustomStringConvertible {
     ///   - authority: `host[:port]`, possibly with user information.
     ///   - path: the path with optional query and fragment.
     public init(scheme: String, authority: String, path: String) {
+        self.primary =
+            Self.alreadyNormalized(scheme: scheme, authority: authority, path: path)
+            ?? Self.normalized(scheme: scheme, authority: authority, path: path)
+    }
+
+    /// The key when the parts are already in normal form, which is what almost every request sends (a lowercase
+    /// `http`/`https` scheme, a lowercase host without user information, an explicit non-default port or none, a
+    /// path without `%`, `#`, dot segments or an empty query): then normalising changes nothing, so one scan of the
+    /// bytes replaces it. `nil` sends the parts to the full normalisation.
+    static func alreadyNormalized(scheme: String, authority: String, path: String) -> String? {
+        let defaultPort: String
+        switch scheme {
+        case "http": defaultPort = "80"
+        case "https": defaultPort = "443"
+        default: return nil
+        }
+        var portStart: String.UTF8View.Index?
+        for index in authority.utf8.indices {
+            switch authority.utf8[index] {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "@"), UInt8(ascii: "["), 0x80...0xFF: return nil
+            case UInt8(ascii: ":"): portStart = authority.utf8.index(after: index)
+            default: break
+            }
+        }
+        if let portStart {
+            let port = authority.utf8[portStart...]
+            guard !port.isEmpty, !port.elementsEqual(defaultPort.utf8) else { return nil }
+        }
+        guard path.utf8.first == UInt8(ascii: "/"), path.utf8.last != UInt8(ascii: "?") else { return nil }
+        var previous: UInt8 = 0
+        var inQuery = false
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "#") { return nil }
+            if byte == UInt8(ascii: "?") { inQuery = true }
+            // Dot segments matter in the path only; the query is kept as it is.
+            if !inQuery && byte == UInt8(ascii: ".") && previous == UInt8(ascii: "/") { return nil }
+            previous = byte
+        }
+        return scheme + "://" + authority + path
+    }
+
+    /// The key, every part normalised (RFC 3986 §6.2.2).
+    static func normalized(scheme: String, authority: String, path: String) -> String {
         let scheme = scheme.lowercased()
         var target = Substring(path)
         if let hash = target.firstIndex(of: "#") { target = target[..<hash] }
@@ -35,7 +78,7 @@ public struct HTTPCacheKey: Hashable, Sendable, CustomStringConvertible {
         if normalizedPath.hasPrefix("/") { normalizedPath = Self.removeDotSegments(normalizedPath) }
         var key = "\(scheme)://\(Self.normalizeAuthority(authority, scheme: scheme))\(normalizedPath)"
         if let query, !query.isEmpty { key += "?" + Self.normalizePercentEncoding(query) }
-        self.primary = key
+        return key
     }
 
     /// The normalised URI.
