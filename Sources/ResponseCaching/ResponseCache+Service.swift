@@ -62,7 +62,7 @@ extension ResponseCache {
         case .heartbeat(let sender, let sentAt):
             guard sender == instance else { return }
             let lease = configuration.backplaneLease.milliseconds
-            let flush = coherence.withLock { state -> Bool in
+            let (flush, lastContact) = coherence.withLock { state -> (Bool, Int64) in
                 // A silence longer than the lease: announcements made meanwhile may have been missed.
                 let gap =
                     state.flushOnContact || (state.heard && (state.lastContact.map { sentAt - $0 > lease } ?? false))
@@ -74,7 +74,7 @@ extension ResponseCache {
                     // Instances that could not record their invalidations do so at their next heartbeat.
                     state.quarantineUntil = sentAt + lease
                 }
-                return gap
+                return (gap, state.lastContact ?? sentAt)
             }
             if flush {
                 let dropped = memory.statistics.count
@@ -84,6 +84,8 @@ extension ResponseCache {
                     metadata: ["cache.forgotten": "\(dropped)"]
                 )
             }
+            // After the flush: a hit granted by this contact never finds an entry the flush was to forget.
+            contact.store(lastContact, ordering: .releasing)
         case .gap:
             coherence.withLock { state in
                 state.flushOnContact = true

@@ -19,7 +19,8 @@ extension ResponseCache {
     func memoryEntry(_ key: String, now: Int64) -> ResponseCacheEntry? {
         guard let cached = memory.value(forKey: key) else { return nil }
         let lease = configuration.backplaneLease.milliseconds
-        guard coherence.withLock({ $0.mayServe(validAt: cached.validAt, now: now, lease: lease) }) else {
+        let lastContact = contact.load(ordering: .acquiring)
+        guard CoherenceState.mayServe(lastContact: lastContact, validAt: cached.validAt, now: now, lease: lease) else {
             counters.leaseBypasses.add(1, ordering: .relaxed)
             return nil
         }

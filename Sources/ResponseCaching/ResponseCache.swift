@@ -43,6 +43,10 @@ public final class ResponseCache: Service, Sendable {
     let clock: any ResponseCacheClock
     let logger: Logger
     let coherence: Mutex<CoherenceState>
+    /// The time of the last heartbeat heard, mirrored from `coherence` for the lease check of every in-process hit
+    /// (``CoherenceState/noBackplane`` without a backplane). It moves forward only once a flush the heartbeat
+    /// calls for is done, so no hit is granted by a contact whose flush has not happened yet.
+    let contact: Atomic<Int64>
     let flights = Mutex(FlightTable())
     let counters = ResponseCacheCounters()
 
@@ -76,6 +80,7 @@ public final class ResponseCache: Service, Sendable {
         // With a backplane, nothing in process is trusted beyond the lease until the first heartbeat comes back.
         if backplane != nil { state.lastContact = .min / 2 }
         self.coherence = Mutex(state)
+        self.contact = Atomic(state.lastContact ?? CoherenceState.noBackplane)
     }
 
     // MARK: Read-through

@@ -59,10 +59,14 @@ struct CoherenceState: Sendable {
         return false
     }
 
-    /// Whether an in-process entry checked at `validAt` may be served at `now`: always while the backplane is heard
-    /// (or there is none), else only within `lease` of when it was checked.
-    func mayServe(validAt: Int64, now: Int64, lease: Int64) -> Bool {
-        guard let lastContact else { return true }
+    /// Whether an in-process entry last known valid at `validAt` may be served at `now`, given the time of the last
+    /// heartbeat heard (`lastContact`; ``noBackplane`` when there is none to hear): within `lease` of the later of
+    /// the two. Called on every in-process hit (event loops included), it reads one atomic, not the state's lock.
+    static func mayServe(lastContact: Int64, validAt: Int64, now: Int64, lease: Int64) -> Bool {
+        guard lastContact != noBackplane else { return true }
         return now <= max(lastContact, validAt) + lease
     }
+
+    /// The `lastContact` of a cache without a backplane: its in-process entries need no lease.
+    static let noBackplane = Int64.max
 }
