@@ -86,4 +86,38 @@ struct PoolBrowserTests {
             }
         }
     }
+
+    @Test("the autoscaler's state and decisions are shown: a floor above the maximum grows the pool, with its reason")
+    func autoscalerDecisions() async throws {
+        try await TestPostgres.withDatabase { url in
+            // Storage's maximum is 20; a floor of 24 makes the autoscaler's first tick grow the pool to it.
+            let environment = [
+                "MASTERY_POOL_AUTOSCALE_ENABLED": "true", "MASTERY_POOL_AUTOSCALE_INTERVAL": "0.2",
+                "MASTERY_POOL_AUTOSCALE_FLOOR": "24",
+            ]
+            try await ServeProcess.withRunning(arguments: ["--postgres-url", url], environment: environment) { server in
+                try await withWebDriver { browser in
+                    try await browser.signIn(to: server)
+                    try await browser.navigate(to: "http://127.0.0.1:\(server.port)/systems/pool")
+                    try await browser.waitForDocumentReady()
+                    try await browser.waitUntil(
+                        script: """
+                            document.getElementById('pool-autoscaler-state').dataset.enabled === 'true' && \
+                            document.querySelector('#pool-decisions tr[data-rule=belowFloor]') !== null
+                            """,
+                        timeout: .seconds(30)
+                    )
+                    let state = try await browser.findElement(css: "#pool-autoscaler-state").text
+                    #expect(state.hasPrefix("On"), "\(state)")
+                    let row = try await browser.findElement(css: "#pool-decisions tr[data-rule=belowFloor]").text
+                    #expect(row.contains("grow") && row.contains("→ 24") && row.contains("below the floor"), "\(row)")
+                    try await browser.waitUntil(
+                        script: "document.querySelector('#pool-counts [data-field=maximum]').textContent === '24'",
+                        timeout: .seconds(30)
+                    )
+                    #expect(try await browser.executeScript(HostileBattery.injectedElementScript).intValue == 0)
+                }
+            }
+        }
+    }
 }

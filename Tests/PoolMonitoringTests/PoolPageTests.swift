@@ -33,6 +33,7 @@ struct PoolPageTests {
                 #expect(html.contains(#"<link rel="stylesheet" href="/systems/pool/page.css">"#), "\(html)")
                 #expect(html.contains(#"id="pool-chart-connections""#) && html.contains(#"id="pool-chart-wait""#))
                 #expect(html.contains(#"id="pool-resize-form""#))
+                #expect(html.contains(#"id="pool-autoscaler-state""#) && html.contains(#"id="pool-decisions""#))
                 #expect(!html.contains("<script>") && !html.contains("style="), "no inline script or style")
             }
             try await client.execute(uri: "/systems/pool/page.js", method: .get) { response in

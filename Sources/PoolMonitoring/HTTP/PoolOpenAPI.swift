@@ -75,7 +75,8 @@ public enum PoolOpenAPI: Sendable {
                         items: .object(
                             properties: [
                                 "action": .string(allowedValues: ["grow", "shrink", "hold"]),
-                                "rule": .string, "reason": .string, "from": count, "to": count,
+                                "rule": .string, "reason": .string, "from": count, "to": count, "tick": count,
+                                "p95WaitMilliseconds": .number(required: false), "budget": .integer(required: false),
                             ]
                         )
                     ),

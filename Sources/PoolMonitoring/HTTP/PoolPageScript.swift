@@ -59,6 +59,38 @@ enum PoolPageScript {
             line.dataset.agrees = String(view.agrees);
           }
 
+          // The autoscaler's state and its latest decisions that changed the size or blocked a change, newest
+          // first, at most 20.
+          function showAutoscaler(autoscaler) {
+            const line = byId("pool-autoscaler-state");
+            if (!autoscaler) return;
+            line.textContent = autoscaler.enabled
+              ? "On" + (autoscaler.budget !== undefined && autoscaler.budget !== null
+                  ? ", within a budget of " + autoscaler.budget + " connections" : "") +
+                (autoscaler.budgetError ? "; the budget could not be read: " + autoscaler.budgetError : "") +
+                (autoscaler.backingOff ? "; backing off after the server refused connections" : "") + "."
+              : "Off: the size changes only by hand (pool.autoscale.enabled).";
+            line.dataset.enabled = String(autoscaler.enabled);
+            const table = byId("pool-decisions");
+            const decisions = (autoscaler.decisions || []).slice(-20).reverse();
+            if (!decisions.length) return;
+            const rows = decisions.map((decision) => {
+              const row = document.createElement("tr");
+              row.dataset.rule = decision.rule;
+              const cells = [decision.tick, decision.action, decision.rule, decision.from + " → " + decision.to,
+                decision.p95WaitMilliseconds === undefined || decision.p95WaitMilliseconds === null
+                  ? "—" : decision.p95WaitMilliseconds.toFixed(1), decision.reason];
+              for (const value of cells) {
+                const cell = document.createElement("td");
+                cell.textContent = String(value);
+                row.append(cell);
+              }
+              return row;
+            });
+            table.tBodies[0].replaceChildren(...rows);
+            table.dataset.count = String(decisions.length);
+          }
+
           async function update() {
             const status = await Mastery.get(api);
             const pool = status.pool || {};
@@ -66,6 +98,7 @@ enum PoolPageScript {
               "acquired", "timeouts", "leaks", "connectionErrors", "sizeChanges", "connectionsOpened",
               "connectionsClosed"]) field(name, pool[name]);
             showServerView(status.serverView);
+            showAutoscaler(status.autoscaler);
             const samples = status.history || [];
             byId("pool-connections-peak").textContent =
               String(chart("pool-chart-connections", samples, [["inUse", "in-use"], ["idle", "idle"],

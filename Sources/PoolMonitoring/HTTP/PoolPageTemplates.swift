@@ -41,6 +41,13 @@ enum PoolPageTemplates {
         aria-label="The 95th percentile of acquire waits over the last minutes" data-samples="0"></svg></figure>
         </section>
 
+        <section id="pool-autoscaler"><h2>Autoscaler</h2>
+        <p id="pool-autoscaler-state" class="muted">Its state comes with the first update.</p>
+        <table class="systems" id="pool-decisions" data-count="0"><thead><tr><th>Tick</th><th>Action</th>\
+        <th>Rule</th><th>Size</th><th>p95 wait (ms)</th><th>Reason</th></tr></thead>
+        <tbody><tr class="muted"><td colspan="6">No change made or blocked yet.</td></tr></tbody></table>
+        </section>
+
         <section id="pool-resize"><h2>Resize</h2>
         <p>The pool grows to a new minimum at once; idle connections above a new maximum close at once, held ones \
         when they are returned. Up to {{maximumAllowed}} connections.</p>

@@ -35,6 +35,12 @@ enum PoolViews {
             var reason: String
             var from: Int
             var to: Int
+            /// The autoscaler's tick (one per interval) that made it.
+            var tick: Int
+            /// The window's 95th percentile of acquire waits, when measured.
+            var p95WaitMilliseconds: Double?
+            /// This instance's budget then, once read.
+            var budget: Int?
         }
 
         init(_ autoscaler: PoolAutoscaler<PostgresPoolConnectionFactory, ContinuousClock>) {
@@ -55,7 +61,10 @@ enum PoolViews {
                     rule: "\(decision.rule)",
                     reason: decision.reason,
                     from: decision.from,
-                    to: decision.to
+                    to: decision.to,
+                    tick: decision.tick,
+                    p95WaitMilliseconds: decision.p95Wait.map { $0.poolSeconds * 1_000 },
+                    budget: decision.budget
                 )
             }
         }
