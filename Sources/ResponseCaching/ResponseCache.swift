@@ -161,15 +161,28 @@ public final class ResponseCache: Service, Sendable {
     /// check ``ResponseCacheEntry/freshness(at:)``), else `nil`. It calls no origin.
     /// - Throws: ``ResponseCacheError`` with code ``ResponseCacheError/Code/invalidKey``.
     public func get(_ key: String) async throws -> ResponseCacheEntry? {
+        try await lookUp(key) { $0 != .expired && $0 != .staleIfError }
+    }
+
+    /// The entry for `key` if either tier still holds one, fresh or stale (until it expires), without calling the
+    /// origin: what an HTTP request with `only-if-cached` or `max-stale` may be answered from.
+    /// - Throws: ``ResponseCacheError`` with code ``ResponseCacheError/Code/invalidKey``.
+    public func storedEntry(_ key: String) async throws -> ResponseCacheEntry? {
+        try await lookUp(key) { $0 != .expired }
+    }
+
+    /// The entry of either tier whose freshness `accepts` takes, counted as a hit of its tier or a miss.
+    func lookUp(
+        _ key: String,
+        accepting accepts: (ResponseCacheEntry.Freshness) -> Bool
+    ) async throws -> ResponseCacheEntry? {
         try ResponseCacheKey.validate(key)
         let now = clock.now
-        if let cached = memoryEntry(key, now: now), cached.freshness(at: now) != .expired,
-            cached.freshness(at: now) != .staleIfError
-        {
+        if let cached = memoryEntry(key, now: now), accepts(cached.freshness(at: now)) {
             counters.memoryHits.add(1, ordering: .relaxed)
             return cached
         }
-        guard let shared = await sharedEntry(key, now: now), shared.freshness(at: now) != .staleIfError else {
+        guard let shared = await sharedEntry(key, now: now), accepts(shared.freshness(at: now)) else {
             counters.misses.add(1, ordering: .relaxed)
             return nil
         }

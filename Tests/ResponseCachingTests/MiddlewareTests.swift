@@ -95,6 +95,14 @@ final class CachedApp: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: "in \(language)"))
             )
         }
+        cached.get("arrives-stale") { _, _ in
+            counted("arrives-stale")
+            return Response(
+                status: .ok,
+                headers: [.cacheControl: "max-age=0", .eTag: "\"s1\""],
+                body: .init(byteBuffer: ByteBuffer(string: "stale on arrival"))
+            )
+        }
         cached.post("fresh") { _, _ in Response(status: .noContent) }
         return Application(router: router)
     }
@@ -107,6 +115,42 @@ extension TestResponse {
 
 @Suite("The HTTP middleware (RFC 9111, RFC 9211) on a manual clock")
 struct MiddlewareTests {
+    @Test("a response stale on arrival answers the request that fetched it: one origin call per request, not two")
+    func staleOnArrival() async throws {
+        let app = try CachedApp()
+        try await app.application.test(.router) { client in
+            try await client.execute(uri: "/arrives-stale", method: .get) { response in
+                #expect(response.status == .ok && response.text == "stale on arrival")
+            }
+            #expect(app.count("arrives-stale") == 1)
+            // The next request revalidates what is stored: one more call.
+            try await client.execute(uri: "/arrives-stale", method: .get) { #expect($0.status == .ok) }
+            #expect(app.count("arrives-stale") == 2)
+        }
+    }
+
+    @Test("only-if-cached never reaches the origin (504 when nothing is stored); max-stale is served what is stored")
+    func onlyIfCachedAndMaxStale() async throws {
+        let app = try CachedApp()
+        try await app.application.test(.router) { client in
+            try await client.execute(uri: "/fresh", method: .get, headers: [.cacheControl: "only-if-cached"]) {
+                #expect($0.status == .gatewayTimeout)
+            }
+            #expect(app.count("fresh") == 0)
+            try await client.execute(uri: "/fresh", method: .get) { #expect($0.status == .ok) }
+            app.cluster.advance(.seconds(70))
+            // Stale by 10 s (max-age=60): max-stale=30 takes it as it is; only-if-cached alone does not.
+            try await client.execute(uri: "/fresh", method: .get, headers: [.cacheControl: "max-stale=30"]) {
+                #expect($0.status == .ok && $0.text == "fresh body")
+                #expect($0.headers[.age] == "70")
+            }
+            try await client.execute(uri: "/fresh", method: .get, headers: [.cacheControl: "only-if-cached"]) {
+                #expect($0.status == .gatewayTimeout)
+            }
+            #expect(app.count("fresh") == 1)
+        }
+    }
+
     @Test("a miss is stored and then served as a hit with Age and Cache-Status; Surrogate-Key never reaches the client")
     func missThenHit() async throws {
         let app = try CachedApp()

@@ -114,10 +114,12 @@ public struct NginxPeer: Sendable {
     }
 
     /// The `location /` of the proxy-cache mode: cached by the origin's `Cache-Control`, one fetch per key while
-    /// it is fetched (`proxy_cache_lock`), as a shared cache does.
+    /// it is fetched (`proxy_cache_lock`), stale entries revalidated with conditional requests
+    /// (`proxy_cache_revalidate`), as a shared cache does.
     static func proxyCacheLocation(origin: String) -> String {
         "location / { proxy_pass http://\(origin); proxy_http_version 1.1; proxy_set_header Connection \"\"; "
-            + "proxy_cache bench; proxy_cache_lock on; proxy_cache_use_stale error timeout updating; "
+            + "proxy_cache bench; proxy_cache_lock on; proxy_cache_revalidate on; "
+            + "proxy_cache_use_stale error timeout updating; "
             + "add_header X-Cache-Status $upstream_cache_status; }"
     }
 

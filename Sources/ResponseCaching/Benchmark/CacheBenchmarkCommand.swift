@@ -20,6 +20,8 @@ public struct CacheBenchmarkCommand: AsyncParsableCommand, Sendable {
     var requests = 2_000_000
     @Option(help: "Rounds of the HTTP comparison with nginx proxy_cache (0 leaves it out).") var httpRounds = 3
     @Option(help: "Seconds of each wrk run.") var httpDuration = 5
+    @Flag(help: "Leave out the adapted cache-tests cases replayed over HTTP (ours and nginx proxy_cache).")
+    var skipConformance = false
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     public init() {}
@@ -31,6 +33,7 @@ public struct CacheBenchmarkCommand: AsyncParsableCommand, Sendable {
     }
 
     public func run() async throws {
+        var conformanceFailures: [String] = []
         try await BenchmarkReport.printing(json: json) { logger in
             var report = BenchmarkReport(benchmark: "cache")
             var throughput = ThroughputWorkload()
@@ -86,7 +89,38 @@ public struct CacheBenchmarkCommand: AsyncParsableCommand, Sendable {
                 logger.info("measuring HTTP beside nginx proxy_cache", metadata: ["rounds": "\(httpRounds)"])
                 try await http.run(executable: executable, into: &report, logger: logger)
             }
+            if !skipConformance {
+                conformanceFailures = try await measureConformance(into: &report, logger: logger)
+            }
             return report
         }
+        if !json, !conformanceFailures.isEmpty {
+            print("\nCases whose outcome differs from a shared cache's (expected → got)")
+            for line in conformanceFailures { print(line) }
+        }
+    }
+
+    /// Replays the adapted cache-tests cases over HTTP against the middleware and nginx `proxy_cache`; adds the
+    /// scores and returns the differing cases, one line each.
+    func measureConformance(into report: inout BenchmarkReport, logger: Logger) async throws -> [String] {
+        let run = CacheConformanceRun()
+        let withNginx = (try? ExecutableLocator.default.locate("nginx")) != nil
+        logger.info("replaying the cache-tests cases over HTTP", metadata: ["cases": "\(run.cases.count)"])
+        let (ours, nginx) = try await run.run(withNginx: withNginx, logger: logger)
+        let total = Double(run.cases.count)
+        report.addFigure("cache-tests cases replayed over HTTP", value: total, unit: "count")
+        let ourFailures = ours.failures(run.cases)
+        report.addFigure("cache-tests cases as expected, ours", value: total - Double(ourFailures.count), unit: "count")
+        var lines = ourFailures.map { "ours   \($0.0.id): \($0.0.expected) → \($0.1)" }
+        if let nginx {
+            let nginxFailures = nginx.failures(run.cases)
+            report.addFigure(
+                "cache-tests cases as expected, nginx proxy_cache",
+                value: total - Double(nginxFailures.count),
+                unit: "count"
+            )
+            lines += nginxFailures.map { "nginx  \($0.0.id): \($0.0.expected) → \($0.1)" }
+        }
+        return lines
     }
 }

@@ -169,12 +169,9 @@ final class OriginCall<Context: RequestContext>: Sendable {
     func options(for metadata: HTTPCacheMetadata, tags: [String]) -> ResponseCacheEntryOptions {
         let remaining = metadata.noCache ? 0 : max(0, metadata.timeToLive(now: now))
         let revalidate = metadata.mustRevalidate || metadata.noCache ? 0 : (metadata.staleWhileRevalidate ?? 0)
-        let hasValidator = metadata.entityTag != nil || metadata.lastModified != nil
-        let keep = max(
-            revalidate,
-            metadata.staleIfError ?? 0,
-            hasValidator ? middleware.configuration.keepStale.components.seconds : 0
-        )
+        // Stale responses are kept: revalidated when they have a validator, served to `max-stale` requests, and
+        // when the origin fails and `stale-if-error` allows.
+        let keep = max(revalidate, metadata.staleIfError ?? 0, middleware.configuration.keepStale.components.seconds)
         return ResponseCacheEntryOptions(
             duration: .milliseconds(Int64(remaining * 1_000)),
             staleWhileRevalidate: .seconds(revalidate),

@@ -5,8 +5,9 @@ extension ResponseCacheMiddleware {
         public var name: String
         /// Responses with a larger body are passed on, never stored.
         public var maximumBodySize: Int
-        /// How long a stale response that has a validator (`ETag`, `Last-Modified`) is kept to be revalidated with a
-        /// conditional request (and served if the origin fails and its `stale-if-error` allows).
+        /// How long a stale response is kept: to be revalidated with a conditional request when it has a validator
+        /// (`ETag`, `Last-Modified`), served to requests whose `max-stale` accepts it, and served if the origin
+        /// fails and its `stale-if-error` allows.
         public var keepStale: Duration
         /// How long a request waits for another's origin call of the same URL before it is answered 504 (or
         /// stale).

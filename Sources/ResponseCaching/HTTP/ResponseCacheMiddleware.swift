@@ -41,6 +41,16 @@ public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware
             return try await bypass(request, context: context, next: next, detail: "key-too-long")
         }
         let control = HTTPCacheControl(head.headerFields)
+        if control.onlyIfCached || control.maxStale != nil {
+            // What is stored may answer (stale too, within max-stale); only-if-cached never reaches the origin.
+            if let response = try await storedAnswer(head, primary: primary) { return response }
+            if control.onlyIfCached {
+                return Response(
+                    status: .gatewayTimeout,
+                    headers: [.cacheStatus: answers.status(hit: false, detail: "only-if-cached")]
+                )
+            }
+        }
         var reload = control.noCache || control.maxAge == 0
         var key = primary
         for _ in 0..<3 {
@@ -64,6 +74,11 @@ public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware
                 continue
             case .response(_, _, _, let metadata):
                 let now = Double(cache.clock.now) / 1_000
+                // A response fetched for this request (or the one it waited on) answers it, fresh or not: asking
+                // the origin again because it is stale on arrival (max-age=0, a large Age) would double every call.
+                if result.source == .origin || result.source == .collapsed {
+                    return respond(stored, result: result, request: head, now: now)
+                }
                 switch policy.decision(for: head, stored: metadata, now: now) {
                 case .serve, .serveWhileRevalidating:
                     return respond(stored, result: result, request: head, now: now)
@@ -80,6 +95,32 @@ public struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware
             }
         }
         return try await bypass(request, context: context, next: next, detail: "vary-loop")
+    }
+
+    /// The answer from what either tier holds for the request (its variant, fresh or stale), when the request's
+    /// directives accept it; `nil` otherwise. It never calls the origin.
+    func storedAnswer(_ head: HTTPRequest, primary: String) async throws -> Response? {
+        var key = primary
+        for _ in 0..<2 {
+            guard let entry = try await cache.storedEntry(key), let stored = StoredResponse(decoding: entry.value)
+            else {
+                return nil
+            }
+            switch stored.content {
+            case .vary(let names):
+                key = CachedAnswer.variantKey(primary: primary, names: names, fields: head.headerFields)
+            case .response(_, _, _, let metadata):
+                let now = Double(cache.clock.now) / 1_000
+                switch policy.decision(for: head, stored: metadata, now: now) {
+                case .serve, .serveWhileRevalidating:
+                    let result = ResponseCacheResult(value: entry.value, entry: entry, source: .memory)
+                    return respond(stored, result: result, request: head, now: now)
+                case .revalidate, .forward, .gatewayTimeout:
+                    return nil
+                }
+            }
+        }
+        return nil
     }
 
     /// An unsafe request: passed on; when it succeeds, its URL (and `Location`, `Content-Location` on the same

@@ -1,3 +1,4 @@
+import ResponseCachingBenchmark
 import Testing
 
 /// The http-tests cache-tests cases, replayed against ``HTTPCachePolicy`` as a shared cache.

@@ -18,7 +18,7 @@ extension CacheTestsCase {
     }
 
     /// Cases of `vary` (values are compared after combining lines and trimming around commas, not reordered).
-    static let varyCases: [Self] = [
+    public static let varyCases: [Self] = [
         vary("vary-match", "Foo", ["Foo: 1"], ["Foo: 1"], .cached),
         vary("vary-no-match", "Foo", ["Foo: 1"], ["Foo: 2"], .notCached),
         vary("vary-omit", "Foo", ["Foo: 1"], [], .notCached),

@@ -4,7 +4,7 @@ extension CacheTestsCase {
     }
 
     /// Cases of `cc-freshness` and `cc-parse`.
-    static let cacheControlFreshness: [Self] = [
+    public static let cacheControlFreshness: [Self] = [
         Self(id: "freshness-none", response: [], pause: 3, expected: .notCached),
         maxAge("freshness-max-age", "max-age=3600", .cached),
         maxAge("freshness-max-age-quoted", "max-age=\"3600\"", .cached),
@@ -87,7 +87,7 @@ extension CacheTestsCase {
     }
 
     /// Cases of `age-parse`: the first list member counts, an invalid value is ignored (RFC 9111 §5.1).
-    static let ageParsing: [Self] = [
+    public static let ageParsing: [Self] = [
         age("age-parse-nonnumeric", ["abc"], .cached),
         age("age-parse-negative", ["-7200"], .cached),
         age("age-parse-float", ["7200.0"], .cached),
@@ -106,7 +106,7 @@ extension CacheTestsCase {
     }
 
     /// Cases of `expires-parse`: names and `GMT` are case-insensitive, other deviations make `Expires` invalid.
-    static let expiresParsing: [Self] = [
+    public static let expiresParsing: [Self] = [
         expires("freshness-expires-wrong-case-weekday", "THU, 18 Aug 2050 02:01:18 GMT", .cached),
         expires("freshness-expires-wrong-case-month", "Thu, 18 AUG 2050 02:01:18 GMT", .cached),
         expires("freshness-expires-wrong-case-tz", "Thu, 18 Aug 2050 02:01:18 gMT", .cached),
@@ -130,7 +130,7 @@ extension CacheTestsCase {
     }
 
     /// Cases of `heuristic-freshness`: 10 % of `Date − Last-Modified`, for the heuristically cacheable codes.
-    static let heuristicFreshness: [Self] =
+    public static let heuristicFreshness: [Self] =
         [200, 203, 204, 404, 405, 410, 414, 501].map { heuristic($0, .cached) }
         + [201, 202, 403, 502, 503, 504, 599].map { heuristic($0, .notCached) }
         + [heuristic(599, .cached, extra: ["Cache-Control: public"])]

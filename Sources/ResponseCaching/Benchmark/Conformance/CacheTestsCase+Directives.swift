@@ -3,7 +3,7 @@ extension CacheTestsCase {
     private static let stale = ["Expires: @-5000", "Last-Modified: @-100000", "Date: @0"]
 
     /// Cases of `status`: every final status is stored with explicit freshness and validated once stale.
-    static let statusCodes: [Self] = [
+    public static let statusCodes: [Self] = [
         200, 203, 204, 299, 301, 302, 303, 307, 308, 400, 404, 410, 499, 500, 502, 503, 504, 599,
     ]
     .flatMap { code in
@@ -14,7 +14,7 @@ extension CacheTestsCase {
     }
 
     /// Cases of `cc-response`.
-    static let responseDirectives: [Self] = [
+    public static let responseDirectives: [Self] = [
         Self(id: "cc-resp-private-shared", response: ["Cache-Control: private, max-age=3600"], expected: .notCached),
         Self(id: "cc-resp-no-store", response: ["Cache-Control: no-store"], expected: .notCached),
         Self(id: "cc-resp-no-store-case-insensitive", response: ["Cache-Control: No-StOrE"], expected: .notCached),
@@ -57,7 +57,7 @@ extension CacheTestsCase {
     ]
 
     /// Cases of `cc-request` (request directives are honoured; `no-store` only prevents storing).
-    static let requestDirectives: [Self] = [
+    public static let requestDirectives: [Self] = [
         Self(id: "ccreq-ma0", response: fresh, request: ["Cache-Control: max-age=0"], pause: 3, expected: .lmValidated),
         Self(id: "ccreq-ma1", response: fresh, request: ["Cache-Control: max-age=1"], pause: 3, expected: .lmValidated),
         Self(
@@ -119,7 +119,7 @@ extension CacheTestsCase {
     ]
 
     /// Cases of `auth`.
-    static let authorization: [Self] = [
+    public static let authorization: [Self] = [
         ("other-authorization", ["Expires: @2592000", "Date: @0"], Outcome.notCached),
         ("other-authorization-public", ["Cache-Control: max-age=3600, public", "Date: @0"], .cached),
         ("other-authorization-must-revalidate", ["Cache-Control: max-age=3600, must-revalidate", "Date: @0"], .cached),
@@ -135,7 +135,7 @@ extension CacheTestsCase {
 
     /// Cases of `stale`: stale responses replace origin failures only with `stale-if-error`. The `stale-close-*`
     /// cases add `stale-if-error=60` to the original fields, so that the prohibition is what decides.
-    static let staleServing: [Self] = [
+    public static let staleServing: [Self] = [
         staleOnError("stale-close", "max-age=2", .notCached),
         staleOnError("stale-503", "max-age=2", .notCached),
         staleOnError("stale-sie-close", "max-age=2, stale-if-error=60", .cached),
