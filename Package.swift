@@ -346,7 +346,9 @@ let package = Package(
             dependencies: [
                 "Platform", "Redis", "TestSupport", hummingbird, httpTypes, configuration, tracing, metrics, logging,
                 hummingbirdTesting, nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             ],
             swiftSettings: strictSettings
         ),

@@ -238,6 +238,7 @@ public struct MasteryServer: Sendable {
 
         // The application: connection limits and timeouts protect it from slow or abusive clients.
         let headTimeout = TimeAmount.nanoseconds(Int64(configuration.requestHeadTimeout / .nanoseconds(1)))
+        let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1)))
         var services: [any Service] = []
         if let postgres { services.append(postgres) }
         var migrator: PostgresMigrationService?
@@ -255,7 +256,8 @@ public struct MasteryServer: Sendable {
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [
-                        HTTP1ConnectionHandler.install(), RequestHeadTimeoutHandler(timeout: headTimeout),
+                        HTTP1ConnectionHandler.install(),
+                        RequestHeadTimeoutHandler(timeout: headTimeout, idleTimeout: idleTimeout),
                     ]
                         + (edgeResponders.isEmpty
                             ? []
@@ -266,7 +268,9 @@ public struct MasteryServer: Sendable {
                                     serverName: "mastery"
                                 )
                             ]),
-                    idleTimeout: .nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1)))
+                    // Idle clients are timed by RequestHeadTimeoutHandler, which also sees requests the edge
+                    // answers (Hummingbird's idle timer would close a connection busy only with those).
+                    idleTimeout: nil
                 )
             ),
             configuration: .init(

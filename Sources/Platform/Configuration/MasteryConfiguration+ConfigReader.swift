@@ -87,7 +87,7 @@ extension MasteryConfiguration {
         ),
         Key(
             name: "idleTimeout",
-            help: "seconds before an idle connection is closed, 0.1-3600 (default 60)",
+            help: "seconds a client may pause while sending a request body, 0.1-3600 (default 60)",
             isSecret: false
         ),
         Key(

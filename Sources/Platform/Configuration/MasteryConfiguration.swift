@@ -50,7 +50,8 @@ public struct MasteryConfiguration: Sendable {
     public var logFormat: LogFormat = .auto
     /// The largest request body accepted, in bytes.
     public var maxBodySize: Int = 1 << 20
-    /// How long a connection may stay idle (no bytes read or written) before it is closed.
+    /// How long a client may pause while sending a request's body before the connection is closed. Between
+    /// requests (an idle keep-alive connection) ``requestHeadTimeout`` applies.
     public var idleTimeout: Duration = .seconds(60)
     /// How long a client may take to send a complete request head before the connection is closed.
     public var requestHeadTimeout: Duration = .seconds(10)

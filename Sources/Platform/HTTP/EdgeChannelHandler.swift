@@ -1,7 +1,7 @@
 public import HTTPTypes
-import HummingbirdCore
 public import NIOCore
-public import NIOHTTPTypes
+public import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 #if canImport(Glibc)
 import Glibc
@@ -9,21 +9,30 @@ import Glibc
 import Darwin
 #endif
 
-/// Gives the answers of ``EdgeResponder``s on the connection's event loop, in Hummingbird's HTTP/1 pipeline
-/// between its connection-state handler (idle timeout, graceful shutdown: it sees every request and response) and
-/// the routed path. A request is offered to the responders only when no routed request of the connection is still
-/// unanswered, so pipelined responses keep their order; it must be a `GET` or `HEAD` whose `Connection` asks at
-/// most `close` or `keep-alive` (the HTTP/1 layer below closes after the answer when asked), for a `Host` the server
-/// serves. The rest of an answered request (a body) is read and dropped.
+/// Gives the answers of ``EdgeResponder``s at the HTTP/1 layer, right after SwiftNIO's request decoder: an answered
+/// request never reaches Hummingbird (no conversion of its head and answer between NIO's and Swift HTTP Types', no
+/// hop to Swift's concurrency pool), which is what lets a cache hit approach a C server's speed.
+///
+/// A request is offered to the responders only when no routed request of the connection is still unanswered, so
+/// pipelined responses keep their order; it must be an HTTP/1.1 keep-alive `GET` or `HEAD` whose `Connection` names
+/// nothing but `keep-alive`, for a `Host` the server serves. The rest of an answered request (a body) is read and
+/// dropped. After a read in which it answered, the handler fires ``AnsweredEvent`` towards the routed path, so the
+/// handlers above that time the client (``RequestHeadTimeoutHandler``) know a request came and was answered.
 ///
 /// ``install(responders:hostPolicy:serverName:)`` gives the handler to list in
-/// `HTTP1Channel.Configuration.additionalChannelHandlers`: it places this one after the connection-state handler
-/// (which Hummingbird adds after that list) on the first read, and removes itself.
+/// `HTTP1Channel.Configuration.additionalChannelHandlers`: it places this one before ``HTTP1ConnectionHandler``
+/// (which sits after the decoder) and removes itself.
 public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    public typealias InboundIn = HTTPRequestPart
-    public typealias InboundOut = HTTPRequestPart
-    public typealias OutboundIn = HTTPResponsePart
-    public typealias OutboundOut = HTTPResponsePart
+    public typealias InboundIn = HTTPServerRequestPart
+    public typealias InboundOut = HTTPServerRequestPart
+    public typealias OutboundIn = HTTPServerResponsePart
+    public typealias OutboundOut = HTTPServerResponsePart
+
+    /// Fired towards the routed path after a read in which requests were answered here.
+    public struct AnsweredEvent: Sendable {
+        /// The event.
+        public init() {}
+    }
 
     let responders: [any EdgeResponder]
     let hostPolicy: HostPolicy
@@ -32,8 +41,8 @@ public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHan
     var routed = 0
     /// Whether the rest of a request answered here is being dropped.
     var discarding = false
-    /// Whether an answer was written since the last flush.
-    var needsFlush = false
+    /// Whether requests were answered since the last read completed.
+    var answered = false
     /// The authority of the last request that passed the host policy on this connection (it rarely changes).
     var allowedAuthority: String?
     /// The `Date` value of the current second.
@@ -56,10 +65,11 @@ public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHan
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let request):
-            if routed == 0, let answer = answer(request) {
-                write(answer, for: request, context: context)
+        case .head(let head):
+            if routed == 0, let answer = answer(head) {
+                write(answer, isHead: head.method == .HEAD, context: context)
                 discarding = true
+                answered = true
                 return
             }
             discarding = false
@@ -77,9 +87,10 @@ public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {
-        if needsFlush {
-            needsFlush = false
+        if answered {
+            answered = false
             context.flush()
+            context.fireUserInboundEventTriggered(AnsweredEvent())
         }
         context.fireChannelReadComplete()
     }
@@ -90,9 +101,10 @@ public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     /// A responder's answer, when the request may be answered here at all.
-    func answer(_ request: HTTPRequest) -> EdgeResponse? {
-        guard request.method == .get || request.method == .head, Self.isPlainConnection(request.headerFields),
-            isAllowed(request)
+    func answer(_ head: HTTPRequestHead) -> EdgeResponse? {
+        guard head.method == .GET || head.method == .HEAD, head.version == .http1_1, head.isKeepAlive,
+            Self.isPlainConnection(head.headers),
+            let request = try? HTTPRequest(head, secure: false, splitCookie: false), isAllowed(request)
         else { return nil }
         for responder in responders {
             if let answer = responder.respond(to: request) { return answer }
@@ -100,15 +112,14 @@ public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHan
         return nil
     }
 
-    /// Whether `Connection` asks nothing beyond closing or keeping the connection (which the HTTP/1 layer below
-    /// handles for every response): an `Upgrade` or any other option is left to the routed path.
-    static func isPlainConnection(_ fields: HTTPFields) -> Bool {
-        for value in fields[values: .connection] {
+    /// Whether `Connection` asks for nothing but keeping the connection: an `Upgrade`, `close` or any other option
+    /// is left to the routed path.
+    static func isPlainConnection(_ headers: HTTPHeaders) -> Bool {
+        for value in headers["connection"] {
             for option in value.split(separator: ",") {
                 let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
                 let option = option.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
-                    .map { $0.lowercased() }.joined()
-                guard option == "close" || option == "keep-alive" else { return false }
+                guard String(option).lowercased() == "keep-alive" else { return false }
             }
         }
         return true
@@ -126,16 +137,15 @@ public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHan
         return true
     }
 
-    func write(_ answer: EdgeResponse, for request: HTTPRequest, context: ChannelHandlerContext) {
-        var head = answer.head
-        head.headerFields[.date] = currentDate()
-        head.headerFields[.server] = serverName
+    func write(_ answer: EdgeResponse, isHead: Bool, context: ChannelHandlerContext) {
+        var head = answer.http1Head
+        head.headers.add(name: "Date", value: currentDate())
+        head.headers.add(name: "Server", value: serverName)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if request.method != .head, answer.body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(answer.body)), promise: nil)
+        if !isHead, answer.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil)
         }
         context.write(wrapOutboundOut(.end(nil)), promise: nil)
-        needsFlush = true
     }
 
     /// The IMF-fixdate of now (RFC 9110 §5.6.7), formatted once a second.
@@ -154,16 +164,14 @@ public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHan
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return
-            "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) "
+            + "\(parts.tm_year + 1900) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 
-    /// Places an ``EdgeChannelHandler`` after Hummingbird's connection-state handler on the first read (the
-    /// pipeline is complete by then), and removes itself.
+    /// Places an ``EdgeChannelHandler`` before ``HTTP1ConnectionHandler`` (else before the conversion to Swift HTTP
+    /// Types, else right after itself) when it is added, and removes itself.
     final class Installer: ChannelInboundHandler, RemovableChannelHandler {
-        typealias InboundIn = HTTPRequestPart
-        typealias InboundOut = HTTPRequestPart
+        typealias InboundIn = Never
 
         let responders: [any EdgeResponder]
         let hostPolicy: HostPolicy
@@ -175,23 +183,17 @@ public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHan
             self.serverName = serverName
         }
 
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        func handlerAdded(context: ChannelHandlerContext) {
             let edge = EdgeChannelHandler(responders: responders, hostPolicy: hostPolicy, serverName: serverName)
-            let pipeline = context.pipeline.syncOperations
-            do {
-                let state = try pipeline.context(handlerType: HTTPConnectionStateHandler.self)
-                try pipeline.addHandler(edge, position: .after(state.handler))
-            } catch {
-                // No connection-state handler (another server setup): right after this one.
-                try? pipeline.addHandler(edge, position: .after(self))
+            let operations = context.pipeline.syncOperations
+            if let connection = try? operations.handler(type: HTTP1ConnectionHandler.self) {
+                try? operations.addHandler(edge, position: .before(connection))
+            } else if let codec = try? operations.handler(type: HTTP1ToHTTPServerCodec.self) {
+                try? operations.addHandler(edge, position: .before(codec))
+            } else {
+                try? operations.addHandler(edge, position: .after(self))
             }
-            context.fireChannelRead(data)
-            pipeline.removeHandler(context: context, promise: nil)
+            operations.removeHandler(context: context, promise: nil)
         }
     }
-}
-
-extension HTTPField.Name {
-    /// `Server`.
-    static let server = HTTPField.Name("Server")!
 }

@@ -1,18 +1,20 @@
 public import HTTPTypes
 public import NIOCore
+public import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
-/// Answers some requests on the connection's event loop, before routing, as a reverse proxy's cache in front of
-/// the server would: a system whose answers live in process memory (the response cache's fresh entries) gives
-/// them without the hops between SwiftNIO's event loop and Swift's concurrency pool that every routed request
-/// pays. A responder is synchronous and must not block: it reads memory, or declines.
+/// Answers some requests on the connection's event loop at the HTTP/1 layer, before Hummingbird sees them, as a
+/// reverse proxy's cache in front of the server would: a system whose answers live in process memory (the response
+/// cache's fresh entries) gives them without the conversions to Swift HTTP Types and the hops to Swift's concurrency
+/// pool that every routed request pays (``EdgeChannelHandler``). A responder is synchronous and must not block: it
+/// reads memory, or declines.
 ///
 /// What an answer skips is the router's middleware: the request log, HTTP metrics, tracing, request IDs and the
 /// admin check. So a responder answers only requests that need none of them: public reads that the system itself
 /// stored after they went through the whole stack. The server still applies its `Host` policy (a refused host is
 /// routed, and refused there), adds `X-Content-Type-Options`, `Date`, `Server` and `Content-Length`, keeps
-/// HTTP/1.1 pipelining in order (a request arriving while a routed one is unanswered is routed too), closes the
-/// connection after the answer when the request asks, and routes a request whose `Connection` names an upgrade or
-/// any other option.
+/// HTTP/1.1 pipelining in order (a request arriving while a routed one is unanswered is routed too), and offers
+/// only HTTP/1.1 keep-alive `GET` and `HEAD` requests whose `Connection` names nothing else (the rest are routed).
 public protocol EdgeResponder: Sendable {
     /// The answer to `request` from memory, or `nil` to route it as usual. Called on an event loop: it must not
     /// block or wait.
@@ -38,5 +40,9 @@ public struct EdgeResponse: Sendable {
         }
         self.head = head
         self.body = body
+        self.http1Head = HTTPResponseHead(head)
     }
+
+    /// The head as the HTTP/1 encoder takes it, converted once.
+    let http1Head: HTTPResponseHead
 }
