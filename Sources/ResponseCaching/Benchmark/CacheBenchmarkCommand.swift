@@ -66,6 +66,11 @@ public struct CacheBenchmarkCommand: AsyncParsableCommand, Sendable {
             logger.info("measuring hit ratios", metadata: ["requests": "\(requests)"])
             let ratio = hits.run()
             report.addFigure("budget (bytes)", value: Double(ratio.budget), unit: "B")
+            report.addFigure(
+                "W-TinyLFU bytes held, peak (sampled every 1,000 insertions)",
+                value: Double(ratio.peakBytes),
+                unit: "B"
+            )
             report.addFigure("W-TinyLFU hit ratio, Zipf lookups", value: ratio.memoryCacheZipfHitRatio * 100, unit: "%")
             report.addFigure("LRU hit ratio, Zipf lookups", value: ratio.lruZipfHitRatio * 100, unit: "%")
             report.addFigure(

@@ -46,6 +46,8 @@ public struct HitRatioWorkload: Sendable {
         public var memoryCacheZipfHitRatio: Double
         /// Hits of the LRU over the Zipf lookups only.
         public var lruZipfHitRatio: Double
+        /// The most bytes the W-TinyLFU cache held, sampled after every 1,000th insertion and at the end.
+        public var peakBytes: Int
     }
 
     /// Creates the workload with the defaults above.
@@ -63,11 +65,16 @@ public struct HitRatioWorkload: Sendable {
         let budget = self.effectiveBudget
         let keys = (0..<self.keyCount).map { "k\($0)" }
         let memoryCache = MemoryCache<Int>(budget: budget)
+        var insertions = 0
+        var peakBytes = 0
         let memory = self.replay(keys: keys) { key, id in
             if memoryCache.value(forKey: key) != nil { return true }
             memoryCache.insert(id, forKey: key, cost: self.valueCost)
+            insertions += 1
+            if insertions % 1_000 == 0 { peakBytes = max(peakBytes, memoryCache.statistics.bytes) }
             return false
         }
+        peakBytes = max(peakBytes, memoryCache.statistics.bytes)
         let lruCache = LRUMemoryCache<Int>(budget: budget)
         let lru = self.replay(keys: keys) { key, id in
             if lruCache.value(forKey: key) != nil { return true }
@@ -81,7 +88,8 @@ public struct HitRatioWorkload: Sendable {
             memoryCacheHitRatio: Double(memory.zipfHits) / lookups,
             lruHitRatio: Double(lru.zipfHits) / lookups,
             memoryCacheZipfHitRatio: Double(memory.zipfHits) / Double(self.requests),
-            lruZipfHitRatio: Double(lru.zipfHits) / Double(self.requests)
+            lruZipfHitRatio: Double(lru.zipfHits) / Double(self.requests),
+            peakBytes: peakBytes
         )
     }
 

@@ -57,6 +57,8 @@ struct BenchmarkHelperTests {
         #expect(result.lookups == 24_000)
         #expect(result.memoryCacheZipfHitRatio > 0 && result.lruZipfHitRatio > 0)
         #expect(result.memoryCacheZipfHitRatio > result.lruZipfHitRatio)
+        // The peak is sampled while the cache is full: near the budget, never above it.
+        #expect(result.peakBytes <= result.budget && result.peakBytes > result.budget / 2, "\(result)")
         var throughput = ThroughputWorkload()
         throughput.keyCount = 1_000
         throughput.getsPerTask = 10_000
