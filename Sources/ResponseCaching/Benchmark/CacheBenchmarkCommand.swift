@@ -20,6 +20,8 @@ public struct CacheBenchmarkCommand: AsyncParsableCommand, Sendable {
     var requests = 2_000_000
     @Option(help: "Rounds of the HTTP comparison with nginx proxy_cache (0 leaves it out).") var httpRounds = 3
     @Option(help: "Seconds of each wrk run.") var httpDuration = 5
+    @Flag(help: "Leave out the invalidation latency across two instances (it starts a redis-server).")
+    var skipInvalidation = false
     @Flag(help: "Leave out the adapted cache-tests cases replayed over HTTP (ours and nginx proxy_cache).")
     var skipConformance = false
     @Flag(help: "Print one JSON object instead of a table.") var json = false
@@ -93,6 +95,18 @@ public struct CacheBenchmarkCommand: AsyncParsableCommand, Sendable {
                     ?? CommandLine.arguments[0]
                 logger.info("measuring HTTP beside nginx proxy_cache", metadata: ["rounds": "\(httpRounds)"])
                 try await http.run(executable: executable, into: &report, logger: logger)
+            }
+            if !skipInvalidation {
+                logger.info("measuring invalidations across two instances on Redis", metadata: ["samples": "200"])
+                let spread = try await InvalidationLatencyWorkload().run()
+                for (name, fraction) in [("p50", 0.5), ("p99", 0.99), ("max", 1.0)] {
+                    report.addFigure(
+                        "invalidation on A seen by B's in-process tier (Redis pub/sub), \(name)",
+                        value: Double(spread.percentile(fraction).components.attoseconds) / 1e15
+                            + Double(spread.percentile(fraction).components.seconds) * 1_000,
+                        unit: "ms"
+                    )
+                }
             }
             if !skipConformance {
                 conformanceFailures = try await measureConformance(into: &report, logger: logger)
