@@ -164,7 +164,7 @@ let systems: [System] = [
         // middleware (RFC 9111) and the mounted system.
         dependencies: [
             "Platform", "Dashboard", "APIDocumentation", "Redis", "Storage", "StorageSchema", hummingbird, httpTypes,
-            logging, metrics, lifecycle, configuration, nioCore, openAPIKit, crypto, grdb,
+            logging, metrics, lifecycle, configuration, nioCore, openAPIKit, crypto, grdb, postgresNIO,
         ],
         benchmark: [
             "Redis", hummingbird, httpTypes, httpClient, nioCore, nioPosix,

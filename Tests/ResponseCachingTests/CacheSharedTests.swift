@@ -109,4 +109,53 @@ struct CacheSharedTests {
         let refused = try await send(client, .POST, bases[0] + "/v1/cache/purge", json: #"{"tags":["product:42"]}"#)
         #expect(refused.status == 401)
     }
+
+    @Test(
+        "on one PostgreSQL, a PUT through one instance is what the other serves next (the demo's rows are shared)",
+        .enabled(if: TestServers.shouldRun(TestServers.postgresURL), "needs PostgreSQL: run scripts/test")
+    )
+    func writeThroughOnSharedPostgres() async throws {
+        let redis = try TestServers.requireRedisURL()
+        try await TestPostgres.withDatabase { postgres in
+            let prefix = "test:" + TestServers.uniqueKeyPrefix().filter { $0.isLetter || $0.isNumber } + ":"
+            let arguments = [
+                "--redis-url", redis, "--postgres-url", postgres, "--admin-token", Self.token, "--allowed-hosts",
+                "shop.example",
+            ]
+            let environment = ["MASTERY_CACHE_KEY_PREFIX": prefix, "MASTERY_CACHE_STORE_TIMEOUT": "10"]
+            async let first = ServeProcess(arguments: arguments, environment: environment, timeout: .seconds(60))
+            async let second = ServeProcess(arguments: arguments, environment: environment, timeout: .seconds(60))
+            let servers = try await [first, second]
+            defer { for server in servers { Task { _ = try? await server.stop() } } }
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            defer { _ = client.shutdown() }
+            let (a, b) = ("http://127.0.0.1:\(servers[0].port)", "http://127.0.0.1:\(servers[1].port)")
+            let path = "/v1/cache/demo/products/7"
+            let put = try await send(
+                client,
+                .PUT,
+                a + path,
+                json: #"{"name":"lamp","priceCents":100}"#,
+                token: Self.token
+            )
+            #expect(put.status == 200, "\(put.body)")
+            // B has no row of its own: it reads the one A wrote, then holds it.
+            #expect(try await send(client, .GET, b + path).body.contains(#""name":"lamp""#))
+            #expect(try await send(client, .GET, b + path).cacheStatus.contains("hit"))
+            let update = try await send(
+                client,
+                .PUT,
+                a + path,
+                json: #"{"name":"desk lamp","priceCents":200}"#,
+                token: Self.token
+            )
+            #expect(update.status == 200 && update.body.contains(#""version":2"#), "\(update.body)")
+            let written = ContinuousClock.now
+            try await waitUntil(timeout: .seconds(30), interval: .milliseconds(5)) {
+                try await send(client, .GET, b + path).body.contains(#""name":"desk lamp""#)
+            }
+            // Within the backplane's bound (the lease, 1 s), generously on a loaded machine.
+            #expect(ContinuousClock.now - written < .seconds(5))
+        }
+    }
 }

@@ -1,14 +1,41 @@
 import GRDB
 import HTTPTypes
 import Hummingbird
+import Logging
 import Platform
+import PostgresNIO
 import Storage
 import StorageSchema
 
-/// The cache's demo: a products API on the server's SQLite store, served through ``ResponseCacheMiddleware``.
-/// `GET /v1/cache/demo/products/{id}` is cacheable for a minute (tags `product:{id}` and `products`, a strong
-/// `ETag` from the row's version); `PUT` (admin token) writes the row and invalidates its tag on every instance.
+/// The cache's demo: a products API on the server's store (PostgreSQL when the server has a PostgreSQL tier, so
+/// every instance reads and writes the same rows; else the embedded SQLite database), served through
+/// ``ResponseCacheMiddleware``. `GET /v1/cache/demo/products/{id}` is cacheable for a minute (tags `product:{id}`
+/// and `products`, a strong `ETag` from the row's version); `PUT` (admin token) writes the row and invalidates its
+/// tag on every instance.
 struct CacheDemoProducts: Sendable {
+    /// Where the rows live.
+    enum Backend: Sendable {
+        case sqlite(SQLiteStorage)
+        case postgres(PostgresPool)
+    }
+
+    /// The demo table on the PostgreSQL tier.
+    static let postgresMigrations = SchemaMigrations(
+        system: "cache",
+        [
+            Migration(
+                version: 1,
+                name: "create cache_demo_products",
+                postgres: """
+                    CREATE TABLE cache_demo_products (
+                        id bigint PRIMARY KEY, name text NOT NULL, price_cents bigint NOT NULL,
+                        version bigint NOT NULL)
+                    """,
+                sqlite: ""
+            )
+        ]
+    )
+
     /// The demo table, in the embedded SQLite database.
     static let migrations = SchemaMigrations(
         system: "cache",
@@ -40,10 +67,52 @@ struct CacheDemoProducts: Sendable {
         var priceCents: Int
     }
 
-    let storage: SQLiteStorage
+    let backend: Backend
     let cache: ResponseCache
+    static let logger = Logger(label: "mastery.cache.demo")
 
     func product(_ id: Int) async throws -> Product? {
+        switch backend {
+        case .sqlite(let storage): return try await Self.product(id, in: storage)
+        case .postgres(let pool):
+            let rows = try await pool.query(
+                "SELECT id, name, price_cents, version FROM cache_demo_products WHERE id = \(Int64(id))",
+                logger: Self.logger
+            )
+            return try Self.products(rows).first
+        }
+    }
+
+    func write(_ id: Int, _ update: Update) async throws -> Product {
+        switch backend {
+        case .sqlite(let storage): return try await Self.write(id, update, in: storage)
+        case .postgres(let pool):
+            let rows = try await pool.query(
+                """
+                INSERT INTO cache_demo_products (id, name, price_cents, version)
+                VALUES (\(Int64(id)), \(update.name), \(Int64(update.priceCents)), 1)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, price_cents = excluded.price_cents,
+                    version = cache_demo_products.version + 1
+                RETURNING id, name, price_cents, version
+                """,
+                logger: Self.logger
+            )
+            guard let product = try Self.products(rows).first else {
+                throw ProblemDetails.notFound("The product was not written.")
+            }
+            return product
+        }
+    }
+
+    /// The products of PostgreSQL rows.
+    static func products(_ rows: [PostgresRow]) throws -> [Product] {
+        try rows.map { row in
+            let (id, name, price, version) = try row.decode((Int64, String, Int64, Int64).self)
+            return Product(id: Int(id), name: name, priceCents: Int(price), version: Int(version))
+        }
+    }
+
+    static func product(_ id: Int, in storage: SQLiteStorage) async throws -> Product? {
         try await storage.pool.read { db in
             try Row.fetchOne(
                 db,
@@ -53,7 +122,7 @@ struct CacheDemoProducts: Sendable {
         }
     }
 
-    func write(_ id: Int, _ update: Update) async throws -> Product {
+    static func write(_ id: Int, _ update: Update, in storage: SQLiteStorage) async throws -> Product {
         try await storage.pool.write { db in
             try db.execute(
                 sql: """

@@ -29,8 +29,10 @@ public struct ResponseCacheSystem: MasterySystem {
             anchors: ""
         )
 
-    /// The demo table lives in the embedded SQLite database.
-    public static var migrations: SystemMigrations { SystemMigrations(sqlite: CacheDemoProducts.migrations) }
+    /// The demo table: on the PostgreSQL tier when there is one, else in the embedded SQLite database.
+    public static var migrations: SystemMigrations {
+        SystemMigrations(sqlite: CacheDemoProducts.migrations, postgres: CacheDemoProducts.postgresMigrations)
+    }
 
     /// The cache.
     public let cache: ResponseCache
@@ -92,7 +94,13 @@ public struct ResponseCacheSystem: MasterySystem {
         sampler = ResponseCacheSampler(cache: cache, metrics: ResponseCacheMetrics(factory: context.metrics.factory))
         services.append(sampler)
         backgroundServices = services
-        demo = CacheDemoProducts(storage: try context.resources.require(SQLiteStorage.self), cache: cache)
+        let backend: CacheDemoProducts.Backend =
+            if let postgres = context.resources[PostgresStorage.self] {
+                .postgres(postgres.pool)
+            } else {
+                .sqlite(try context.resources.require(SQLiteStorage.self))
+            }
+        demo = CacheDemoProducts(backend: backend, cache: cache)
         edgeResponders =
             configuration.edge
             ? [ResponseCacheEdge(cache: cache, pathPrefixes: [Self.descriptor.apiPath + "/demo/products/"])] : []
