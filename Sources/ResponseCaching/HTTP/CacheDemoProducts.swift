@@ -69,6 +69,8 @@ struct CacheDemoProducts: Sendable {
 
     let backend: Backend
     let cache: ResponseCache
+    /// The `max-age` of a product, in seconds.
+    var maxAge = 60
     static let logger = Logger(label: "mastery.cache.demo")
 
     func product(_ id: Int) async throws -> Product? {
@@ -159,7 +161,8 @@ struct CacheDemoProducts: Sendable {
                 throw ProblemDetails.notFound("No product \(id): PUT one first.")
             }
             var response = try Response.json(product)
-            response.headers[.cacheControl] = "public, max-age=60, stale-while-revalidate=30, stale-if-error=600"
+            response.headers[.cacheControl] =
+                "public, max-age=\(self.maxAge), stale-while-revalidate=30, stale-if-error=600"
             response.headers[.eTag] = "\"\(product.id)-\(product.version)\""
             response.headers[HTTPField.Name("Surrogate-Key")!] = "product:\(product.id) products"
             return response

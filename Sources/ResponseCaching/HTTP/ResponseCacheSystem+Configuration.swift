@@ -28,6 +28,10 @@ extension ResponseCacheSystem {
         /// proxy cache's would; `false` routes every request through the middleware.
         public var edge = true
 
+        /// `cache.demo.maxAge`: the demo products' `max-age` in seconds (default 60; 1 shows stale-if-error and
+        /// revalidation within a second, as the fault tests do).
+        public var demoMaxAge = 60
+
         /// The defaults.
         public init() {}
 
@@ -42,6 +46,7 @@ extension ResponseCacheSystem {
             if let lease = try reader.validatedDuration("backplaneLease", in: 0.1...60) { backplaneLease = lease }
             if let timeout = try reader.validatedDuration("storeTimeout", in: 0.01...30) { storeTimeout = timeout }
             if let edge = try reader.validatedBool("edge") { self.edge = edge }
+            if let maxAge = try reader.validatedInt("demo.maxAge", in: 1...86_400) { demoMaxAge = maxAge }
             if let prefix = try reader.validatedString(
                 "keyPrefix",
                 expected: "1 to 128 printable characters without spaces",

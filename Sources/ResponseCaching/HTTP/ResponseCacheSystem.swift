@@ -100,7 +100,7 @@ public struct ResponseCacheSystem: MasterySystem {
             } else {
                 .sqlite(try context.resources.require(SQLiteStorage.self))
             }
-        demo = CacheDemoProducts(backend: backend, cache: cache)
+        demo = CacheDemoProducts(backend: backend, cache: cache, maxAge: configuration.demoMaxAge)
         edgeResponders =
             configuration.edge
             ? [ResponseCacheEdge(cache: cache, pathPrefixes: [Self.descriptor.apiPath + "/demo/products/"])] : []
