@@ -43,6 +43,7 @@ struct CacheFaultTests {
         redis: String,
         postgres: String,
         environment: [String: String] = [:],
+        second: [String: String] = [:],
         _ body: (HTTPClient, String, String, [ServeProcess]) async throws -> Void
     ) async throws {
         let prefix = "test:" + TestServers.uniqueKeyPrefix().filter { $0.isLetter || $0.isNumber } + ":"
@@ -52,8 +53,12 @@ struct CacheFaultTests {
         ]
         let environment = environment.merging(["MASTERY_CACHE_KEY_PREFIX": prefix]) { first, _ in first }
         async let first = ServeProcess(arguments: arguments, environment: environment, timeout: .seconds(60))
-        async let second = ServeProcess(arguments: arguments, environment: environment, timeout: .seconds(60))
-        let servers = try await [first, second]
+        async let other = ServeProcess(
+            arguments: arguments,
+            environment: environment.merging(second) { _, own in own },
+            timeout: .seconds(60)
+        )
+        let servers = try await [first, other]
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         do {
             try await body(
@@ -101,6 +106,50 @@ struct CacheFaultTests {
                 }
             }
         }
+    }
+
+    @Test(
+        "a slow origin call on one instance that read before a write through the other stores nothing after it",
+        .enabled(
+            if: TestServers.shouldRun(TestServers.redisURL) && TestServers.shouldRun(TestServers.postgresURL),
+            "needs Redis and PostgreSQL: run scripts/test"
+        )
+    )
+    func noStaleWriteBack() async throws {
+        let redis = try TestServers.requireRedisURL()
+        try await TestPostgres.withDatabase { postgres in
+            // B answers 3 s after reading a product: its origin call is in flight while A writes.
+            try await withServers(redis: redis, postgres: postgres, second: ["MASTERY_CACHE_DEMO_ORIGIN_DELAY": "3"]) {
+                client,
+                a,
+                b,
+                _ in
+                #expect(
+                    try await send(client, .PUT, a + Self.path, json: #"{"name":"cup","priceCents":1}"#).status == 200
+                )
+                let calls = { try await originCalls(client, b) }
+                let before = try await calls()
+                async let slow = send(client, .GET, b + Self.path)
+                try await waitUntil(timeout: .seconds(20), interval: .milliseconds(5)) { try await calls() > before }
+                let write = try await send(client, .PUT, a + Self.path, json: #"{"name":"mug","priceCents":2}"#)
+                #expect(write.status == 200, "\(write)")
+                // B's own client gets what B read, before the write: the case this test is about happened.
+                let old = try await slow
+                #expect(old.status == 200 && old.body.contains(#""name":"cup""#), "\(old)")
+                // B stored nothing: both instances answer with the write, from any tier, from now on.
+                for base in [a, b, b, a] {
+                    let answer = try await send(client, .GET, base + Self.path)
+                    #expect(answer.body.contains(#""name":"mug""#), "\(base): \(answer)")
+                }
+            }
+        }
+    }
+
+    /// The origin calls an instance counted (`GET /v1/cache`).
+    func originCalls(_ client: HTTPClient, _ base: String) async throws -> Int {
+        let stats = try await send(client, .GET, base + "/v1/cache", admin: true)
+        let object = try JSONSerialization.jsonObject(with: Data(stats.body.utf8)) as? [String: Any]
+        return object?["originCalls"] as? Int ?? -1
     }
 
     @Test(

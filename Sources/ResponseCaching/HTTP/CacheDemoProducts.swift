@@ -71,6 +71,8 @@ struct CacheDemoProducts: Sendable {
     let cache: ResponseCache
     /// The `max-age` of a product, in seconds.
     var maxAge = 60
+    /// How long a `GET` waits between reading the product and answering (`cache.demo.originDelay`).
+    var originDelay: Duration = .zero
     static let logger = Logger(label: "mastery.cache.demo")
 
     func product(_ id: Int) async throws -> Product? {
@@ -160,6 +162,7 @@ struct CacheDemoProducts: Sendable {
             guard let product = try await self.product(id) else {
                 throw ProblemDetails.notFound("No product \(id): PUT one first.")
             }
+            if self.originDelay > .zero { try await Task.sleep(for: self.originDelay) }
             var response = try Response.json(product)
             response.headers[.cacheControl] =
                 "public, max-age=\(self.maxAge), stale-while-revalidate=30, stale-if-error=600"

@@ -31,6 +31,9 @@ extension ResponseCacheSystem {
         /// `cache.demo.maxAge`: the demo products' `max-age` in seconds (default 60; 1 shows stale-if-error and
         /// revalidation within a second, as the fault tests do).
         public var demoMaxAge = 60
+        /// `cache.demo.originDelay`: seconds the demo waits between reading a product and answering (default 0; up
+        /// to 10), to watch a slow origin call that read before a write store nothing after it.
+        public var demoOriginDelay: Duration = .zero
 
         /// The defaults.
         public init() {}
@@ -47,6 +50,7 @@ extension ResponseCacheSystem {
             if let timeout = try reader.validatedDuration("storeTimeout", in: 0.01...30) { storeTimeout = timeout }
             if let edge = try reader.validatedBool("edge") { self.edge = edge }
             if let maxAge = try reader.validatedInt("demo.maxAge", in: 1...86_400) { demoMaxAge = maxAge }
+            if let delay = try reader.validatedDuration("demo.originDelay", in: 0...10) { demoOriginDelay = delay }
             if let prefix = try reader.validatedString(
                 "keyPrefix",
                 expected: "1 to 128 printable characters without spaces",

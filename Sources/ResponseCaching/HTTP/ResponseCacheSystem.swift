@@ -100,7 +100,12 @@ public struct ResponseCacheSystem: MasterySystem {
             } else {
                 .sqlite(try context.resources.require(SQLiteStorage.self))
             }
-        demo = CacheDemoProducts(backend: backend, cache: cache, maxAge: configuration.demoMaxAge)
+        demo = CacheDemoProducts(
+            backend: backend,
+            cache: cache,
+            maxAge: configuration.demoMaxAge,
+            originDelay: configuration.demoOriginDelay
+        )
         edgeResponders =
             configuration.edge
             ? [ResponseCacheEdge(cache: cache, pathPrefixes: [Self.descriptor.apiPath + "/demo/products/"])] : []
