@@ -211,7 +211,9 @@ struct CacheEdgeServeTests {
     func exchanges(_ client: HTTPClient, _ server: ServeProcess, enabled: Bool) async throws {
         let url = "http://127.0.0.1:\(server.port)/v1/cache/demo/products/5"
         #expect(try await send(client, .PUT, url, json: #"{"name":"lamp","priceCents":100}"#).status == 200)
-        let miss = try await send(client, .GET, url)
+        // HEAD before anything is stored: routed, the middleware fetches with GET, stores, and answers without a body.
+        let miss = try await send(client, .HEAD, url)
+        #expect(miss.status == 200 && miss.body.isEmpty && miss.fields["content-length"] != nil, "\(miss.fields)")
         #expect(miss.fields["cache-status"]?.contains("fwd=uri-miss") == true && miss.fields["x-request-id"] != nil)
         for _ in 0..<3 {
             let hit = try await send(client, .GET, url)

@@ -157,7 +157,7 @@ struct CacheDemoProducts: Sendable {
         let cached = group.group("products").add(
             middleware: ResponseCacheMiddleware<MasteryRequestContext>(cache: cache)
         )
-        cached.get("{id}") { _, context in
+        let read: @Sendable (Request, MasteryRequestContext) async throws -> Response = { _, context in
             let id = try Self.id(context)
             guard let product = try await self.product(id) else {
                 throw ProblemDetails.notFound("No product \(id): PUT one first.")
@@ -170,6 +170,9 @@ struct CacheDemoProducts: Sendable {
             response.headers[HTTPField.Name("Surrogate-Key")!] = "product:\(product.id) products"
             return response
         }
+        cached.get("{id}", use: read)
+        // Hummingbird routes HEAD only where a HEAD route exists; the middleware answers it from the GET's entry.
+        cached.head("{id}", use: read)
         group.put("products/{id}") { request, context in
             let id = try Self.id(context)
             let update = try await request.decodeJSON(as: Update.self, context: context)

@@ -89,6 +89,19 @@ public enum ResponseCacheOpenAPI: Sendable {
             )
         )
         builder.add(
+            .head,
+            "/demo/products/{id}",
+            parameters: [.parameter(id)],
+            OpenAPI.Operation(
+                summary: "A demo product's head, through the response cache (the GET's fields, no body).",
+                operationId: "headDemoProduct",
+                responses: [
+                    200: .empty("The product's head: Content-Length, ETag, Age, Cache-Status."),
+                    400: .badRequest, 404: .notFound,
+                ]
+            )
+        )
+        builder.add(
             .put,
             "/demo/products/{id}",
             parameters: [.parameter(id)],
