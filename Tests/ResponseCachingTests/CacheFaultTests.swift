@@ -162,26 +162,34 @@ struct CacheFaultTests {
     func redisFrozenThawedKilled() async throws {
         try await PrivateRedis.with { redis in
             try await TestPostgres.withDatabase { postgres in
-                try await withServers(redis: redis.url, postgres: postgres) { client, a, b, servers in
+                // Redis commands themselves may wait a minute: only the cache's store timeout (250 ms) can keep
+                // the requests below quick.
+                let patient = ["MASTERY_REDIS_COMMAND_TIMEOUT": "60"]
+                try await withServers(redis: redis.url, postgres: postgres, environment: patient) {
+                    client,
+                    a,
+                    b,
+                    servers in
                     let put = try await send(client, .PUT, a + Self.path, json: #"{"name":"kettle","priceCents":1}"#)
                     #expect(put.status == 200, "\(put.body)")
                     #expect(try await send(client, .GET, b + Self.path).body.contains("kettle"))
                     #expect(try await send(client, .GET, b + Self.path).cacheStatus.contains("hit"))
 
                     redis.freeze()
-                    // The store timeout is 250 ms: eight times that is the generous bound for each request.
+                    // The store timeout is 250 ms: twenty times that is the generous bound for each request on a
+                    // loaded machine, and still far below the minute a Redis command may wait.
                     for base in [a, b] {
                         let answer = try await send(client, .GET, base + Self.path)
-                        #expect(answer.status == 200 && answer.took < .seconds(2), "\(answer)")
+                        #expect(answer.status == 200 && answer.took < .seconds(5), "\(answer)")
                     }
                     let update = try await send(client, .PUT, a + Self.path, json: #"{"name":"urn","priceCents":2}"#)
-                    #expect(update.status == 200 && update.took < .seconds(2), "\(update)")
+                    #expect(update.status == 200 && update.took < .seconds(5), "\(update)")
                     // B cannot hear the invalidation; its copy lives at most the lease (1 s) past its last heartbeat.
                     let written = ContinuousClock.now
                     try await waitUntil(timeout: .seconds(20), interval: .milliseconds(20)) {
                         try await send(client, .GET, b + Self.path).body.contains("urn")
                     }
-                    #expect(ContinuousClock.now - written < .seconds(5), "the lease is 1 s")
+                    #expect(ContinuousClock.now - written < .seconds(10), "the lease is 1 s")
 
                     redis.thaw()
                     // A records the invalidation it could not make at its first heartbeat that succeeds; after it,
@@ -197,7 +205,7 @@ struct CacheFaultTests {
                     await redis.stop()
                     for base in [a, b] {
                         let answer = try await send(client, .GET, base + Self.path)
-                        #expect(answer.status == 200 && answer.body.contains("urn") && answer.took < .seconds(2))
+                        #expect(answer.status == 200 && answer.body.contains("urn") && answer.took < .seconds(5))
                     }
                     // The outage is in the log, once, with what the cache does about it.
                     let log = servers[0].process.readStandardError() + servers[1].process.readStandardError()

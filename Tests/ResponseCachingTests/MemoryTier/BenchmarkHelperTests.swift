@@ -76,9 +76,12 @@ struct BenchmarkHelperTests {
     func invalidationLatency() async throws {
         var workload = InvalidationLatencyWorkload()
         workload.samples = 5
+        // Room for a CI machine running every suite at once: this checks the workload, not the speed.
+        workload.configuration.storeTimeout = .seconds(30)
+        workload.configuration.backplaneLease = .seconds(60)
         let result = try await workload.run()
         #expect(result.latencies.count == 5)
-        // Seen within the 1 s lease (generous for a loaded machine: the bound holds by the lease, not by speed).
-        #expect(result.latencies.allSatisfy { $0 > .zero && $0 < .seconds(5) }, "\(result.latencies)")
+        // Heard through pub/sub (the lease here is 60 s, so no bypass ends it): well inside it, generously.
+        #expect(result.latencies.allSatisfy { $0 > .zero && $0 < .seconds(30) }, "\(result.latencies)")
     }
 }
