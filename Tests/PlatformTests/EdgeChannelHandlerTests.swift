@@ -12,6 +12,11 @@ import Testing
 /// A responder answering `GET /hit` (and `HEAD`) with a fixed body, counting what it is asked.
 final class FixedEdgeResponder: EdgeResponder {
     let asked = Mutex(0)
+    let pathPrefixes: [String]
+
+    init(pathPrefixes: [String] = ["/"]) {
+        self.pathPrefixes = pathPrefixes
+    }
 
     func respond(to request: HTTPRequest) -> EdgeResponse? {
         asked.withLock { $0 += 1 }
@@ -43,6 +48,22 @@ final class EventRecorder: ChannelInboundHandler, @unchecked Sendable {
 struct EdgeChannelHandlerTests {
     /// A channel with the edge (the installer finds no HTTP/1 handlers here, so it places it after itself) and a
     /// recorder of what reaches the routed path.
+    @Test("a request outside every responder's path prefixes is routed without being offered")
+    func outsidePrefixes() throws {
+        let responder = FixedEdgeResponder(pathPrefixes: ["/hit"])
+        let (channel, _) = try channel(responder)
+        try send(channel, request("/other"))
+        #expect(responder.asked.withLock { $0 } == 0)
+        #expect(try routed(channel).count == 2)
+        try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .notFound)))
+        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+        _ = try written(channel)
+        try send(channel, request("/hit"))
+        #expect(responder.asked.withLock { $0 } == 1)
+        #expect(try written(channel).count == 3)
+        #expect(try channel.finish().isClean)
+    }
+
     func channel(_ responder: FixedEdgeResponder) throws -> (EmbeddedChannel, EventRecorder) {
         let channel = EmbeddedChannel()
         let policy = HostPolicy(listenHost: "127.0.0.1", allowedHosts: [], allowedOrigins: [], port: .init(8080))

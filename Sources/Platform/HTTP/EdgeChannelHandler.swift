@@ -102,11 +102,15 @@ public final class EdgeChannelHandler: ChannelDuplexHandler, RemovableChannelHan
 
     /// A responder's answer, when the request may be answered here at all.
     func answer(_ head: HTTPRequestHead) -> EdgeResponse? {
-        guard head.method == .GET || head.method == .HEAD, head.version == .http1_1, head.isKeepAlive,
-            Self.isPlainConnection(head.headers),
+        guard head.method == .GET || head.method == .HEAD, head.version == .http1_1, head.isKeepAlive else {
+            return nil
+        }
+        // Only requests some responder may answer are converted: routed traffic pays for nothing more.
+        let candidates = responders.filter { $0.pathPrefixes.contains { head.uri.hasPrefix($0) } }
+        guard !candidates.isEmpty, Self.isPlainConnection(head.headers),
             let request = try? HTTPRequest(head, secure: false, splitCookie: false), isAllowed(request)
         else { return nil }
-        for responder in responders {
+        for responder in candidates {
             if let answer = responder.respond(to: request) { return answer }
         }
         return nil

@@ -16,6 +16,10 @@ import NIOHTTPTypesHTTP1
 /// HTTP/1.1 pipelining in order (a request arriving while a routed one is unanswered is routed too), and offers
 /// only HTTP/1.1 keep-alive `GET` and `HEAD` requests whose `Connection` names nothing else (the rest are routed).
 public protocol EdgeResponder: Sendable {
+    /// The request targets (path prefixes, `/v1/cache/demo/products/`) the responder may answer: any other request
+    /// is routed without being converted and offered, so routed traffic pays nothing for the edge.
+    var pathPrefixes: [String] { get }
+
     /// The answer to `request` from memory, or `nil` to route it as usual. Called on an event loop: it must not
     /// block or wait.
     func respond(to request: HTTPRequest) -> EdgeResponse?
