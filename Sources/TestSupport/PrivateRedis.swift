@@ -1,5 +1,4 @@
-import NIOCore
-import NIOPosix
+import Foundation
 public import Platform
 
 /// A redis-server of the test's own, on a free loopback port, with no persistence: for tests that stop, freeze
@@ -14,26 +13,38 @@ public struct PrivateRedis: Sendable {
     public var url: String { "redis://127.0.0.1:\(port)" }
 
     /// Starts a server and waits until it accepts connections.
+    ///
+    /// The server is known to be this one's, not another on the same port: it is ready when its own log says it
+    /// listens, and a server that could not bind its port (taken meanwhile) is started again on another.
     /// - Throws: What starting `redis-server` throws, or a timeout after 60 s.
     public static func start() async throws -> PrivateRedis {
-        let port = try freePort()
-        let process = try ChildProcess(
-            executable: "redis-server",
-            arguments: [
-                "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-            ]
-        )
-        let server = PrivateRedis(process: process, port: port)
-        do {
-            try await waitUntil(timeout: .seconds(60)) {
-                (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .connect(host: "127.0.0.1", port: port).get().close().get()) != nil
+        var attempt = 0
+        while true {
+            attempt += 1
+            let port = try freePort()
+            let process = try ChildProcess(
+                executable: "redis-server",
+                arguments: [
+                    "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                ]
+            )
+            let server = PrivateRedis(process: process, port: port)
+            do {
+                try await waitUntil(timeout: .seconds(60)) {
+                    !process.isRunning || process.readStandardOutput().contains("Ready to accept connections")
+                }
+            } catch {
+                await server.stop()
+                throw error
             }
-        } catch {
-            await server.stop()
-            throw error
+            if process.isRunning { return server }
+            guard attempt < 5 else {
+                throw ChildProcessError(
+                    code: .launchFailed,
+                    message: "redis-server exited at start five times; last output: \(process.readStandardOutput())"
+                )
+            }
         }
-        return server
     }
 
     /// Runs `body` with a fresh server, stopped afterwards whatever happens.

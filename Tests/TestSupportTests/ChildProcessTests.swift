@@ -115,6 +115,17 @@ struct ChildProcessTests {
         #expect((1024...65535).contains(port))
     }
 
+    @Test("freePort never gives one process the same port twice, even from many threads at once")
+    func portsAreNeverRepeated() async throws {
+        // Two tests starting servers of their own at once once got one port from the kernel and shared one server.
+        let ports = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for _ in 0..<8 { group.addTask { try (0..<50).map { _ in try freePort() } } }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(ports.count == 400)
+        #expect(Set(ports).count == ports.count)
+    }
+
     @Test("waitUntil gives up after its timeout")
     func waitUntilTimesOut() async throws {
         let start = ContinuousClock.now

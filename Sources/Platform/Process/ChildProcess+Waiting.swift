@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,11 +7,26 @@ import Glibc
 import Darwin
 #endif
 
-/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, closed).
+/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, closed), and never one this
+/// process was given before.
 ///
-/// Another process may take it before the caller binds it: start servers on it in a retry loop where it matters.
+/// The kernel may hand the same port to two `bind(0)` calls made close together once the first socket is closed: two
+/// tests starting servers of their own at once then ended up on one server (one failed to bind, both connected to the
+/// other). So the ports given out are remembered for the life of the process. Another process may still take the
+/// port before the caller binds it: start servers on it in a retry loop where it matters.
 /// - Throws: ``ChildProcessError`` with code `socketFailed`.
 public func freePort() throws -> Int {
+    for _ in 0..<64 {
+        let port = try unusedPortFromKernel()
+        if givenPorts.withLock({ $0.insert(port).inserted }) { return port }
+    }
+    throw ChildProcessError(code: .socketFailed, message: "no port that was not given out before in 64 tries")
+}
+
+/// The ports ``freePort()`` has given out in this process.
+private let givenPorts = Mutex<Set<Int>>([])
+
+private func unusedPortFromKernel() throws -> Int {
     #if canImport(Glibc)
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
