@@ -13,7 +13,7 @@ extension ConnectionPool {
         timeout: Duration,
         isolation: isolated (any Actor)? = #isolation
     ) async throws -> Result {
-        let (factory, clock, grace) = (self.factory, self.clock, configuration.cancelGracePeriod)
+        let (factory, clock, grace) = (self.factory, self.clock, fixed.cancelGracePeriod)
         let (outcome, fired) = await withTaskGroup(
             of: Bool.self,
             returning: (Swift.Result<Result, any Error>, Bool).self

@@ -46,7 +46,7 @@ extension ConnectionPool {
     func maintainPeriodically() async {
         while !Task.isCancelled {
             do {
-                try await clock.sleep(for: configuration.maintenanceInterval)
+                try await clock.sleep(for: fixed.maintenanceInterval)
             } catch {
                 return
             }

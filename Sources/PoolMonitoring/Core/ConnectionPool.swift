@@ -37,7 +37,8 @@ where C.Duration == Duration {
     let state: Mutex<State>
     let events: AsyncStream<Event>
     let eventSink: AsyncStream<Event>.Continuation
-    let configuration: PoolConfiguration
+    /// What never changes while it runs; the rest of the configuration is the state's (``currentConfiguration``).
+    let fixed: PoolConfiguration.Fixed
     let observers = Mutex<[any PoolObserver]>([])
     /// How many observers there are: an acquire with none takes no lock for them.
     let observerCount = Atomic<Int>(0)
@@ -55,7 +56,7 @@ where C.Duration == Duration {
     public init(factory: Factory, configuration: PoolConfiguration, clock: C, logger: Logger) throws {
         try configuration.validate()
         self.factory = factory
-        self.configuration = configuration
+        self.fixed = PoolConfiguration.Fixed(configuration)
         self.clock = clock
         self.logger = logger
         self.state = Mutex(State(configuration: configuration))
@@ -228,7 +229,7 @@ where C.Duration == Duration {
                 await release(borrowed, discard: true)
                 continue
             }
-            if borrowed.lastUsed.duration(to: clock.now) >= configuration.validationThreshold {
+            if borrowed.lastUsed.duration(to: clock.now) >= fixed.validationThreshold {
                 if let error = await check(borrowed.connection) {
                     logger.debug("Pooled connection failed its validation", metadata: metadata(error))
                     await release(borrowed, discard: true)
@@ -242,7 +243,7 @@ where C.Duration == Duration {
     /// Validates the connection within ``PoolConfiguration/validationTimeout``, closing it if it does not answer
     /// in time (which ends the validation): the error, or nil when it answered.
     func check(_ connection: Factory.Connection) async -> (any Error)? {
-        let (factory, clock, limit) = (self.factory, self.clock, configuration.validationTimeout)
+        let (factory, clock, limit) = (self.factory, self.clock, fixed.validationTimeout)
         return await withTaskGroup(of: (any Error)?.self) { group in
             group.addTask {
                 do {
@@ -305,7 +306,7 @@ where C.Duration == Duration {
     /// Resets the connection (unless it is to be discarded) and gives it back.
     func release(_ borrowed: State.Borrowed, discard: Bool = false) async {
         var discard = discard || factory.isClosed(borrowed.connection)
-        if !discard, configuration.resetOnRelease {
+        if !discard, fixed.resetOnRelease {
             do {
                 try await factory.reset(borrowed.connection)
             } catch {

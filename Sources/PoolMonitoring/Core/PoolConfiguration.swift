@@ -67,3 +67,24 @@ public struct PoolConfiguration: Sendable {
         }
     }
 }
+
+extension PoolConfiguration {
+    /// The settings a running pool never changes, read without its lock. The ones that do change live
+    /// (``minimum``, ``maximum``, ``acquireTimeout``, ``leakThreshold`` and the rest of the state's copy) are not
+    /// here, so no reader can take a stale value of them from this one.
+    struct Fixed: Sendable {
+        let validationThreshold: Duration
+        let validationTimeout: Duration
+        let resetOnRelease: Bool
+        let maintenanceInterval: Duration
+        let cancelGracePeriod: Duration
+
+        init(_ configuration: PoolConfiguration) {
+            validationThreshold = configuration.validationThreshold
+            validationTimeout = configuration.validationTimeout
+            resetOnRelease = configuration.resetOnRelease
+            maintenanceInterval = configuration.maintenanceInterval
+            cancelGracePeriod = configuration.cancelGracePeriod
+        }
+    }
+}
