@@ -62,8 +62,13 @@ import Testing
             #expect(names.contains { $0.hasPrefix("SELECT 1, 8 tasks on 2 connections: \(side)") }, "\(side)")
         }
         #expect(names.contains { $0.contains("PostgresClient: acquire wait p99") })
-        // Two cycle ratios, and per reset setting: throughput and p99 against PostgresClient (pgbench skipped).
-        #expect(report.ratios.count == 6)
+        for count in [2, 8] {
+            #expect(names.contains { $0.hasPrefix("SELECT 1: PostgresNIO, no pool, \(count) connections") }, "\(count)")
+        }
+        // Two cycle ratios; per reset setting, throughput and p99 against PostgresClient; ours against the driver
+        // with no pool on 2 and on 8 connections (pgbench skipped).
+        #expect(report.ratios.count == 8)
+        #expect(report.ratios.filter { $0.against.hasPrefix("PostgresNIO, no pool") }.count == 2)
         #expect(report.ratios.allSatisfy { $0.value > 0 && $0.value.isFinite })
         let verdicts = PoolBenchmarkTarget.all.compactMap { $0.verdict(in: report, command: command) }
         #expect(verdicts.count == 2)

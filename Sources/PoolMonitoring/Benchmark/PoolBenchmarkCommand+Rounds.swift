@@ -13,6 +13,7 @@ extension PoolBenchmarkCommand {
         }
         if withServer {
             sides += [.poolSelect(reset: false), .poolSelect(reset: true), .clientSelect]
+            sides += Set([connections, tasks]).sorted().map { .driverSelect(tasks: $0) }
             if !skipPeers { sides += [.pgbench, .psycopg] }
         }
         return sides
@@ -151,6 +152,21 @@ extension PoolBenchmarkCommand {
                 against: "pgbench (\(tasks) connections)"
             )
         }
+        for count in Set([connections, tasks]).sorted() {
+            let driver = "PostgresNIO, no pool, \(count) connections"
+            try ratio(
+                "\(select): queries/s, ours, reset off",
+                .poolSelect(reset: false),
+                .driverSelect(tasks: count),
+                against: driver
+            )
+            try ratio(
+                "SELECT 1: queries/s, \(driver)",
+                .driverSelect(tasks: count),
+                .pgbench,
+                against: "pgbench (\(tasks) connections)"
+            )
+        }
         return report
     }
 
@@ -169,6 +185,8 @@ extension PoolBenchmarkCommand {
         case .poolSelect(let reset):
             return "\(select): ours, reset \(reset ? "on (the default: dirty sessions only)" : "off")"
         case .clientSelect: return "\(select): PostgresClient"
+        case .driverSelect(let count):
+            return "SELECT 1: PostgresNIO, no pool, \(count) connections each driven by one task (the driver's ceiling)"
         case .pgbench: return "SELECT 1: pgbench -c \(tasks) -j 2 (\(tasks) connections, simple protocol)"
         case .psycopg: return "\(select): psycopg-pool (reference: Python asyncio)"
         }

@@ -17,7 +17,7 @@ extension PoolBenchmarkCommand {
             return try await withPool(StubPoolConnectionFactory(), resetOnRelease: false) { pool in
                 let load = PoolLoad(tasks: count, warmUp: warmUp, duration: duration)
                 return PoolBenchmarkMeasurement(
-                    perSecond: try await load.run {
+                    perSecond: try await load.run { _ in
                         try await pool.withConnection(label: "bench") { _ in }
                         return nil
                     }.perSecond
@@ -27,7 +27,7 @@ extension PoolBenchmarkCommand {
             return try await withPool(try postgresFactory(server), resetOnRelease: false) { pool in
                 let load = PoolLoad(tasks: count, warmUp: warmUp, duration: duration)
                 return PoolBenchmarkMeasurement(
-                    perSecond: try await load.run {
+                    perSecond: try await load.run { _ in
                         try await pool.withConnection(label: "bench") { _ in }
                         return nil
                     }.perSecond
@@ -37,7 +37,7 @@ extension PoolBenchmarkCommand {
             return try await withClient(try requireServer(server)) { client in
                 let load = PoolLoad(tasks: count, warmUp: warmUp, duration: duration)
                 return PoolBenchmarkMeasurement(
-                    perSecond: try await load.run {
+                    perSecond: try await load.run { _ in
                         try await client.withConnection { _ in }
                         return nil
                     }.perSecond
@@ -47,7 +47,7 @@ extension PoolBenchmarkCommand {
             return try await withPool(try postgresFactory(server), resetOnRelease: reset) { pool in
                 let load = PoolLoad(tasks: tasks, warmUp: warmUp, duration: duration)
                 return Self.measurement(
-                    try await load.run {
+                    try await load.run { _ in
                         let called = ContinuousClock.now
                         return try await pool.withConnection(label: "bench") { pooled in
                             let waited = called.duration(to: .now)
@@ -63,7 +63,7 @@ extension PoolBenchmarkCommand {
             return try await withClient(try requireServer(server)) { client in
                 let load = PoolLoad(tasks: tasks, warmUp: warmUp, duration: duration)
                 return Self.measurement(
-                    try await load.run {
+                    try await load.run { _ in
                         let called = ContinuousClock.now
                         return try await client.withConnection { connection in
                             let waited = called.duration(to: .now)
@@ -71,6 +71,16 @@ extension PoolBenchmarkCommand {
                             return waited
                         }
                     }
+                )
+            }
+        case .driverSelect(let count):
+            return try await withConnections(count, try postgresFactory(server)) { connections in
+                let load = PoolLoad(tasks: count, warmUp: warmUp, duration: duration)
+                return PoolBenchmarkMeasurement(
+                    perSecond: try await load.run { task in
+                        try await Self.selectOne(on: connections[task].connection)
+                        return nil
+                    }.perSecond
                 )
             }
         case .pgbench, .psycopg:
@@ -161,6 +171,24 @@ extension PoolBenchmarkCommand {
                 try await clock.sleep(for: .milliseconds(5))
             }
             return try await body(pool)
+        }
+    }
+
+    /// Runs `body` with `count` connections opened by `factory`, no pool; closes them afterwards.
+    func withConnections<Result: Sendable>(
+        _ count: Int,
+        _ factory: PostgresPoolConnectionFactory,
+        _ body: ([PostgresPooledConnection]) async throws -> Result
+    ) async throws -> Result {
+        var connections: [PostgresPooledConnection] = []
+        do {
+            for id in 0..<count { connections.append(try await factory.makeConnection(id: id)) }
+            let result = try await body(connections)
+            for connection in connections { await factory.close(connection) }
+            return result
+        } catch {
+            for connection in connections { await factory.close(connection) }
+            throw error
         }
     }
 

@@ -12,6 +12,10 @@ enum PoolBenchmarkSide: Hashable, Sendable {
     case poolSelect(reset: Bool)
     /// `PostgresClient`: `SELECT 1` per `withConnection`.
     case clientSelect
+    /// PostgresNIO with no pool: `tasks` connections, each driven by a task of its own running `SELECT 1` back to
+    /// back. There is nothing for a pool to do, so this is the most any pool on PostgresNIO gets from that many
+    /// connections on this machine.
+    case driverSelect(tasks: Int)
     /// pgbench: `SELECT 1` transactions, one connection per client.
     case pgbench
     /// psycopg-pool: `SELECT 1` per `pool.connection()`, in Python.

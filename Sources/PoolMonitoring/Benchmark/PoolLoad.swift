@@ -39,20 +39,21 @@ struct PoolLoad: Sendable {
     var duration: Duration
 
     /// Runs the loop.
-    /// - Parameter operation: One operation; returns its acquire wait, or nil when it does not measure one.
+    /// - Parameter operation: One operation of the task whose index (from 0) it is given; returns its acquire wait,
+    ///   or nil when it does not measure one.
     /// - Throws: The first error an operation throws (the others finish their operation and stop); a
     ///   ``BenchmarkError`` when nothing was completed in the window.
-    func run(_ operation: @escaping @Sendable () async throws -> Duration?) async throws -> Result {
+    func run(_ operation: @escaping @Sendable (Int) async throws -> Duration?) async throws -> Result {
         let phase = Phase()
         let clock = ContinuousClock()
         return try await withThrowingTaskGroup(of: (Int, [UInt64]).self) { group in
-            for _ in 0..<tasks {
+            for task in 0..<tasks {
                 group.addTask {
                     var count = 0
                     var iterations = 0
                     var waits: [UInt64] = []
                     while phase.current != Phase.stopping {
-                        let wait = try await operation()
+                        let wait = try await operation(task)
                         // An acquire that finds an idle connection and a release without reset never suspend:
                         // without a yield, as many looping tasks as executor threads would starve everything
                         // else (the timer of this very loop). Every 32nd operation costs one yield, on every side.
