@@ -156,7 +156,7 @@ let systems: [System] = [
             "PoolMonitoringBenchmark", "Benchmarking", "Storage", "APIDocumentation", "Dashboard", argumentParser,
             logging, lifecycle, postgresNIO, hummingbird, httpTypes, openAPIKit,
         ],
-        core: [logging, lifecycle, postgresNIO, nioCore]
+        core: [logging, lifecycle, postgresNIO, nioCore, nioPosix]
     ),
     system(
         "ResponseCaching",

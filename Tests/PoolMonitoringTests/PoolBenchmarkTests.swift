@@ -65,13 +65,19 @@ import Testing
         for count in [2, 8] {
             #expect(names.contains { $0.hasPrefix("SELECT 1: PostgresNIO, no pool, \(count) connections") }, "\(count)")
         }
-        // Two cycle ratios; per reset setting, throughput and p99 against PostgresClient; ours against the driver
-        // with no pool on 2 and on 8 connections (pgbench skipped).
-        #expect(report.ratios.count == 8)
+        for side in ["ours, reset off", "PostgresClient"] {
+            let name = "SELECT 1, 8 tasks on 2 connections, tasks on the event loops: \(side)"
+            #expect(names.contains { $0.hasPrefix(name) }, "\(side)")
+        }
+        // Two cycle ratios; per reset setting, throughput and p99 against PostgresClient; the same two with the
+        // tasks on the event loops; ours against the driver with no pool on 2 and on 8 connections (pgbench
+        // skipped).
+        #expect(report.ratios.count == 10)
         #expect(report.ratios.filter { $0.against.hasPrefix("PostgresNIO, no pool") }.count == 2)
         #expect(report.ratios.allSatisfy { $0.value > 0 && $0.value.isFinite })
         let verdicts = PoolBenchmarkTarget.all.compactMap { $0.verdict(in: report, command: command) }
-        #expect(verdicts.count == 2)
+        // Against PostgresClient, throughput and p99, with the tasks on either executor (pgbench skipped).
+        #expect(verdicts.count == 4)
         #expect(verdicts.allSatisfy { $0.hasPrefix("PASS ") || $0.hasPrefix("MISS ") })
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import PoolMonitoring
 import PostgresNIO
 import Storage
@@ -50,6 +51,32 @@ struct PostgresPoolTests {
         } catch {
             await factory.close(own)
             throw error
+        }
+    }
+
+    @Test("a task on an event loop is lent a connection of that loop, and its statements run without a switch")
+    func loopAffinity() async throws {
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        try await withPool({
+            $0.minimum = 2 * loops.count
+            $0.maximum = 2 * loops.count
+        }) { pool, factory, _ in
+            try await waitUntil("every connection open") { pool.snapshot().idle == 2 * loops.count }
+            // The factory opens connections on each loop in turn: two per loop.
+            for loop in loops + loops.reversed() {
+                let executor = EventLoopTaskExecutor.shared(for: loop)
+                let (same, answered) = try await withTaskExecutorPreference(executor) {
+                    try await pool.withConnection(label: "on a loop") { pooled in
+                        let same = factory.affinity(of: pooled) == ObjectIdentifier(loop)
+                        let rows = try await pooled.query("SELECT 1", logger: TestPostgres.quietLogger)
+                        var answered = 0
+                        for try await (value) in rows.decode(Int.self) { answered = value }
+                        return (same && loop.inEventLoop, answered)
+                    }
+                }
+                #expect(same, "lent a connection of another loop")
+                #expect(answered == 1)
+            }
         }
     }
 

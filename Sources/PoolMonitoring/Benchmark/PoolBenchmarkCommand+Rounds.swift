@@ -13,6 +13,7 @@ extension PoolBenchmarkCommand {
         }
         if withServer {
             sides += [.poolSelect(reset: false), .poolSelect(reset: true), .clientSelect]
+            sides += [.poolSelectOnLoops, .clientSelectOnLoops]
             sides += Set([connections, tasks]).sorted().map { .driverSelect(tasks: $0) }
             if !skipPeers { sides += [.pgbench, .psycopg] }
         }
@@ -152,6 +153,27 @@ extension PoolBenchmarkCommand {
                 against: "pgbench (\(tasks) connections)"
             )
         }
+        let onLoops = "\(select), tasks on the event loops"
+        try ratio(
+            "\(onLoops): queries/s, ours, reset off",
+            .poolSelectOnLoops,
+            .clientSelectOnLoops,
+            against: "PostgresClient, tasks on the event loops"
+        )
+        try ratio(
+            "\(onLoops): p99 acquire wait, ours, reset off",
+            .poolSelectOnLoops,
+            .clientSelectOnLoops,
+            against: "PostgresClient, tasks on the event loops",
+            direction: .lowerIsBetter,
+            metric: { $0.waitP99 }
+        )
+        try ratio(
+            "\(onLoops): queries/s, ours, reset off",
+            .poolSelectOnLoops,
+            .pgbench,
+            against: "pgbench (\(tasks) connections)"
+        )
         for count in Set([connections, tasks]).sorted() {
             let driver = "PostgresNIO, no pool, \(count) connections"
             try ratio(
@@ -185,6 +207,8 @@ extension PoolBenchmarkCommand {
         case .poolSelect(let reset):
             return "\(select): ours, reset \(reset ? "on (the default: dirty sessions only)" : "off")"
         case .clientSelect: return "\(select): PostgresClient"
+        case .poolSelectOnLoops: return "\(select), tasks on the event loops: ours, reset off"
+        case .clientSelectOnLoops: return "\(select), tasks on the event loops: PostgresClient"
         case .driverSelect(let count):
             return "SELECT 1: PostgresNIO, no pool, \(count) connections each driven by one task (the driver's ceiling)"
         case .pgbench: return "SELECT 1: pgbench -c \(tasks) -j 2 (\(tasks) connections, simple protocol)"

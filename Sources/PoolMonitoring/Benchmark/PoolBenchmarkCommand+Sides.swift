@@ -1,5 +1,6 @@
 import Benchmarking
 import Logging
+import NIOPosix
 import PoolMonitoring
 import PostgresNIO
 import Storage
@@ -43,9 +44,11 @@ extension PoolBenchmarkCommand {
                     }.perSecond
                 )
             }
-        case .poolSelect(let reset):
+        case .poolSelect, .poolSelectOnLoops:
+            let reset = side == .poolSelect(reset: true)
             return try await withPool(try postgresFactory(server), resetOnRelease: reset) { pool in
-                let load = PoolLoad(tasks: tasks, warmUp: warmUp, duration: duration)
+                var load = PoolLoad(tasks: tasks, warmUp: warmUp, duration: duration)
+                if side == .poolSelectOnLoops { load.executors = Self.loopExecutors }
                 return Self.measurement(
                     try await load.run { _ in
                         let called = ContinuousClock.now
@@ -59,9 +62,10 @@ extension PoolBenchmarkCommand {
                     }
                 )
             }
-        case .clientSelect:
+        case .clientSelect, .clientSelectOnLoops:
             return try await withClient(try requireServer(server)) { client in
-                let load = PoolLoad(tasks: tasks, warmUp: warmUp, duration: duration)
+                var load = PoolLoad(tasks: tasks, warmUp: warmUp, duration: duration)
+                if side == .clientSelectOnLoops { load.executors = Self.loopExecutors }
                 return Self.measurement(
                     try await load.run { _ in
                         let called = ContinuousClock.now
@@ -86,6 +90,11 @@ extension PoolBenchmarkCommand {
         case .pgbench, .psycopg:
             throw BenchmarkError(code: .invalidArgument, message: "\(side) runs as a process of its own")
         }
+    }
+
+    /// One executor per event loop of the group both pools open their connections on.
+    static var loopExecutors: [any TaskExecutor] {
+        MultiThreadedEventLoopGroup.singleton.makeIterator().map { EventLoopTaskExecutor.shared(for: $0) }
     }
 
     /// The rate and the acquire-wait percentiles of a run.

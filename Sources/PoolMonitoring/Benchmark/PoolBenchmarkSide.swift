@@ -12,6 +12,12 @@ enum PoolBenchmarkSide: Hashable, Sendable {
     case poolSelect(reset: Bool)
     /// `PostgresClient`: `SELECT 1` per `withConnection`.
     case clientSelect
+    /// Ours, reset off, with the tasks running on NIO's event loops (spread evenly, each with its loop's
+    /// ``EventLoopTaskExecutor`` as preferred executor): the pool gives each the idle connections of its own loop
+    /// first.
+    case poolSelectOnLoops
+    /// `PostgresClient` with the tasks on the event loops as for ``poolSelectOnLoops``.
+    case clientSelectOnLoops
     /// PostgresNIO with no pool: `tasks` connections, each driven by a task of its own running `SELECT 1` back to
     /// back. There is nothing for a pool to do, so this is the most any pool on PostgresNIO gets from that many
     /// connections on this machine.

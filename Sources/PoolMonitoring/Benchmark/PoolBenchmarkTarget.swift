@@ -17,8 +17,21 @@ struct PoolBenchmarkTarget: Sendable {
     var threshold: Double
     /// Whether the threshold itself passes (`≥`) or must be exceeded (`>`).
     var inclusive: Bool
+    /// Where the tasks run: on Swift's default executor, or on the event loops (each task with its loop's
+    /// `EventLoopTaskExecutor`, where the pool lends it that loop's connections first).
+    var onLoops = false
 
-    static let all = [
+    static let all =
+        defaultExecutor
+        + defaultExecutor.map { target in
+            var target = target
+            target.onLoops = true
+            target.title += ", tasks on the event loops"
+            if target.against == "PostgresClient" { target.against = "PostgresClient, tasks on the event loops" }
+            return target
+        }
+
+    static let defaultExecutor = [
         PoolBenchmarkTarget(
             title: "SELECT 1 throughput ≥ 1.0× PostgresClient (ours with reset off, as PostgresClient)",
             ratio: "queries/s, ours, reset off",
@@ -44,7 +57,9 @@ struct PoolBenchmarkTarget: Sendable {
 
     /// `PASS`/`MISS`, the title and the ratio; nil when the run did not measure it.
     func verdict(in report: BenchmarkReport, command: PoolBenchmarkCommand) -> String? {
-        let name = "SELECT 1, \(command.tasks) tasks on \(command.connections) connections: \(ratio)"
+        let name =
+            "SELECT 1, \(command.tasks) tasks on \(command.connections) connections"
+            + (onLoops ? ", tasks on the event loops" : "") + ": \(ratio)"
         guard let measured = report.ratios.first(where: { $0.name == name && $0.against.hasPrefix(against) }) else {
             return nil
         }

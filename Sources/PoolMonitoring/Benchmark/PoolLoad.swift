@@ -37,6 +37,9 @@ struct PoolLoad: Sendable {
     var warmUp: Duration
     /// The measured window.
     var duration: Duration
+    /// Where the tasks run: task `i` on `executors[i % count]` as its preferred executor, or Swift's default
+    /// executor when empty.
+    var executors: [any TaskExecutor] = []
 
     /// Runs the loop.
     /// - Parameter operation: One operation of the task whose index (from 0) it is given; returns its acquire wait,
@@ -48,7 +51,7 @@ struct PoolLoad: Sendable {
         let clock = ContinuousClock()
         return try await withThrowingTaskGroup(of: (Int, [UInt64]).self) { group in
             for task in 0..<tasks {
-                group.addTask {
+                group.addTask(executorPreference: executors.isEmpty ? nil : executors[task % executors.count]) {
                     var count = 0
                     var iterations = 0
                     var waits: [UInt64] = []

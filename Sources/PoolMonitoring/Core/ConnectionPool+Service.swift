@@ -81,7 +81,8 @@ extension ConnectionPool {
         do {
             let connection = try await factory.makeConnection(id: id)
             let now = clock.now
-            perform(state.withLock { $0.opened(connection, id: id, now: now) })
+            let affinity = factory.affinity(of: connection)
+            perform(state.withLock { $0.opened(connection, id: id, affinity: affinity, now: now) })
         } catch {
             notify { $0.connectFailed(error) }
             let reason = factory.describe(error)

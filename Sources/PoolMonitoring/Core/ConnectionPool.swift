@@ -163,7 +163,9 @@ where C.Duration == Duration {
         let asked = clock.now
         let borrowed: State.Borrowed
         do {
-            borrowed = try await acquire(State.Holder(label: label, file: file, line: line))
+            borrowed = try await acquire(
+                State.Holder(label: label, file: file, line: line, affinity: factory.currentAffinity())
+            )
         } catch let error as PoolError {
             let wait = asked.duration(to: clock.now)
             notify { $0.acquireFailed(error, wait: wait) }

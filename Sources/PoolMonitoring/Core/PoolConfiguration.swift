@@ -8,6 +8,10 @@ public struct PoolConfiguration: Sendable {
     public var maximumWaiters: Int = 1_000
     /// How long an acquire waits for a connection before failing with ``PoolError/Code/exhausted``.
     public var acquireTimeout: Duration = .seconds(30)
+    /// How long a waiter may be passed over for a waiter behind it that runs on the returned connection's event
+    /// loop (``PoolConnectionFactory/affinity(of:)``); after that it takes the next connection whatever its loop.
+    /// Zero keeps the queue strictly FIFO.
+    public var affinityPatience: Duration = .milliseconds(50)
     /// An idle connection above the minimum is closed after this long unused; nil keeps it.
     public var idleTimeout: Duration? = .seconds(600)
     /// A connection is closed (when idle, or when returned) once it is this old; nil keeps it forever.
@@ -48,6 +52,9 @@ public struct PoolConfiguration: Sendable {
         try Self.checkSizes(minimum: minimum, maximum: maximum)
         guard maximumWaiters >= 0 else { throw PoolError(.invalidConfiguration, "maximumWaiters must be >= 0") }
         guard acquireTimeout > .zero else { throw PoolError(.invalidConfiguration, "acquireTimeout must be > 0") }
+        guard affinityPatience >= .zero else {
+            throw PoolError(.invalidConfiguration, "affinityPatience must be >= 0")
+        }
         guard validationTimeout > .zero else {
             throw PoolError(.invalidConfiguration, "validationTimeout must be > 0")
         }

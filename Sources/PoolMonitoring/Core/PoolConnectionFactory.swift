@@ -34,9 +34,26 @@ public protocol PoolConnectionFactory: Sendable {
     /// A short description of an error for logs and ``PoolError`` messages: the server's message or the kind of
     /// network failure, never a password, a URL or SQL.
     func describe(_ error: any Error) -> String
+
+    /// The thread (an event loop) the connection does its I/O on, or nil when that does not matter.
+    ///
+    /// A borrower running on that thread (``currentAffinity()``) is given one of its connections when one is idle,
+    /// as HikariCP's `ConcurrentBag` gives a thread back the connections it used and Vapor keeps a pool per event
+    /// loop: the statement's write, its answer and the next borrower's turn then stay on one thread, with no
+    /// wake-up of another.
+    func affinity(of connection: Connection) -> ObjectIdentifier?
+
+    /// The thread the caller runs on, in the terms of ``affinity(of:)``; nil when it is none of the connections'.
+    func currentAffinity() -> ObjectIdentifier?
 }
 
 extension PoolConnectionFactory {
+    /// No affinity: every connection suits every borrower.
+    public func affinity(of connection: Connection) -> ObjectIdentifier? { nil }
+
+    /// No affinity.
+    public func currentAffinity() -> ObjectIdentifier? { nil }
+
     /// A short description of an error for logs and ``PoolError`` messages (never a secret): by default its type.
     public func describe(_ error: any Error) -> String {
         if let error = error as? PoolError { return error.message }

@@ -19,7 +19,7 @@ extension PoolState {
                 counters.closed += 1
                 actions.close.append(slot.connection)
             } else if let interval = configuration.keepaliveInterval, slot.lastUsed.duration(to: now) >= interval {
-                checking[slot.id] = (slot.connection, slot.created)
+                checking[slot.id] = (slot.connection, slot.created, slot.affinity)
                 counters.keepalives += 1
                 actions.keepalive.append((slot.id, slot.connection))
             } else {
@@ -66,7 +66,14 @@ extension PoolState {
         var actions = Actions()
         guard let entry = checking.removeValue(forKey: id) else { return actions }
         if alive, retired.remove(id) == nil, !shutDown, total < configuration.maximum {
-            offer(id: id, connection: entry.connection, created: entry.created, now: now, &actions)
+            offer(
+                id: id,
+                connection: entry.connection,
+                created: entry.created,
+                affinity: entry.affinity,
+                now: now,
+                &actions
+            )
         } else {
             if !alive { counters.connectionErrors += 1 }
             counters.closed += 1

@@ -15,6 +15,8 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
         var connection: Connection
         var created: Instant
         var lastUsed: Instant
+        /// The thread it does its I/O on (``PoolConnectionFactory/affinity(of:)``).
+        var affinity: ObjectIdentifier?
     }
 
     struct Lease: Sendable {
@@ -22,6 +24,7 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
         var created: Instant
         var since: Instant
         var holder: Holder
+        var affinity: ObjectIdentifier?
         var reported = false
     }
 
@@ -30,6 +33,9 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
         var label: String
         var file: String
         var line: Int
+        /// The thread it runs on (``PoolConnectionFactory/currentAffinity()``): idle connections of that thread go
+        /// to it first.
+        var affinity: ObjectIdentifier? = nil
     }
 
     struct Waiter: Sendable {
@@ -39,6 +45,8 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
         /// When it fails with `exhausted` (its acquire timeout from when it started waiting).
         var deadline: Instant
         var timeout: Duration
+        /// When it joined the queue.
+        var since: Instant
     }
 
     /// A leak to report: the holder and how long it has held the connection.
@@ -65,7 +73,7 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
     var leases: [Int: Lease] = [:]
     var waiters: [Waiter] = []
     var opening = 0
-    var checking: [Int: (connection: Connection, created: Instant)] = [:]
+    var checking: [Int: (connection: Connection, created: Instant, affinity: ObjectIdentifier?)] = [:]
     var nextID = 1
     /// Connections being opened, by id.
     var pendingOpens: Set<Int> = []
@@ -113,8 +121,16 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
 
     /// Takes an idle connection for a caller if one is free and nobody waits before it.
     mutating func takeIdle(holder: Holder, now: Instant) -> Borrowed? {
-        guard !shutDown, waiters.isEmpty, let slot = idle.popLast() else { return nil }
+        guard !shutDown, waiters.isEmpty, let slot = takeIdleSlot(for: holder.affinity) else { return nil }
         return lease(slot, to: holder, now: now)
+    }
+
+    /// The most recently used idle connection of the borrower's thread, else the most recently used one.
+    mutating func takeIdleSlot(for affinity: ObjectIdentifier?) -> Idle? {
+        if let affinity, let index = idle.lastIndex(where: { $0.affinity == affinity }) {
+            return idle.remove(at: index)
+        }
+        return idle.popLast()
     }
 
     /// Serves, refuses or enqueues an acquire (opening a connection for it when below the maximum).
@@ -127,7 +143,7 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
         var actions = Actions()
         if shutDown {
             actions.resume.append((continuation, .failure(PoolError(.shutDown, "the pool is not running"))))
-        } else if waiters.isEmpty, let slot = idle.popLast() {
+        } else if waiters.isEmpty, let slot = takeIdleSlot(for: holder.affinity) {
             actions.resume.append((continuation, .success(lease(slot, to: holder, now: now))))
         } else if let until = backoffUntil, now < until, opening == 0 {
             actions.resume.append((continuation, .failure(unavailable(retryIn: now.duration(to: until)))))
@@ -147,7 +163,8 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
                     holder: holder,
                     continuation: continuation,
                     deadline: now.advanced(by: timeout),
-                    timeout: timeout
+                    timeout: timeout,
+                    since: now
                 )
             )
             actions.wakeTimer = waiters.count == 1
@@ -225,7 +242,13 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
     }
 
     mutating func lease(_ slot: Idle, to holder: Holder, now: Instant) -> Borrowed {
-        leases[slot.id] = Lease(connection: slot.connection, created: slot.created, since: now, holder: holder)
+        leases[slot.id] = Lease(
+            connection: slot.connection,
+            created: slot.created,
+            since: now,
+            holder: holder,
+            affinity: slot.affinity
+        )
         counters.acquired += 1
         return Borrowed(id: slot.id, connection: slot.connection, lastUsed: slot.lastUsed)
     }
@@ -240,14 +263,38 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
     }
 
     /// Hands a connection to the first waiter, or keeps it idle.
-    mutating func offer(id: Int, connection: Connection, created: Instant, now: Instant, _ actions: inout Actions) {
-        let slot = Idle(id: id, connection: connection, created: created, lastUsed: now)
-        if !waiters.isEmpty {
-            let waiter = waiters.removeFirst()
-            actions.resume.append((waiter.continuation, .success(lease(slot, to: waiter.holder, now: now))))
-        } else {
+    ///
+    /// The first waiter of the connection's thread (or of none) goes before waiters of another thread ahead of
+    /// it, as long as they have waited less than ``PoolConfiguration/affinityPatience``: the queue is FIFO within a
+    /// thread, and across threads no waiter is passed over once it has waited that long.
+    mutating func offer(
+        id: Int,
+        connection: Connection,
+        created: Instant,
+        affinity: ObjectIdentifier?,
+        now: Instant,
+        _ actions: inout Actions
+    ) {
+        let slot = Idle(id: id, connection: connection, created: created, lastUsed: now, affinity: affinity)
+        guard !waiters.isEmpty else {
             idle.append(slot)
+            return
         }
+        var chosen = 0
+        if affinity != nil {
+            let patience = configuration.affinityPatience
+            for index in waiters.indices.prefix(64) {
+                let waiter = waiters[index]
+                if waiter.holder.affinity == nil || waiter.holder.affinity == affinity
+                    || waiter.since.duration(to: now) >= patience
+                {
+                    chosen = index
+                    break
+                }
+            }
+        }
+        let waiter = waiters.remove(at: chosen)
+        actions.resume.append((waiter.continuation, .success(lease(slot, to: waiter.holder, now: now))))
     }
 
     func expired(created: Instant, now: Instant) -> Bool {
@@ -271,7 +318,14 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
             // Replace it at once: up to the minimum, and for waiters.
             if !shutDown { fill(&actions, now: now) }
         } else {
-            offer(id: id, connection: lease.connection, created: lease.created, now: now, &actions)
+            offer(
+                id: id,
+                connection: lease.connection,
+                created: lease.created,
+                affinity: lease.affinity,
+                now: now,
+                &actions
+            )
         }
         return actions
     }
@@ -285,7 +339,7 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
         return id
     }
 
-    mutating func opened(_ connection: Connection, id: Int, now: Instant) -> Actions {
+    mutating func opened(_ connection: Connection, id: Int, affinity: ObjectIdentifier?, now: Instant) -> Actions {
         var actions = Actions()
         opening -= 1
         pendingOpens.remove(id)
@@ -302,7 +356,7 @@ struct PoolState<Connection: Sendable, Instant: InstantProtocol> where Instant.D
             counters.closed += 1
             actions.close.append(connection)
         } else {
-            offer(id: id, connection: connection, created: now, now: now, &actions)
+            offer(id: id, connection: connection, created: now, affinity: affinity, now: now, &actions)
         }
         return actions
     }

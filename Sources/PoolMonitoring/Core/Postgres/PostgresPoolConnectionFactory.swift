@@ -1,4 +1,5 @@
 public import Logging
+import NIOPosix
 public import PostgresNIO
 import Synchronization
 
@@ -15,8 +16,14 @@ public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
     /// The configuration new connections use, swapped by ``rotateCredentials(username:password:)``.
     final class Current: Sendable {
         let configuration: Mutex<PostgresConnection.Configuration>
+        /// How many connections were opened: the next one goes to the next loop of ``loops``.
+        let opened = Atomic<Int>(0)
         init(_ configuration: PostgresConnection.Configuration) { self.configuration = Mutex(configuration) }
     }
+
+    /// The event loops connections are opened on, in turn, so that they spread evenly whatever else opens
+    /// connections on the same group meanwhile (a borrower on a loop finds connections of its loop).
+    let loops: [any EventLoop] = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
 
     let current: Current
     let logger: Logger
@@ -50,7 +57,13 @@ public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
     }
 
     public func makeConnection(id: Int) async throws -> PostgresPooledConnection {
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+        let loop = loops[current.opened.add(1, ordering: .relaxed).oldValue % loops.count]
+        let connection = try await PostgresConnection.connect(
+            on: loop,
+            configuration: configuration,
+            id: id,
+            logger: logger
+        )
         do {
             var pid: Int32 = 0
             let rows = try await PostgresPooledConnection.unlessClosed(connection) { [logger] in
@@ -62,6 +75,16 @@ public struct PostgresPoolConnectionFactory: PoolConnectionFactory {
             try? await connection.close()
             throw error
         }
+    }
+
+    /// The connection's event loop.
+    public func affinity(of connection: PostgresPooledConnection) -> ObjectIdentifier? {
+        ObjectIdentifier(connection.raw.eventLoop)
+    }
+
+    /// The event loop the caller runs on, if it runs on one (a task with an ``EventLoopTaskExecutor`` preference).
+    public func currentAffinity() -> ObjectIdentifier? {
+        MultiThreadedEventLoopGroup.currentEventLoop.map { ObjectIdentifier($0) }
     }
 
     public func isClosed(_ connection: PostgresPooledConnection) -> Bool {

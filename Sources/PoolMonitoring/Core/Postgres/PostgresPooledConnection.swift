@@ -38,7 +38,7 @@ public struct PostgresPooledConnection: Sendable {
     public init(connection: PostgresConnection, backendPID: Int32) {
         self.raw = connection
         self.backendPID = backendPID
-        self.executor = EventLoopTaskExecutor(connection.eventLoop)
+        self.executor = EventLoopTaskExecutor.shared(for: connection.eventLoop)
     }
 
     /// Whether the session may hold state for the next borrower.
