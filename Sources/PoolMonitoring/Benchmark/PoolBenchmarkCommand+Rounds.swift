@@ -12,8 +12,10 @@ extension PoolBenchmarkCommand {
             if withServer { sides += [.poolCycles(tasks: count), .clientCycles(tasks: count)] }
         }
         if withServer {
-            sides += [.poolSelect(reset: false), .poolSelect(reset: true), .clientSelect]
-            sides += [.poolSelectOnLoops, .clientSelectOnLoops]
+            if selectedExecutors.contains("default") {
+                sides += [.poolSelect(reset: false), .poolSelect(reset: true), .clientSelect]
+            }
+            if selectedExecutors.contains("loops") { sides += [.poolSelectOnLoops, .clientSelectOnLoops] }
             sides += Set([connections, tasks]).sorted().map { .driverSelect(tasks: $0) }
             if !skipPeers { sides += [.pgbench, .psycopg] }
         }

@@ -29,6 +29,11 @@ public struct PoolBenchmarkCommand: AsyncParsableCommand, Sendable {
     var cycleTasks = "16,100"
     @Option(help: "What to measure: stub (ours on a stub, no server), postgres (everything on PostgreSQL).")
     var parts = "stub,postgres"
+    @Option(
+        help:
+            "Where the SELECT 1 tasks of ours and PostgresClient run: default (Swift's executor), loops (NIO's event loops, with loop affinity)."
+    )
+    var executors = "default,loops"
     @Option(help: "Use this PostgreSQL (postgres://user[:password]@host:port/db) instead of starting one.")
     var postgresURL: String?
     @Flag(help: "Leave out pgbench and psycopg-pool (PostgresClient, in this process, always runs).")
@@ -48,6 +53,9 @@ public struct PoolBenchmarkCommand: AsyncParsableCommand, Sendable {
         for part in selectedParts where !["stub", "postgres"].contains(part) {
             throw ValidationError("unknown part \(part): use stub or postgres")
         }
+        for executor in selectedExecutors where !["default", "loops"].contains(executor) {
+            throw ValidationError("unknown executor \(executor): use default or loops")
+        }
         if let postgresURL {
             do {
                 _ = try PostgresURL(postgresURL)
@@ -58,6 +66,9 @@ public struct PoolBenchmarkCommand: AsyncParsableCommand, Sendable {
     }
 
     var selectedParts: [String] { parts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    var selectedExecutors: [String] {
+        executors.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
     var cycleTaskCounts: [Int] {
         cycleTasks.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
